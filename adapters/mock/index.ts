@@ -1,0 +1,3 @@
+export { createMockAdapter } from './mock-adapter.js';
+export type { MockAdapterOptions, MockCall, MockChange, MockIpInterfaceAdapter, MockSource } from './mock-adapter.js';
+export { mockLuid, mockRow } from './mock-row.js';

@@ -1,0 +1,188 @@
+import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle } from '../../src/adapter.js';
+import { IpInterfaceError, type IpInterfaceErrorCode } from '../../src/ip-interface-error.js';
+import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import { interfaceKey } from '../../src/interface-key.js';
+
+/** A change the mock delivers: the public kinds, as `ipInterfaceChanges$` emits them. */
+export interface MockChange {
+  readonly kind: 'added' | 'changed' | 'removed';
+  readonly row: IpInterfaceRow;
+}
+
+/** Anything with `subscribe` (an RxJS Observable, a marble `m.hot(...)`): the mock does not import rxjs. */
+export interface MockSource {
+  subscribe(observer: { next: (change: MockChange) => void }): { unsubscribe(): void };
+}
+
+/** One entry of {@link MockIpInterfaceAdapter.calls}. */
+export type MockCall =
+  | { readonly fn: 'NotifyIpInterfaceChange'; readonly family: AddressFamily; readonly initial: boolean; readonly handle: NotificationHandle }
+  | { readonly fn: 'CancelMibChangeNotify2'; readonly handle: NotificationHandle };
+
+/** Options of {@link createMockAdapter}. */
+export interface MockAdapterOptions {
+  /** Changes to deliver while at least one registration is live (subscribed on the first, released after the last). */
+  source?: MockSource | undefined;
+  /** The initial table returned by `getIpInterfaceTable`. */
+  table?: readonly IpInterfaceRow[] | undefined;
+  /** Adapter name in errors and handles. Default `'mock'`. */
+  name?: string | undefined;
+  /**
+   * Settle registration after this many milliseconds instead of synchronously, to test code that
+   * unsubscribes before registration finished. The `initial` callback comes when it settles.
+   */
+  registrationDelayMs?: number | undefined;
+}
+
+/** The mock adapter: an {@link IpInterfaceAdapter} with test controls. */
+export interface MockIpInterfaceAdapter extends IpInterfaceAdapter {
+  /** Delivers a change synchronously to every live registration whose family matches, and updates the table. */
+  emit(change: MockChange): void;
+  /** Number of live registrations. */
+  readonly active: number;
+  /** Every register and cancel call, in order. */
+  readonly calls: readonly MockCall[];
+  /** The next registration rejects with an `IpInterfaceError` of this code and registers nothing. */
+  failNextRegistration(code: IpInterfaceErrorCode, osCode?: number): void;
+  /** Replaces the table returned by `getIpInterfaceTable` (delivers nothing). */
+  setTable(rows: readonly IpInterfaceRow[]): void;
+}
+
+const TYPE: Record<MockChange['kind'], MibNotificationType> = { added: 'add', changed: 'parameter', removed: 'delete' };
+
+interface Registration {
+  readonly family: AddressFamily;
+  readonly callback: IpInterfaceChangeCallback;
+}
+
+/**
+ * A fresh, in-memory adapter for tests: registration is synchronous (the `initial` callback
+ * included), so `ipInterfaceChanges$` itself can be marble-tested. No global state.
+ *
+ * @example
+ * ```ts
+ * import { marbles } from 'rxjs-marbles/jest';
+ * import { ipInterfaceChanges$, AF_INET } from 'rxjs-ip-interface';
+ * import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * it('sees eth1 appear', marbles((m) => {
+ *   const eth1 = mockRow({ interfaceIndex: 3 });
+ *   const adapter = createMockAdapter({ source: m.hot('--a-', { a: { kind: 'added', row: eth1 } }) });
+ *   m.expect(ipInterfaceChanges$(AF_INET, true, { adapter })).toBeObservable('i-a-', {
+ *     i: { kind: 'initial', family: AF_INET },
+ *     a: { kind: 'added', row: eth1 },
+ *   });
+ * }));
+ * ```
+ */
+export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInterfaceAdapter {
+  const name = options.name ?? 'mock';
+  const live = new Map<NotificationHandle, Registration>();
+  const calls: MockCall[] = [];
+  const table = new Map<string, IpInterfaceRow>();
+  let nextId = 1;
+  let failure: IpInterfaceError | undefined;
+  let sourceSubscription: { unsubscribe(): void } | undefined;
+  let delivering = false;
+  const queue: MockChange[] = [];
+
+  const setTable = (rows: readonly IpInterfaceRow[]): void => {
+    table.clear();
+    for (const row of rows) table.set(interfaceKey(row), row);
+  };
+  setTable(options.table ?? []);
+
+  const deliver = (change: MockChange): void => {
+    for (const [handle, registration] of [...live]) {
+      // A registration cancelled by an earlier callback of this same change gets nothing more.
+      if (live.has(handle) && familyMatches(registration.family, change.row.family)) {
+        registration.callback(change.row, TYPE[change.kind]);
+      }
+    }
+  };
+
+  const emit = (change: MockChange): void => {
+    if (change.kind === 'removed') table.delete(interfaceKey(change.row));
+    else table.set(interfaceKey(change.row), change.row);
+    // Serialized like the OS: a change emitted from inside a callback waits for the current one.
+    queue.push(change);
+    if (delivering) return;
+    delivering = true;
+    try {
+      for (let next = queue.shift(); next; next = queue.shift()) deliver(next);
+    } finally {
+      delivering = false;
+      queue.length = 0;
+    }
+  };
+
+  const updateSource = (): void => {
+    if (!options.source) return;
+    if (live.size > 0 && !sourceSubscription) sourceSubscription = options.source.subscribe({ next: emit });
+    else if (live.size === 0 && sourceSubscription) {
+      const s = sourceSubscription;
+      sourceSubscription = undefined;
+      s.unsubscribe();
+    }
+  };
+
+  const activate = (handle: NotificationHandle, registration: Registration, initial: boolean): void => {
+    live.set(handle, registration);
+    if (initial) registration.callback(null, 'initial');
+    updateSource();
+  };
+
+  const adapter: MockIpInterfaceAdapter = {
+    name,
+    notifyIpInterfaceChange(family, callback, initial) {
+      if (!isAddressFamily(family)) {
+        return Promise.reject(new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}`, { adapter: name, osCode: 87 }));
+      }
+      if (failure) {
+        const error = failure;
+        failure = undefined;
+        return Promise.reject(error);
+      }
+      const handle: NotificationHandle = Object.freeze({ adapter: name, id: nextId++ });
+      const registration = { family, callback };
+      calls.push({ fn: 'NotifyIpInterfaceChange', family, initial, handle });
+      if (options.registrationDelayMs === undefined) {
+        activate(handle, registration, initial);
+        return Promise.resolve(handle);
+      }
+      return new Promise((resolve) => {
+        setTimeout(() => {
+          activate(handle, registration, initial);
+          resolve(handle);
+        }, options.registrationDelayMs);
+      });
+    },
+    cancelMibChangeNotify2(handle) {
+      calls.push({ fn: 'CancelMibChangeNotify2', handle });
+      if (!live.delete(handle)) {
+        return Promise.reject(new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration', { adapter: name, osCode: 6 }));
+      }
+      updateSource();
+      return Promise.resolve();
+    },
+    getIpInterfaceTable(family) {
+      if (!isAddressFamily(family)) {
+        return Promise.reject(new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}`, { adapter: name, osCode: 87 }));
+      }
+      return Promise.resolve([...table.values()].filter((row) => familyMatches(family, row.family)));
+    },
+    emit,
+    get active() {
+      return live.size;
+    },
+    get calls() {
+      return calls;
+    },
+    failNextRegistration(code, osCode) {
+      failure = new IpInterfaceError(code, `mock registration failure (${code})`, { adapter: name, osCode });
+    },
+    setTable,
+  };
+  return adapter;
+}

@@ -1,0 +1,70 @@
+/**
+ * The adapter contract: what an OS backend implements. It mirrors the C API of netioapi.h so the
+ * mapping is obvious to anyone who knows `NotifyIpInterfaceChange`:
+ *
+ * | C API | adapter |
+ * |---|---|
+ * | `NotifyIpInterfaceChange(Family, Callback, Context, InitialNotification, &Handle)` | `notifyIpInterfaceChange(family, callback, initial)` |
+ * | `CancelMibChangeNotify2(Handle)` | `cancelMibChangeNotify2(handle)` |
+ * | `GetIpInterfaceTable(Family, &Table)` | `getIpInterfaceTable(family)` |
+ *
+ * Rules every adapter follows (checked by the shared contract suite in `test/contract/`):
+ * 1. `notifyIpInterfaceChange` rejects with `IpInterfaceError('INVALID_PARAMETER')` for a family
+ *    other than the three constants, and registers nothing.
+ * 2. The callback runs on the JS thread, never re-entrantly: one invocation returns before the next
+ *    starts (the OS serializes its callbacks; so must the adapter).
+ * 3. The callback may run before the returned promise settles (during registration).
+ * 4. With `initial` true, `callback(null, 'initial')` is the first call, once, after the
+ *    registration is live. With `initial` false there is no `'initial'` call.
+ * 5. Rows are delivered only for the registered family (`unspec`: both).
+ * 6. After `cancelMibChangeNotify2(handle)` resolves, the callback is never called again. Cancelling
+ *    twice, or a handle that is not live, rejects with `IpInterfaceError('INVALID_HANDLE')`.
+ * 7. Failures reject with an `IpInterfaceError`; a failed registration leaves nothing registered.
+ * 8. Adapters load native code lazily (on first registration or table read), never at import.
+ *
+ * @module
+ */
+import type { AddressFamily } from './address-family.js';
+import type { IpInterfaceRow } from './ip-interface-row.js';
+
+/** MIB_NOTIFICATION_TYPE: MibParameterNotification, MibAddInstance, MibDeleteInstance, MibInitialNotification. */
+export type MibNotificationType = 'parameter' | 'add' | 'delete' | 'initial';
+
+/** PIPINTERFACE_CHANGE_CALLBACK. `row` is null for `'initial'` only. */
+export type IpInterfaceChangeCallback = (row: IpInterfaceRow | null, type: MibNotificationType) => void;
+
+/**
+ * What a registration returns; pass it back to `cancelMibChangeNotify2`. Opaque to callers:
+ * adapters identify their own handles (a `WeakMap` keyed by the object works well).
+ */
+export interface NotificationHandle {
+  /** The adapter that issued it. */
+  readonly adapter: string;
+  /** Unique per adapter instance. */
+  readonly id: number;
+}
+
+/**
+ * An OS backend. Implement this to port the library to another platform; run the contract suite
+ * (`test/contract/contract-suite.ts`) against it.
+ *
+ * @example
+ * ```ts
+ * const adapter: IpInterfaceAdapter = createMockAdapter();
+ * ipInterfaceChanges$(AF_INET, true, { adapter }).subscribe(console.log);
+ * ```
+ */
+export interface IpInterfaceAdapter {
+  /** Short name used in errors and diagnostics (`linux`, `windows`, `polling`, `mock`). */
+  readonly name: string;
+  /** NotifyIpInterfaceChange. */
+  notifyIpInterfaceChange(
+    family: AddressFamily,
+    callback: IpInterfaceChangeCallback,
+    initial: boolean,
+  ): Promise<NotificationHandle>;
+  /** CancelMibChangeNotify2. */
+  cancelMibChangeNotify2(handle: NotificationHandle): Promise<void>;
+  /** GetIpInterfaceTable: the current rows of `family` (`unspec`: both families). */
+  getIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]>;
+}

@@ -1,0 +1,19 @@
+export { AF_INET, AF_INET6, AF_UNSPEC, familyMatches, isAddressFamily } from './address-family.js';
+export type { AddressFamily } from './address-family.js';
+export type {
+  IpInterfaceAdapter,
+  IpInterfaceChangeCallback,
+  MibNotificationType,
+  NotificationHandle,
+} from './adapter.js';
+export { hasRow } from './ip-interface-change.js';
+export type { IpInterfaceChange, IpInterfaceChangeKind, IpInterfaceInitialChange, IpInterfaceRowChange } from './ip-interface-change.js';
+export { IpInterfaceError, isIpInterfaceError } from './ip-interface-error.js';
+export type { IpInterfaceErrorCode, IpInterfaceErrorOptions } from './ip-interface-error.js';
+export { OFFLOAD_FLAG_NAMES, ZONE_INDEX_COUNT, offloadFlagsFromByte } from './ip-interface-row.js';
+export type { InterfaceOffloadFlags, IpInterfaceRow, LinkLocalAddressBehavior, RouterDiscoveryBehavior } from './ip-interface-row.js';
+export { interfaceKey } from './interface-key.js';
+export { ipInterfaceChanges$ } from './ip-interface-changes.js';
+export type { IpInterfaceChangesOptions } from './ip-interface-changes.js';
+export { defaultAdapterName, loadAdapter } from './default-adapter.js';
+export type { DefaultAdapterName } from './default-adapter.js';
