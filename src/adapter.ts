@@ -45,6 +45,13 @@ export interface NotificationHandle {
 }
 
 /**
+ * What `notifyIpInterfaceChange` may return when it registered synchronously: the promise plus the
+ * handle, readable at once. `ipInterfaceChanges$` then cancels within the same tick on unsubscribe,
+ * which keeps virtual-time (marble) tests exact. Optional: a plain promise is always valid.
+ */
+export type SettledRegistration = Promise<NotificationHandle> & { readonly settledHandle?: NotificationHandle };
+
+/**
  * An OS backend. Implement this to port the library to another platform; run the contract suite
  * (`test/contract/contract-suite.ts`) against it.
  *

@@ -5,6 +5,7 @@ export type {
   IpInterfaceChangeCallback,
   MibNotificationType,
   NotificationHandle,
+  SettledRegistration,
 } from './adapter.js';
 export { hasRow } from './ip-interface-change.js';
 export type { IpInterfaceChange, IpInterfaceChangeKind, IpInterfaceInitialChange, IpInterfaceRowChange } from './ip-interface-change.js';

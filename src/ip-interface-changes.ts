@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import { isAddressFamily, type AddressFamily } from './address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle } from './adapter.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle, SettledRegistration } from './adapter.js';
 import type { IpInterfaceChange } from './ip-interface-change.js';
 import { IpInterfaceError } from './ip-interface-error.js';
 import { loadAdapter } from './default-adapter.js';
@@ -98,12 +98,17 @@ export function ipInterfaceChanges$(
 
     const register = (a: IpInterfaceAdapter): void => {
       adapter = a;
-      let registration: Promise<NotificationHandle>;
+      let registration: SettledRegistration;
       try {
         registration = a.notifyIpInterfaceChange(family, callback, initial);
       } catch (error) {
         subscriber.error(toIpInterfaceError(error, a.name));
         return;
+      }
+      handle = registration.settledHandle;
+      if (handle) {
+        if (closed) cancel(a, handle);
+        else sendMarker();
       }
       registration.then(
         (h) => {

@@ -149,7 +149,7 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       calls.push({ fn: 'NotifyIpInterfaceChange', family, initial, handle });
       if (options.registrationDelayMs === undefined) {
         activate(handle, registration, initial);
-        return Promise.resolve(handle);
+        return Object.assign(Promise.resolve(handle), { settledHandle: handle });
       }
       return new Promise((resolve) => {
         setTimeout(() => {
