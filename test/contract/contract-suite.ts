@@ -1,0 +1,332 @@
+/**
+ * The adapter contract suite: one set of cases that every adapter must pass (mock, linux, windows,
+ * polling). Framework-free on purpose: `describe-contract.ts` runs it under jest, `run-contract.ts`
+ * from a plain `node` script (Windows node.exe under Wine cannot host jest's piped workers).
+ */
+import assert from 'node:assert/strict';
+import { AF_INET, AF_INET6, AF_UNSPEC, familyMatches, type AddressFamily } from '../../src/address-family.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle } from '../../src/adapter.js';
+import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import { OFFLOAD_FLAG_NAMES, ZONE_INDEX_COUNT } from '../../src/ip-interface-row.js';
+import { interfaceKey } from '../../src/interface-key.js';
+import { ipInterfaceChanges$ } from '../../src/ip-interface-changes.js';
+import type { IpInterfaceChange } from '../../src/ip-interface-change.js';
+
+/** What an adapter's test file supplies to run the contract against it. */
+export interface ContractHarness {
+  /** Shown in test names. */
+  readonly name: string;
+  /** The adapter under test (fresh or shared; `dispose` is called after each case). */
+  createAdapter(): IpInterfaceAdapter | Promise<IpInterfaceAdapter>;
+  /**
+   * Makes at least one real change happen that registrations of every family in `triggerFamilies`
+   * will see (for example an MTU change on a veth pair in a test namespace). Resolves once the change
+   * was made (the events may still be on their way).
+   */
+  triggerChange(adapter: IpInterfaceAdapter): Promise<void>;
+  /** Families for which `triggerChange` yields rows. Default: inet and inet6. */
+  readonly triggerFamilies?: readonly ('inet' | 'inet6')[];
+  /** Native registrations still live in this adapter, when the harness can tell: checks nothing is left. */
+  liveRegistrations?(adapter: IpInterfaceAdapter): number;
+  /** Called after each case. */
+  dispose?(adapter: IpInterfaceAdapter): Promise<void> | void;
+  /** How long to wait for events after a trigger. Default 3000 ms. */
+  readonly eventTimeoutMs?: number;
+  /** How long "nothing arrives" is watched for. Default 300 ms. */
+  readonly quietMs?: number;
+}
+
+/** One case of the suite. */
+export interface ContractCase {
+  readonly name: string;
+  run(): Promise<void>;
+}
+
+interface Call {
+  readonly row: IpInterfaceRow | null;
+  readonly type: MibNotificationType;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A callback that records calls and checks it is never entered re-entrantly. */
+function recorder(): { callback: IpInterfaceChangeCallback; calls: Call[]; reentered: () => boolean } {
+  const calls: Call[] = [];
+  let depth = 0;
+  let reentered = false;
+  const callback: IpInterfaceChangeCallback = (row, type) => {
+    depth++;
+    if (depth > 1) reentered = true;
+    calls.push({ row, type });
+    depth--;
+  };
+  return { callback, calls, reentered: () => reentered };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new assert.AssertionError({ message: `timed out after ${timeoutMs} ms waiting for ${what}` });
+    await sleep(5);
+  }
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: IpInterfaceError['code'], what: string): Promise<void> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof IpInterfaceError, `${what}: expected an IpInterfaceError, got ${String(error)}`);
+  assert.equal(error.code, code, `${what}: code`);
+  assert.equal(typeof error.message, 'string');
+  assert.ok(error.message.length > 0, `${what}: message`);
+}
+
+const BOOLEAN_FIELDS = [
+  'advertisingEnabled', 'forwardingEnabled', 'weakHostSend', 'weakHostReceive', 'useAutomaticMetric',
+  'useNeighborUnreachabilityDetection', 'managedAddressConfigurationSupported', 'otherStatefulConfigurationSupported',
+  'advertiseDefaultRoute', 'connected', 'supportsWakeUpPatterns', 'supportsNeighborDiscovery', 'supportsRouterDiscovery',
+  'disableDefaultRoutes',
+] as const;
+const NUMBER_FIELDS = [
+  'maxReassemblySize', 'minRouterAdvertisementInterval', 'maxRouterAdvertisementInterval', 'dadTransmits',
+  'baseReachableTime', 'retransmitTime', 'pathMtuDiscoveryTimeout', 'linkLocalAddressTimeout', 'sitePrefixLength',
+  'metric', 'nlMtu', 'reachableTime',
+] as const;
+const KNOWN_FIELDS = new Set<string>([
+  'family', 'interfaceLuid', 'interfaceIndex', 'interfaceName', 'interfaceIdentifier', 'routerDiscoveryBehavior',
+  'linkLocalAddressBehavior', 'zoneIndices', 'transmitOffload', 'receiveOffload', ...BOOLEAN_FIELDS, ...NUMBER_FIELDS,
+]);
+
+/** Checks that a row has the shape of IpInterfaceRow: exact types, no invented extra fields. */
+export function assertValidRow(row: IpInterfaceRow, family?: AddressFamily): void {
+  assert.ok(row.family === AF_INET || row.family === AF_INET6, `row.family ${String(row.family)}`);
+  if (family) assert.ok(familyMatches(family, row.family), `row of family ${row.family} delivered to a ${family} registration`);
+  assert.equal(typeof row.interfaceLuid, 'bigint', 'interfaceLuid is a bigint');
+  assert.ok(row.interfaceLuid >= 0n && row.interfaceLuid < 1n << 64n, 'interfaceLuid fits 64 bits');
+  assert.ok(Number.isInteger(row.interfaceIndex) && row.interfaceIndex > 0, `interfaceIndex ${row.interfaceIndex}`);
+  for (const key of Object.keys(row)) assert.ok(KNOWN_FIELDS.has(key), `unknown row field ${key}`);
+  if (row.interfaceName !== undefined) assert.equal(typeof row.interfaceName, 'string');
+  for (const f of BOOLEAN_FIELDS) assert.ok(row[f] === undefined || typeof row[f] === 'boolean', `${f} is boolean or undefined`);
+  for (const f of NUMBER_FIELDS) {
+    const v = row[f];
+    assert.ok(v === undefined || (typeof v === 'number' && Number.isFinite(v)), `${f} is a finite number or undefined`);
+  }
+  assert.ok(row.interfaceIdentifier === undefined || typeof row.interfaceIdentifier === 'bigint', 'interfaceIdentifier is a bigint');
+  if (row.zoneIndices !== undefined) {
+    assert.equal(row.zoneIndices.length, ZONE_INDEX_COUNT, 'zoneIndices has 16 entries');
+    for (const z of row.zoneIndices) assert.ok(Number.isInteger(z) && z >= 0, 'zone index is a non-negative integer');
+  }
+  assert.ok(
+    row.routerDiscoveryBehavior === undefined || ['disabled', 'enabled', 'dhcp', 'unchanged'].includes(row.routerDiscoveryBehavior),
+    'routerDiscoveryBehavior',
+  );
+  assert.ok(
+    row.linkLocalAddressBehavior === undefined || ['alwaysOff', 'delayed', 'alwaysOn', 'unchanged'].includes(row.linkLocalAddressBehavior),
+    'linkLocalAddressBehavior',
+  );
+  for (const offload of [row.transmitOffload, row.receiveOffload]) {
+    if (offload === undefined) continue;
+    assert.deepEqual(Object.keys(offload).sort(), [...OFFLOAD_FLAG_NAMES].sort(), 'offload flags are the eight named booleans');
+    for (const name of OFFLOAD_FLAG_NAMES) assert.equal(typeof offload[name], 'boolean');
+  }
+}
+
+/** Builds the cases for one harness. */
+export function contractCases(h: ContractHarness): ContractCase[] {
+  const eventTimeoutMs = h.eventTimeoutMs ?? 3000;
+  const quietMs = h.quietMs ?? 300;
+  const triggerFamilies = h.triggerFamilies ?? [AF_INET, AF_INET6];
+  const cases: ContractCase[] = [];
+
+  const test = (name: string, body: (adapter: IpInterfaceAdapter) => Promise<void>): void => {
+    cases.push({
+      name,
+      async run() {
+        const adapter = await h.createAdapter();
+        const before = h.liveRegistrations?.(adapter);
+        try {
+          await body(adapter);
+          if (before !== undefined) {
+            await waitFor(() => h.liveRegistrations!(adapter) === before, eventTimeoutMs, 'registrations to return to their count before the case');
+          }
+        } finally {
+          await h.dispose?.(adapter);
+        }
+      },
+    });
+  };
+
+  const rowsOf = (calls: readonly Call[]): IpInterfaceRow[] => calls.flatMap((c) => (c.row ? [c.row] : []));
+
+  test('has a non-empty name', async (adapter) => {
+    assert.equal(typeof adapter.name, 'string');
+    assert.ok(adapter.name.length > 0);
+  });
+
+  test('initial=true: the first callback is (null, "initial"), exactly once, and the handle cancels', async (adapter) => {
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, true);
+    await waitFor(() => r.calls.length > 0, eventTimeoutMs, 'the initial notification');
+    assert.deepEqual(r.calls[0], { row: null, type: 'initial' });
+    await h.triggerChange(adapter);
+    await waitFor(() => r.calls.some((c) => c.row !== null), eventTimeoutMs, 'a row after the trigger');
+    assert.equal(r.calls.filter((c) => c.type === 'initial').length, 1, 'one initial notification');
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  test('initial=false: no initial callback', async (adapter) => {
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, false);
+    await h.triggerChange(adapter);
+    await waitFor(() => r.calls.length > 0, eventTimeoutMs, 'a row after the trigger');
+    await sleep(quietMs);
+    assert.ok(r.calls.every((c) => c.type !== 'initial'), 'no initial callback');
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  test('a change is delivered as a valid row with a notification type', async (adapter) => {
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, false);
+    await h.triggerChange(adapter);
+    await waitFor(() => rowsOf(r.calls).length > 0, eventTimeoutMs, 'a row');
+    for (const call of r.calls) {
+      assert.ok(['parameter', 'add', 'delete'].includes(call.type), `type ${call.type}`);
+      assert.ok(call.row !== null, 'rows are non-null for parameter/add/delete');
+      assertValidRow(call.row, AF_UNSPEC);
+    }
+    assert.equal(r.reentered(), false, 'callback entered re-entrantly');
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  test('family filtering: inet gets only IPv4 rows, inet6 only IPv6, unspec both', async (adapter) => {
+    const regs = ([AF_INET, AF_INET6, AF_UNSPEC] as const).map((family) => ({ family, r: recorder() }));
+    const handles: NotificationHandle[] = [];
+    for (const { family, r } of regs) handles.push(await adapter.notifyIpInterfaceChange(family, r.callback, false));
+    await h.triggerChange(adapter);
+    const unspec = regs[2]!.r;
+    await waitFor(
+      () => triggerFamilies.every((f) => rowsOf(unspec.calls).some((row) => row.family === f)),
+      eventTimeoutMs,
+      `unspec to see rows of ${triggerFamilies.join(' and ')}`,
+    );
+    for (const { family, r } of regs) {
+      if (family !== AF_UNSPEC && triggerFamilies.includes(family)) {
+        await waitFor(() => rowsOf(r.calls).length > 0, eventTimeoutMs, `a ${family} row`);
+      }
+    }
+    await sleep(quietMs);
+    for (const { family, r } of regs) for (const row of rowsOf(r.calls)) assertValidRow(row, family);
+    for (const handle of handles) await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  test('after cancel resolves the callback is never called again', async (adapter) => {
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, true);
+    await adapter.cancelMibChangeNotify2(handle);
+    const seen = r.calls.length;
+    await h.triggerChange(adapter);
+    await sleep(quietMs);
+    assert.equal(r.calls.length, seen, 'callbacks after cancel');
+  });
+
+  test('cancelling twice, or a handle that was never issued, rejects INVALID_HANDLE', async (adapter) => {
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange(AF_INET, r.callback, false);
+    await adapter.cancelMibChangeNotify2(handle);
+    await rejectsWith(adapter.cancelMibChangeNotify2(handle), 'INVALID_HANDLE', 'second cancel');
+    await rejectsWith(adapter.cancelMibChangeNotify2({ adapter: adapter.name, id: 987654321 }), 'INVALID_HANDLE', 'forged handle');
+  });
+
+  test('an invalid family rejects INVALID_PARAMETER and registers nothing', async (adapter) => {
+    for (const family of [99, 'ipx', undefined, Number.NaN]) {
+      const r = recorder();
+      const before = h.liveRegistrations?.(adapter);
+      await rejectsWith(
+        adapter.notifyIpInterfaceChange(family as unknown as AddressFamily, r.callback, true),
+        'INVALID_PARAMETER',
+        `family ${String(family)}`,
+      );
+      if (before !== undefined) assert.equal(h.liveRegistrations!(adapter), before, 'nothing registered');
+      await sleep(20);
+      assert.equal(r.calls.length, 0, 'no callback for a rejected registration');
+    }
+  });
+
+  test('getIpInterfaceTable: valid rows, unique keys, unspec is inet plus inet6, bad family rejects', async (adapter) => {
+    const [v4, v6, all] = await Promise.all(([AF_INET, AF_INET6, AF_UNSPEC] as const).map((f) => adapter.getIpInterfaceTable(f)));
+    for (const row of v4!) assertValidRow(row, AF_INET);
+    for (const row of v6!) assertValidRow(row, AF_INET6);
+    for (const row of all!) assertValidRow(row, AF_UNSPEC);
+    const keys = all!.map(interfaceKey);
+    assert.equal(new Set(keys).size, keys.length, 'interfaceKey is unique in the table');
+    assert.deepEqual([...keys].sort(), [...v4!, ...v6!].map(interfaceKey).sort(), 'unspec = inet + inet6');
+    await rejectsWith(adapter.getIpInterfaceTable('ipx' as unknown as AddressFamily), 'INVALID_PARAMETER', 'table of ipx');
+  });
+
+  test('registrations are independent: cancelling one leaves the other receiving', async (adapter) => {
+    const a = recorder();
+    const b = recorder();
+    const ha = await adapter.notifyIpInterfaceChange(AF_UNSPEC, a.callback, false);
+    const hb = await adapter.notifyIpInterfaceChange(AF_UNSPEC, b.callback, false);
+    assert.notEqual(ha, hb);
+    await adapter.cancelMibChangeNotify2(ha);
+    const seenA = a.calls.length;
+    await h.triggerChange(adapter);
+    await waitFor(() => rowsOf(b.calls).length > 0, eventTimeoutMs, 'the remaining registration to receive');
+    await sleep(quietMs);
+    assert.equal(a.calls.length, seenA, 'the cancelled registration received');
+    await adapter.cancelMibChangeNotify2(hb);
+  });
+
+  test('ipInterfaceChanges$ over the adapter: initial first, then a change; unsubscribe cancels', async (adapter) => {
+    const seen: IpInterfaceChange[] = [];
+    let failure: unknown;
+    const sub = ipInterfaceChanges$(AF_UNSPEC, true, { adapter }).subscribe({ next: (c) => seen.push(c), error: (e) => (failure = e) });
+    await waitFor(() => seen.length > 0 || failure !== undefined, eventTimeoutMs, 'the initial marker');
+    assert.equal(failure, undefined);
+    assert.deepEqual(seen[0], { kind: 'initial', family: AF_UNSPEC });
+    await h.triggerChange(adapter);
+    await waitFor(() => seen.length > 1, eventTimeoutMs, 'a change');
+    for (const c of seen.slice(1)) {
+      assert.notEqual(c.kind, 'initial');
+      if (c.kind !== 'initial') assertValidRow(c.row, AF_UNSPEC);
+    }
+    sub.unsubscribe();
+  });
+
+  test('50 register/cancel cycles leave nothing registered', async (adapter) => {
+    for (let i = 0; i < 50; i++) {
+      const r = recorder();
+      const handle = await adapter.notifyIpInterfaceChange(i % 2 ? AF_INET : AF_INET6, r.callback, i % 3 === 0);
+      await adapter.cancelMibChangeNotify2(handle);
+    }
+  });
+
+  return cases;
+}
+
+/** Runs the suite without a test framework; prints one line per case and `N passed, N failed`. */
+export async function runContract(
+  h: ContractHarness,
+  log: (line: string) => void = (line) => console.log(line),
+): Promise<{ passed: number; failed: number }> {
+  let passed = 0;
+  let failed = 0;
+  for (const c of contractCases(h)) {
+    const started = Date.now();
+    try {
+      await c.run();
+      passed++;
+      log(`ok   ${h.name}: ${c.name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      failed++;
+      log(`FAIL ${h.name}: ${c.name}\n     ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  log(`${passed} passed, ${failed} failed`);
+  return { passed, failed };
+}
