@@ -10,4 +10,5 @@ module.exports = {
   // Sources import with explicit `.js` extensions (needed by the ESM build); map them back for jest.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/reporters/summary-reporter.js'],
 };
