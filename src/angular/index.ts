@@ -1,0 +1,10 @@
+/**
+ * Angular integration: {@link provideIpInterfaceChanges} and the {@link IP_INTERFACE_CHANGES} token.
+ * ESM only (Angular's packages are ESM only): load it with `import`. Needs `@angular/core` (optional
+ * peer dependency).
+ *
+ * @module rxjs-ip-interface/angular
+ */
+export { IP_INTERFACE_CHANGES } from './ip-interface-changes-token.js';
+export { provideIpInterfaceChanges } from './provide-ip-interface-changes.js';
+export type { IpInterfaceChangesProviderOptions } from './provide-ip-interface-changes.js';

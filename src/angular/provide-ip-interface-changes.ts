@@ -1,0 +1,76 @@
+import { DestroyRef, type EnvironmentProviders, inject, makeEnvironmentProviders, NgZone } from '@angular/core';
+import { Observable, ReplaySubject, share, takeUntil, type MonoTypeOperatorFunction } from 'rxjs';
+import { AF_UNSPEC, type AddressFamily } from '../address-family.js';
+import type { IpInterfaceAdapter } from '../adapter.js';
+import type { IpInterfaceChange } from '../ip-interface-change.js';
+import { ipInterfaceChanges$ } from '../ip-interface-changes.js';
+import { IP_INTERFACE_CHANGES } from './ip-interface-changes-token.js';
+
+/** Options of {@link provideIpInterfaceChanges}. */
+export interface IpInterfaceChangesProviderOptions {
+  /** Which interfaces to watch. Default `AF_UNSPEC` (IPv4 and IPv6). */
+  family?: AddressFamily | undefined;
+  /**
+   * Emit `{ kind: 'initial' }` first once the registration is live. The stream is shared: only the
+   * consumers subscribed when the registration starts see it.
+   */
+  initial?: boolean | undefined;
+  /** The OS backend. Default: the platform's (linux, windows, else polling), loaded on first use. */
+  adapter?: IpInterfaceAdapter | undefined;
+  /**
+   * Use these changes instead of registering locally: for example changes forwarded over IPC from
+   * the Electron main process. `family`, `initial` and `adapter` are then ignored; the stream still
+   * gets zone re-entry, sharing and release on destroy.
+   */
+  source?: Observable<IpInterfaceChange> | undefined;
+}
+
+/**
+ * Provides {@link IP_INTERFACE_CHANGES} for an application or an environment injector.
+ *
+ * Native callbacks (and the polling adapter's timers) run outside Angular's zone: the registration
+ * is made with `NgZone.runOutsideAngular`, so the adapter's own wake-ups never trigger change
+ * detection, and each emission is re-entered with `NgZone.run`, so change detection runs after it.
+ * In zoneless apps (`provideZonelessChangeDetection()`) `NgZone` is a no-op and the emissions
+ * simply pass through: `toSignal` or the `async` pipe schedule the update.
+ *
+ * @example
+ * ```ts
+ * bootstrapApplication(AppComponent, {
+ *   providers: [provideZonelessChangeDetection(), provideIpInterfaceChanges({ family: AF_INET, initial: true })],
+ * });
+ * ```
+ */
+export function provideIpInterfaceChanges(options: IpInterfaceChangesProviderOptions = {}): EnvironmentProviders {
+  return makeEnvironmentProviders([
+    {
+      provide: IP_INTERFACE_CHANGES,
+      useFactory: (): Observable<IpInterfaceChange> => {
+        // An injector without NgZone (a bare test injector) behaves like a zoneless app.
+        const zone = inject(NgZone, { optional: true });
+        const destroyed = new ReplaySubject<void>(1);
+        inject(DestroyRef).onDestroy(() => {
+          destroyed.next();
+          destroyed.complete();
+        });
+        const source = options.source ?? ipInterfaceChanges$(options.family ?? AF_UNSPEC, options.initial ?? false, { adapter: options.adapter });
+        // takeUntil a ReplaySubject: a subscription made after destroy completes at once, registering nothing.
+        return source.pipe(zone ? inNgZone<IpInterfaceChange>(zone) : (s) => s, takeUntil(destroyed), share());
+      },
+    },
+  ]);
+}
+
+/** Subscribes to the source outside the zone and delivers every notification inside it. */
+function inNgZone<T>(zone: NgZone): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) =>
+      zone.runOutsideAngular(() =>
+        source.subscribe({
+          next: (value) => zone.run(() => subscriber.next(value)),
+          error: (error: unknown) => zone.run(() => subscriber.error(error)),
+          complete: () => zone.run(() => subscriber.complete()),
+        }),
+      ),
+    );
+}
