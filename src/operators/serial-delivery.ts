@@ -1,0 +1,182 @@
+import { Observable, from, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import type { IpInterfaceChange } from '../ip-interface-change.js';
+import { IpInterfaceError } from '../ip-interface-error.js';
+import { BoundedQueue, CoalescingQueue, type DeliveryQueue } from './delivery-queue.js';
+
+/** What `serialDelivery` does when a change arrives and `maxQueue` changes are already waiting. */
+export type SerialDeliveryOverflow = 'error' | 'coalesce';
+
+/** Options of {@link serialDelivery}. */
+export interface SerialDeliveryOptions {
+  /**
+   * Most changes that may wait while a handler runs (the running one not counted). Default 10,000.
+   * An integer >= 0, or `Infinity` for no bound.
+   */
+  maxQueue?: number | undefined;
+  /**
+   * On a change that finds the queue full: `'error'` (default) errors the stream with
+   * `IpInterfaceError('QUEUE_OVERFLOW')`; `'coalesce'` merges the waiting changes per interface into
+   * their net effect (the rules of {@link debounceInterfaceChanges}) and errors only when `maxQueue`
+   * different interfaces are waiting.
+   */
+  overflow?: SerialDeliveryOverflow | undefined;
+}
+
+/** The handler of {@link serialDelivery}: a Promise, an Observable or any other `ObservableInput`. */
+export type SerialDeliveryHandler<T, R> = (change: T) => ObservableInput<R>;
+
+const DEFAULT_MAX_QUEUE = 10_000;
+
+/**
+ * Runs an asynchronous handler per change, strictly one at a time and in arrival order, and emits
+ * the handler's results: the value a Promise resolves to, or every value of an Observable (as
+ * `concatMap` does). To pass the change itself on, return it: `async (c) => { await save(c); return c; }`.
+ *
+ * The source is never held while a handler runs: changes that arrive meanwhile wait in a queue and
+ * the source's callback returns at once. A change that finds nothing running starts its handler
+ * synchronously (keep the handler's synchronous part short). The queue is bounded by `maxQueue`
+ * (default 10,000 waiting changes); on overflow the stream errors with
+ * `IpInterfaceError('QUEUE_OVERFLOW')`, or with `overflow: 'coalesce'` the waiting changes are
+ * reduced to their net effect per interface (a merged change may be a new `{ kind, row }` object;
+ * the `initial` marker is never merged). An error thrown or returned by the handler errors the stream
+ * as it is (not wrapped). When the source completes, the waiting changes are still handled, then the
+ * stream completes; an error of the source errors the stream at once and drops what waits.
+ * Unsubscribing unsubscribes the running handler's Observable (a running Promise cannot be
+ * cancelled: its result is ignored).
+ *
+ * ```text
+ * handler(x) = cold '--X|' (each change takes 2 frames and emits its upper-case result)
+ * source:   a-bc--------|
+ * handler:  ^-!                 (a)
+ *             ^-!               (b: waited 1 frame)
+ *               ^-!             (c: waited 2 frames)
+ * result:   --A-B-C------|
+ * ```
+ *
+ * @param handler Called with each change once the previous handler finished.
+ * @example
+ * ```ts
+ * import { ipInterfaceChanges$, debounceInterfaceChanges, serialDelivery, AF_INET } from 'rxjs-ip-interface';
+ *
+ * ipInterfaceChanges$(AF_INET)
+ *   .pipe(
+ *     debounceInterfaceChanges(200),
+ *     serialDelivery(async (change) => {
+ *       await fetch('http://localhost:8080/network', { method: 'POST', body: change.kind });
+ *       return change;
+ *     }, { overflow: 'coalesce' }),
+ *   )
+ *   .subscribe((handled) => console.log('handled', handled.kind));
+ * ```
+ */
+export function serialDelivery<T extends IpInterfaceChange, R>(
+  handler: SerialDeliveryHandler<T, R>,
+  options: SerialDeliveryOptions = {},
+): OperatorFunction<T, R> {
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
+      const overflow = options.overflow ?? 'error';
+      if (!(maxQueue === Infinity || (Number.isInteger(maxQueue) && maxQueue >= 0))) {
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: maxQueue must be an integer >= 0 or Infinity, got ${String(maxQueue)}`));
+        return;
+      }
+      if (overflow !== 'error' && overflow !== 'coalesce') {
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: overflow must be 'error' or 'coalesce', got ${String(overflow)}`));
+        return;
+      }
+      const queue: DeliveryQueue<T> = overflow === 'coalesce' ? new CoalescingQueue<T>(maxQueue) : new BoundedQueue<T>(maxQueue);
+      let running = false;
+      let draining = false;
+      let sourceDone = false;
+      let inner: Subscription | undefined;
+
+      const finished = (): void => {
+        inner = undefined;
+        running = false;
+        drain();
+      };
+
+      const fail = (error: unknown): void => subscriber.error(error);
+
+      const run = (change: T): void => {
+        running = true;
+        let result: ObservableInput<R>;
+        try {
+          result = handler(change);
+        } catch (error) {
+          subscriber.error(error);
+          return;
+        }
+        if (isPromiseLike(result)) {
+          // Fast path: no Observable wrapper per change.
+          result.then((value) => {
+            if (subscriber.closed) return;
+            subscriber.next(value);
+            finished();
+          }, fail);
+          return;
+        }
+        let sync = true;
+        let completedSync = false;
+        const subscription = from(result).subscribe({
+          next: (value) => subscriber.next(value),
+          error: fail,
+          complete: () => {
+            if (sync) completedSync = true;
+            else finished();
+          },
+        });
+        sync = false;
+        if (completedSync) finished();
+        else if (!subscription.closed) inner = subscription;
+      };
+
+      // Iterative, so handlers that complete synchronously do not grow the stack.
+      const drain = (): void => {
+        if (draining) return;
+        draining = true;
+        while (!running && !subscriber.closed) {
+          const next = queue.shift();
+          if (next === undefined) {
+            if (sourceDone) subscriber.complete();
+            break;
+          }
+          run(next);
+        }
+        draining = false;
+      };
+
+      const subscription = source.subscribe({
+        next: (change) => {
+          if (!running && queue.size === 0) run(change);
+          else if (!queue.push(change)) {
+            subscriber.error(
+              new IpInterfaceError(
+                'QUEUE_OVERFLOW',
+                overflow === 'coalesce'
+                  ? `serialDelivery: changes of more than ${maxQueue} interfaces are waiting (maxQueue); the handler is too slow`
+                  : `serialDelivery: more than ${maxQueue} changes are waiting (maxQueue); the handler is too slow, or use overflow: 'coalesce'`,
+              ),
+            );
+          }
+        },
+        error: fail,
+        complete: () => {
+          sourceDone = true;
+          if (!running) drain();
+        },
+      });
+
+      return () => {
+        subscription.unsubscribe();
+        inner?.unsubscribe();
+        inner = undefined;
+        queue.clear();
+      };
+    });
+}
+
+function isPromiseLike<R>(value: ObservableInput<R>): value is PromiseLike<R> {
+  return typeof (value as Partial<PromiseLike<R>>).then === 'function';
+}
