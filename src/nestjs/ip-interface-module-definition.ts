@@ -1,0 +1,29 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js';
+
+/**
+ * NestJS's configurable-module plumbing for {@link IpInterfaceModule}: `forRoot` / `forRootAsync`,
+ * plus an `isGlobal` extra that registers the module globally.
+ *
+ * @example
+ * ```ts
+ * @Injectable()
+ * class Probe {
+ *   constructor(@Inject(IP_INTERFACE_MODULE_OPTIONS) readonly options: IpInterfaceModuleOptions) {}
+ * }
+ * ```
+ */
+export const ipInterfaceModuleDefinition = new ConfigurableModuleBuilder<IpInterfaceModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();
+
+/**
+ * Injection token of the resolved {@link IpInterfaceModuleOptions}.
+ *
+ * @example
+ * ```ts
+ * constructor(@Inject(IP_INTERFACE_MODULE_OPTIONS) options: IpInterfaceModuleOptions) {}
+ * ```
+ */
+export const IP_INTERFACE_MODULE_OPTIONS = ipInterfaceModuleDefinition.MODULE_OPTIONS_TOKEN;

@@ -1,0 +1,44 @@
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
+import type { AddressFamily } from '../address-family.js';
+import type { IpInterfaceAdapter } from '../adapter.js';
+
+/**
+ * Options of {@link IpInterfaceModule.forRoot} (and what `forRootAsync`'s factory returns).
+ *
+ * @example
+ * ```ts
+ * const options: IpInterfaceModuleOptions = { family: AF_INET, initial: true, debounceMs: 250 };
+ * ```
+ */
+export interface IpInterfaceModuleOptions {
+  /** Which interfaces to watch. Default `AF_UNSPEC` (IPv4 and IPv6). */
+  family?: AddressFamily | undefined;
+  /**
+   * Emit `{ kind: 'initial' }` first on `changes$` once the registration is live. Only the
+   * consumers subscribed when the shared registration starts see it: it is not replayed.
+   */
+  initial?: boolean | undefined;
+  /** The OS backend. Default: the platform's (linux, windows, else polling), loaded on first use. */
+  adapter?: IpInterfaceAdapter | undefined;
+  /** When set, `changes$` applies `debounceInterfaceChanges(debounceMs)`: the net effect per interface. */
+  debounceMs?: number | undefined;
+}
+
+/**
+ * Options of {@link IpInterfaceModule.forRootAsync}: NestJS's usual `imports`, `useFactory` +
+ * `inject`, `useClass` or `useExisting` (a class with `create(): IpInterfaceModuleOptions`), plus
+ * `isGlobal`.
+ *
+ * @example
+ * ```ts
+ * const async: IpInterfaceModuleAsyncOptions = {
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ debounceMs: config.get('NET_DEBOUNCE_MS') }),
+ * };
+ * ```
+ */
+export type IpInterfaceModuleAsyncOptions = ConfigurableModuleAsyncOptions<IpInterfaceModuleOptions, 'create'> & {
+  /** Register the module globally (its service injectable everywhere without importing it). */
+  isGlobal?: boolean | undefined;
+};

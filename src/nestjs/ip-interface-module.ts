@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ipInterfaceModuleDefinition } from './ip-interface-module-definition.js';
+import { IpInterfaceService } from './ip-interface-service.js';
+
+/**
+ * NestJS module providing and exporting {@link IpInterfaceService}. Configure it with
+ * `forRoot({ family, initial, adapter, debounceMs, isGlobal })` or `forRootAsync({ imports,
+ * useFactory, inject, isGlobal })` (also `useClass` / `useExisting` of an options factory with a
+ * `create()` method), following NestJS's configurable-module conventions.
+ *
+ * @example
+ * ```ts
+ * @Module({
+ *   imports: [IpInterfaceModule.forRoot({ family: AF_INET, debounceMs: 250 })],
+ *   controllers: [NetworkController],
+ * })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  providers: [IpInterfaceService],
+  exports: [IpInterfaceService],
+})
+export class IpInterfaceModule extends ipInterfaceModuleDefinition.ConfigurableModuleClass {}

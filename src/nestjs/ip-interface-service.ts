@@ -1,0 +1,71 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { identity, type MonoTypeOperatorFunction, Observable, ReplaySubject, share, takeUntil } from 'rxjs';
+import { AF_UNSPEC } from '../address-family.js';
+import type { IpInterfaceChange } from '../ip-interface-change.js';
+import { ipInterfaceChanges$ } from '../ip-interface-changes.js';
+import type { IpInterfaceRow } from '../ip-interface-row.js';
+import { ipInterfaceTable$ } from '../ip-interface-table.js';
+import { debounceInterfaceChanges } from '../operators/debounce-interface-changes.js';
+import { IP_INTERFACE_MODULE_OPTIONS } from './ip-interface-module-definition.js';
+import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js';
+
+/**
+ * The injectable face of the library in NestJS, provided and exported by {@link IpInterfaceModule}.
+ *
+ * Both streams are shared and reference-counted: however many consumers subscribe, there is one
+ * registration with the OS while at least one is subscribed, cancelled when the last one leaves and
+ * when the module is destroyed (`app.close()`, shutdown hooks), which completes every consumer.
+ *
+ * @example
+ * ```ts
+ * @Controller('network')
+ * export class NetworkController {
+ *   constructor(private readonly ipInterfaces: IpInterfaceService) {}
+ *
+ *   @Sse('changes')
+ *   changes(): Observable<MessageEvent> {
+ *     return this.ipInterfaces.changes$.pipe(map((change) => ({ data: change.kind })));
+ *   }
+ * }
+ * ```
+ */
+@Injectable()
+export class IpInterfaceService implements OnModuleDestroy {
+  /**
+   * Changes of the configured family, debounced when `debounceMs` is set. One shared registration;
+   * a consumer that subscribes while it is already live gets no `initial` marker (use `table$`
+   * for the current state).
+   */
+  readonly changes$: Observable<IpInterfaceChange>;
+
+  /**
+   * The live table of the configured family, keyed by `interfaceKey(row)`. Shared like `changes$`;
+   * a late consumer gets the latest table at once.
+   */
+  readonly table$: Observable<ReadonlyMap<string, IpInterfaceRow>>;
+
+  // A ReplaySubject, so that a subscription made after destroy completes at once instead of registering.
+  private readonly destroyed = new ReplaySubject<void>(1);
+
+  constructor(@Inject(IP_INTERFACE_MODULE_OPTIONS) options: IpInterfaceModuleOptions) {
+    const family = options.family ?? AF_UNSPEC;
+    const adapter = options.adapter;
+    const debounce: MonoTypeOperatorFunction<IpInterfaceChange> =
+      options.debounceMs === undefined ? identity : debounceInterfaceChanges<IpInterfaceChange>(options.debounceMs);
+    this.changes$ = ipInterfaceChanges$(family, options.initial ?? false, { adapter }).pipe(
+      debounce,
+      takeUntil(this.destroyed),
+      share(),
+    );
+    this.table$ = ipInterfaceTable$(family, { adapter }).pipe(
+      takeUntil(this.destroyed),
+      share({ connector: () => new ReplaySubject<ReadonlyMap<string, IpInterfaceRow>>(1) }),
+    );
+  }
+
+  /** Cancels the registrations and completes every consumer. Called by NestJS. */
+  onModuleDestroy(): void {
+    this.destroyed.next();
+    this.destroyed.complete();
+  }
+}
