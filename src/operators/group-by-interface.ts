@@ -16,11 +16,11 @@ import { interfaceKey } from '../interface-key.js';
  * group's own subscribers do and close the group under them; here the group always delivers it first.
  *
  * ```text
- * source:   i-a-b-c-r-a-|      a: added eth1, b: added eth2, c: changed eth1, r: removed eth1
- * result:   --1-2-----3-|      1, 2, 3: groups
- * group 1:    a---c-(r|)       eth1 (key 'inet:…'), completes with its removal
- * group 2:      b-------|      eth2, completes with the source
- * group 3:            a-|      eth1 again: a new group
+ * source:   i-a-b-c-r---a---|   a: added eth1, b: added eth2, c: changed eth1, r: removed eth1
+ * result:   --1-2-------3---|   1, 2, 3: groups
+ * group 1:  --a---c-(r|)        eth1, completes with its removal
+ * group 2:  ----b-----------|   eth2, completes with the source
+ * group 3:  ------------a---|   eth1 again: a new group
  * ```
  *
  * @example
@@ -32,7 +32,7 @@ import { interfaceKey } from '../interface-key.js';
  * ipInterfaceChanges$(AF_UNSPEC)
  *   .pipe(
  *     groupByInterface(),
- *     mergeMap((group) => group.pipe(serialDelivery((change) => reconfigure(group.key, change)))),
+ *     mergeMap((group) => group.pipe(serialDelivery(async (change) => console.log(group.key, change.kind)))),
  *   )
  *   .subscribe();
  * ```

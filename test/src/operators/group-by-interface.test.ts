@@ -1,0 +1,138 @@
+import { marbles } from 'rxjs-marbles/jest';
+import { type GroupedObservable, type Observable, Subject, endWith, map, mergeMap, take, timer } from 'rxjs';
+import { AF_INET, AF_INET6 } from '../../../src/address-family';
+import type { IpInterfaceChange, IpInterfaceRowChange } from '../../../src/ip-interface-change';
+import type { IpInterfaceRow } from '../../../src/ip-interface-row';
+import { interfaceKey } from '../../../src/interface-key';
+import { groupByInterface } from '../../../src/operators/group-by-interface';
+import { mockRow } from '../../../adapters/mock';
+
+const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
+const eth1Mtu = { ...eth1, nlMtu: 1400 };
+const eth2 = mockRow({ interfaceIndex: 4, interfaceName: 'eth2' });
+const eth1v6 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1', family: AF_INET6 });
+const added = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'added', row });
+const changed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'changed', row });
+const removed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'removed', row });
+const initial: IpInterfaceChange = { kind: 'initial', family: AF_INET };
+
+const values = { i: initial, a: added(eth1), b: added(eth2), c: changed(eth1Mtu), r: removed(eth1Mtu), x: added(eth1v6) };
+
+/** Every group's changes as `<group number>:<kind>`, and `<group number>:end` when it completes. */
+function flatten(groups$: Observable<GroupedObservable<string, IpInterfaceRowChange>>): Observable<string> {
+  let count = 0;
+  return groups$.pipe(
+    mergeMap((group) => {
+      const n = ++count;
+      return group.pipe(
+        map((c) => `${n}:${c.kind}`),
+        endWith(`${n}:end`),
+      );
+    }),
+  );
+}
+
+describe('groupByInterface', () => {
+  it('opens one group per interface key (the TSDoc diagram)', marbles((m) => {
+    const source = m.hot<IpInterfaceChange>('i-a-b-c-r---a---|', values);
+    m.expect(source.pipe(groupByInterface(), map((g) => g.key))).toBeObservable('--1-2-------3---|', {
+      1: interfaceKey(eth1),
+      2: interfaceKey(eth2),
+      3: interfaceKey(eth1),
+    });
+    m.expect(flatten(source.pipe(groupByInterface()))).toBeObservable('--a-b-c-(rR)x---(BX|)', {
+      a: '1:added',
+      b: '2:added',
+      c: '1:changed',
+      r: '1:removed',
+      R: '1:end',
+      x: '3:added',
+      B: '2:end',
+      X: '3:end',
+    });
+    m.expect(source).toHaveSubscriptions(['^---------------!', '^---------------!']);
+  }));
+
+  it('delivers the changes themselves, each to its own group; the IPv4 and IPv6 interfaces are distinct', marbles((m) => {
+    const source = m.hot<IpInterfaceChange>('a-x-c-|', values);
+    const groups = source.pipe(
+      groupByInterface(),
+      mergeMap((g) => g.pipe(map((change) => ({ key: g.key, change })))),
+    );
+    m.expect(groups).toBeObservable('a-x-c-|', {
+      a: { key: interfaceKey(eth1), change: added(eth1) },
+      x: { key: interfaceKey(eth1v6), change: added(eth1v6) },
+      c: { key: interfaceKey(eth1), change: changed(eth1Mtu) },
+    });
+  }));
+
+  it('completes a group right after its removed change, so groups do not pile up', () => {
+    const source = new Subject<IpInterfaceChange>();
+    const seen: string[] = [];
+    const open = new Set<string>();
+    source.pipe(groupByInterface()).subscribe((g) => {
+      open.add(g.key);
+      g.subscribe({ next: (c) => seen.push(c.kind), complete: () => open.delete(g.key) });
+    });
+    for (let i = 0; i < 1000; i++) {
+      const row = mockRow({ interfaceIndex: 10 + i });
+      source.next(added(row));
+      source.next(removed(row));
+    }
+    expect(open.size).toBe(0);
+    expect(seen).toHaveLength(2000);
+    expect(seen.slice(0, 4)).toEqual(['added', 'removed', 'added', 'removed']);
+  });
+
+  it('drops the initial marker', marbles((m) => {
+    const source = m.hot<IpInterfaceChange>('i-i-|', values);
+    m.expect(source.pipe(groupByInterface())).toBeObservable('----|');
+  }));
+
+  it('errors every open group and the outer Observable with the source error', marbles((m) => {
+    const error = new Error('source failed');
+    const source = m.hot<IpInterfaceChange>('a-b-#', values, error);
+    const groupErrors: unknown[] = [];
+    const grouped = source.pipe(
+      groupByInterface(),
+      mergeMap((g) => {
+        g.subscribe({ error: (e: unknown) => groupErrors.push(e) });
+        return g.pipe(map((c) => c.kind));
+      }),
+    );
+    m.expect(grouped).toBeObservable('a-a-#', { a: 'added' }, error);
+    m.expect(source).toHaveSubscriptions('^---!');
+    m.flush();
+    expect(groupErrors).toEqual([error, error]);
+  }));
+
+  it('releases the source on unsubscribe', marbles((m) => {
+    const source = m.hot<IpInterfaceChange>('a-b-c-r-', values);
+    m.expect(flatten(source.pipe(groupByInterface())), '---!').toBeObservable('a-b-', { a: '1:added', b: '2:added' });
+    m.expect(source).toHaveSubscriptions('^--!');
+  }));
+
+  it('keeps the source while a group is still subscribed after the outer subscriber left (like groupBy)', marbles((m) => {
+    const source = m.hot<IpInterfaceChange>('a-b-c-r-a-', values);
+    // take(1) leaves the outer Observable at once; the eth1 group goes on until its removal.
+    const firstGroup = source.pipe(
+      groupByInterface(),
+      take(1),
+      mergeMap((g) => g.pipe(map((c) => c.kind))),
+    );
+    m.expect(firstGroup).toBeObservable('a---c-(r|)', { a: 'added', c: 'changed', r: 'removed' });
+    m.expect(source).toHaveSubscriptions('^-----!');
+  }));
+
+  it('delivers the removed change to a subscriber that joined the group late, then completes it', marbles((m) => {
+    // groupBy's duration selector would be subscribed before this subscriber and close the group
+    // before it saw the removal.
+    const source = m.hot<IpInterfaceChange>('a-c-r-', values);
+    const late = source.pipe(
+      groupByInterface(),
+      mergeMap((g) => timer(1).pipe(mergeMap(() => g.pipe(map((c) => c.kind))))),
+    );
+    m.expect(late).toBeObservable('--c-r-', { c: 'changed', r: 'removed' });
+    m.expect(source).toHaveSubscriptions('^-----');
+  }));
+});
