@@ -45,12 +45,12 @@ const DEFAULT_MAX_QUEUE = 10_000;
  * cancelled: its result is ignored).
  *
  * ```text
- * handler(x) = cold '--X|' (each change takes 2 frames and emits its upper-case result)
- * source:   a-bc--------|
- * handler:  ^-!                 (a)
- *             ^-!               (b: waited 1 frame)
- *               ^-!             (c: waited 2 frames)
- * result:   --A-B-C------|
+ * handler(change) = cold '--X|': 2 frames to a result, done at the 3rd; a, b, c arrive at 0, 2, 3
+ * source:     a-bc------|
+ * handler a:  ^--!
+ * handler b:  ---^--!          b waited 1 frame (a was running), c waited 3
+ * handler c:  ------^--!
+ * result:     --A--B--C-|      completes when the source did and nothing waits or runs
  * ```
  *
  * @param handler Called with each change once the previous handler finished.
