@@ -1,0 +1,73 @@
+import { activePollTimers, joinPollTimer, type PollTick } from '../../../adapters/polling/poll-timer';
+
+const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitFor(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await sleep(5);
+}
+
+describe('joinPollTimer', () => {
+  afterEach(() => expect(activePollTimers()).toEqual([]));
+
+  it('creates one ref-ed timer per interval for all listeners, and none once the last one left', async () => {
+    const before = timeouts();
+    const ticks: string[] = [];
+    const leaveA = joinPollTimer(20, () => ticks.push('a'));
+    const leaveB = joinPollTimer(20, () => ticks.push('b'));
+    const leaveC = joinPollTimer(35, () => ticks.push('c'));
+    expect(activePollTimers()).toEqual([{ intervalMs: 20, listeners: 2 }, { intervalMs: 35, listeners: 1 }]);
+    // Two timers, both keeping the process alive (getActiveResourcesInfo lists only ref-ed ones).
+    expect(timeouts()).toBe(before + 2);
+    await waitFor(() => ticks.filter((t) => t === 'a').length >= 2 && ticks.includes('c'));
+    const during = timeouts();
+    expect(ticks.filter((t) => t === 'a').length).toBeGreaterThanOrEqual(2);
+    expect(ticks.filter((t) => t === 'a').length).toBe(ticks.filter((t) => t === 'b').length);
+    expect(ticks).toContain('c');
+    leaveA();
+    leaveA(); // idempotent: does not remove b
+    expect(activePollTimers()).toEqual([{ intervalMs: 20, listeners: 1 }, { intervalMs: 35, listeners: 1 }]);
+    leaveB();
+    leaveC();
+    expect(timeouts()).toBe(during - 2);
+  });
+
+  it('reads once per tick for all listeners sharing a reader, and shares its error too', async () => {
+    let reads = 0;
+    const read = (): number => ++reads;
+    const failing = (): number => {
+      throw new Error('nope');
+    };
+    const seen: (number | string)[][] = [[], []];
+    const listener = (i: number) => (tick: PollTick) => {
+      seen[i]!.push(tick.once(read));
+      try {
+        tick.once(failing);
+      } catch (e) {
+        seen[i]!.push((e as Error).message);
+      }
+    };
+    const leave = [joinPollTimer(15, listener(0)), joinPollTimer(15, listener(1))];
+    await waitFor(() => seen[0]!.length >= 4 && seen[1]!.length >= 4);
+    leave.forEach((l) => l());
+    expect(seen[0]!.length).toBeGreaterThanOrEqual(2);
+    expect(seen[0]).toEqual(seen[1]);
+    expect(seen[0]!.slice(0, 4)).toEqual([1, 'nope', 2, 'nope']);
+  });
+
+  it('a listener that leaves during a tick gets nothing more; one that joins during a tick waits for the next', async () => {
+    const calls: string[] = [];
+    let leaveB: () => void = () => undefined;
+    let leaveD: () => void = () => undefined;
+    const leaveA = joinPollTimer(10, () => {
+      calls.push('a');
+      leaveB();
+      if (calls.filter((c) => c === 'a').length === 1) leaveD = joinPollTimer(10, () => calls.push('d'));
+    });
+    leaveB = joinPollTimer(10, () => calls.push('b'));
+    await waitFor(() => calls.includes('d'));
+    leaveA();
+    leaveD();
+    expect(calls.slice(0, 3)).toEqual(['a', 'a', 'd']);
+    expect(calls).not.toContain('b');
+  });
+});
