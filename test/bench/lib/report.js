@@ -1,0 +1,216 @@
+'use strict';
+/**
+ * docs/performance.md from one run's JSON. Everything between the analysis markers of an existing
+ * file is kept as it is: that block is written by people (what was found about a miss), the rest
+ * is regenerated.
+ */
+const START = '<!-- analysis:start -->';
+const END = '<!-- analysis:end -->';
+
+const n0 = (v) => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+const f1 = (v) => (v === null || v === undefined ? '–' : v.toFixed(1));
+const f2 = (v) => (v === null || v === undefined ? '–' : v.toFixed(2));
+const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function table(header, rows) {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+const LABEL = {
+  library: 'this library (`ipInterfaceChanges$`, linux adapter)',
+  'ip-monitor': '`ip -ts monitor link` (iproute2)',
+  'netlink-npm': '`netlink` npm 0.3.0',
+  'polling-1s': 'this library, polling adapter (1 s)',
+};
+
+function latencySection(r, svgName) {
+  if (!r || r.error) return `## 1. Change → listener latency\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
+  const rows = Object.entries(r.listeners).map(([id, l]) =>
+    l.unavailable
+      ? [LABEL[id] ?? id, `unavailable: ${l.unavailable}`, '', '', '', '', '', '', '', '']
+      : [LABEL[id] ?? id, `${l.seen} / ${l.changes}`, `${l.missedMtu} MTU, ${l.missedUpDown} up/down`, n0(l.all.p50), n0(l.all.p90), n0(l.all.p99), n0(l.all.max), n0(l.mtu.p50), n0(l.upDown.p50), l.clock],
+  );
+  return `## 1. Change → listener latency
+
+${r.count} changes per listener (half MTU changes, half up/down), ${r.gapMs} ms apart (±25 %), round-robin over
+one namespace per listener; ${f1(r.runSeconds)} s. Wall-clock minus monotonic clock drift over the run: ${f1(r.clockDriftUs)} µs.
+Latencies in µs.
+
+${table(['listener', 'seen', 'missed', 'p50', 'p90', 'p99', 'max', 'MTU p50', 'up/down p50', 'clock'], rows)}
+
+![latency distributions](${svgName})
+
+How it is measured: the benchmark makes every change itself through its own rtnetlink socket
+(\`test/bench/lib/rtnl.js\`, koffi → libc) and reads CLOCK_REALTIME and CLOCK_MONOTONIC right
+before the \`sendto()\` that makes it (the kernel applies the change and multicasts the
+notification inside that syscall). Node listeners stamp CLOCK_MONOTONIC (\`process.hrtime\`) first
+thing in their callback and are compared with the monotonic stamp. \`ip -ts monitor\` stamps each
+message with \`gettimeofday()\` when it has received it (before formatting), so it is compared with
+the CLOCK_REALTIME stamp: the two clock domains are never mixed; the drift line above says how far
+they moved apart during the run. A change counts as seen by the first event that shows it: the new
+MTU, or the new operational state (\`state UP\` / IFLA_OPERSTATE / \`connected\`). Bringing a veth up
+produces two kernel messages (flags first, operstate from the kernel's linkwatch work about 30 µs
+later); every listener is measured to the second one. Each listener has its own namespace, so a
+change wakes exactly one listener and listeners never compete for the CPU over the same change;
+changes alternate between listeners so load drifts hit all of them alike. The polling adapter
+cannot see MTU changes (\`os.networkInterfaces()\` has no MTU) and samples once a second, so it
+misses most of these rapid changes; its latency is the age of the state it reports.
+`;
+}
+
+function burstSection(r) {
+  if (!r || r.error) return `## 2. Bursts\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
+  const rows = [];
+  for (const run of r.runs) {
+    if (run.failed) {
+      rows.push([run.mainThread, 'failed', run.failed, '', '', '', '', '']);
+      continue;
+    }
+    for (const p of run.phases) {
+      const e = p.events;
+      rows.push([
+        run.mainThread,
+        p.phase,
+        f2(p.requestsSeconds),
+        `${e.added} / ${e.changed} / ${e.removed}`,
+        p.stats ? `${n0(p.stats.messages)} / ${n0(p.stats.resyncs)}` : 'no stats()',
+        f1(p.lagFromLastRequestMs),
+        f1(p.lagFromIpMonitorLastMs),
+        p.diff.empty && p.ipLinkProblemCount === 0
+          ? `empty (${p.tableRows} rows)`
+          : `${p.diff.missing} missing, ${p.diff.onlySubscriber} extra, ${p.diff.differingCount} differing${p.diff.differing.length ? ` (${p.diff.differing.map((d) => `${d.name}: ${d.fields.join(',')}`).join('; ')})` : ''}, ip link: ${p.ipLinkProblemCount}`,
+      ]);
+    }
+  }
+  return `## 2. Bursts
+
+${r.pairs} veth pairs in a fresh namespace: added (one request per pair), every end brought up (one
+request per device), then all deleted by one group delete (the kernel unregisters them together and
+sends every message inside one syscall). Linux adapter with its default receive buffer, one
+\`AF_UNSPEC\` subscription in a child process keeping its own table. "Busy" keeps that process's main
+thread in 20 ms chunks of synchronous work, yielding to the event loop between chunks. After each
+phase (once the subscriber has been quiet for 1.5 s) its table is compared with a fresh dump by a
+fresh process (every field) and with \`ip -j link\` (index, name, MTU, operstate).
+Messages and resyncs are the adapter's cumulative \`stats()\` at the end of the phase. Lag: the
+subscriber's last event minus the return of the phase's last request (ms); the second lag column
+measures from the time \`ip -ts monitor\` received the kernel's last message instead.
+
+${table(['main thread', 'phase', 'requests (s)', 'events added / changed / removed', 'messages / resyncs', 'lag (ms)', 'lag vs ip monitor (ms)', 'diff vs kernel'], rows)}
+`;
+}
+
+function idleSection(r) {
+  if (!r || r.error) return `## 3. Idle cost\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
+  const rows = Object.values(r.processes).map((p) =>
+    p.unavailable
+      ? [p.label, `unavailable: ${p.unavailable}`, '', '', '', '']
+      : [p.label, f2(p.cpuMs), f2(p.cpuSecondsPerHour), p.contextSwitches, p.mainThreadVoluntary, p.threads],
+  );
+  return `## 3. Idle cost
+
+Over ${r.seconds} s with no change, after a 2 s settle; the three processes ran side by side in the
+same window. CPU from each thread's \`/proc/<pid>/task/<tid>/schedstat\` (ns), context switches =
+voluntary + involuntary summed over all threads (\`/proc/<pid>/task/*/status\`), each counted
+switch being a wakeup.
+
+${table(['process', 'CPU (ms)', 'CPU s / hour', 'context switches (all threads)', 'main thread voluntary', 'threads'], rows)}
+`;
+}
+
+function churnSection(r) {
+  if (!r || r.error) return `## 4. Subscribe / unsubscribe churn\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
+  const row = (label, x) => [label, x.fds, x.threads, f1(x.rssKiB / 1024)];
+  return `## 4. Subscribe / unsubscribe churn
+
+${r.cycles} cycles${r.capped ? ` (stopped by the time cap; ${r.requested} requested)` : ''} in ${f1(r.totalSeconds)} s, each: subscribe
+\`ipInterfaceChanges$(AF_UNSPEC, true)\` with one linux adapter instance, wait for the \`initial\`
+marker, unsubscribe. Time per cycle: p50 ${n0(r.cycleUs.p50)} µs, p90 ${n0(r.cycleUs.p90)} µs,
+p99 ${n0(r.cycleUs.p99)} µs, max ${n0(r.cycleUs.max)} µs. The baseline is the process after one warm-up
+cycle (things created once per process, like the loaded native library or libuv's thread pool, exist
+from then on); "end" is 1 s after the last cycle, after a GC.
+
+${table(['when', 'fds', 'threads', 'RSS (MiB)'], [
+  row('before loading the library', r.cold),
+  row('library loaded', r.afterLoad),
+  row('after 1 warm-up cycle (baseline)', r.warm),
+  ...r.samples.map((s) => row(`after ${s.cycle} cycles`, s)),
+  row('end', r.end),
+])}
+`;
+}
+
+function operatorsSection(r) {
+  if (!r || r.error) return `## 5. Operator throughput\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
+  const label = {
+    subject: 'bare `Subject` → subscriber (floor)',
+    adapter: 'mock adapter → `ipInterfaceChanges$` → subscriber',
+    pipeline: '**`groupByInterface` → `mergeMap(debounceInterfaceChanges(100))` → `serialDelivery`**',
+    flat: '`debounceInterfaceChanges(100)` → `serialDelivery` (no groups)',
+  };
+  const rows = Object.entries(r.results).map(([k, x]) => [
+    label[k] ?? k,
+    n0(x.medianPerSecond),
+    `${n0(x.minPerSecond)} – ${n0(x.maxPerSecond)}`,
+    `${x.delivered[0]} of ${x.expected}${x.deliveredOk ? '' : ' (INCOMPLETE)'}`,
+  ]);
+  return `## 5. Operator throughput
+
+${r.changes.toLocaleString('en-US')} \`changed\` rows round-robin over ${r.interfaces} interfaces, emitted synchronously by the mock
+adapter; ${r.repeats} runs per case after a warm-up, in a child process. Input rate = changes / time of
+the emit loop. The pipeline is \`ipInterfaceChanges$(AF_UNSPEC, false, { adapter: mock })\` →
+\`groupByInterface()\` → \`mergeMap(group => group.pipe(debounceInterfaceChanges(100)))\` →
+\`serialDelivery(handler)\` (handler counts and returns \`EMPTY\`), on the real \`asyncScheduler\`: the
+debounce coalesces every interface's changes, so 100 ms after the loop one net change per interface
+comes out of \`serialDelivery\` (checked: "delivered").
+
+${table(['case', 'input changes/s (median)', 'range', 'delivered'], rows)}
+`;
+}
+
+function render(data, previous, svgName) {
+  const kept = previous && previous.includes(START) && previous.includes(END) ? previous.slice(previous.indexOf(START), previous.indexOf(END) + END.length) : `${START}\n_No analysis written yet._\n${END}`;
+  const m = data.meta;
+  const targets = table(
+    ['target', 'result', 'status'],
+    data.targets.map((t) => [t.target, t.result, t.status === 'met' ? 'met' : t.status === 'missed' ? '**MISSED**' : `_${t.status}_`]),
+  );
+  return `# Performance
+
+Generated by \`npm run bench${m.quick ? ' -- --quick' : ''}\` (\`test/bench/run.js\`) on ${m.date}; raw figures in
+[performance.json](performance.json). Do not edit outside the analysis block: the next run rewrites it.
+
+**Run conditions:** ${m.quick ? 'quick mode (smaller counts). ' : 'full run. '}${m.loadNote}
+
+## Targets
+
+${targets}
+
+## Analysis
+
+${kept}
+
+## Machine and versions
+
+${table(['', ''], [
+  ['CPU', `${m.cpu} × ${m.cpus}`],
+  ['memory', `${m.memGiB} GiB`],
+  ['kernel', m.kernel],
+  ['OS', m.os],
+  ['Node', m.node],
+  ['iproute2', m.iproute2],
+  ['rxjs-ip-interface', `${m.packageVersion} (${m.commit})`],
+  ['netlink (npm)', m.netlinkVersion],
+  ['koffi', m.koffiVersion],
+  ['rxjs', m.rxjsVersion],
+  ['load average (1/5/15 min) at start / end', `${m.loadStart} / ${m.loadEnd}`],
+  ['duration', `${f1(m.durationSeconds)} s`],
+])}
+
+${latencySection(data.results.latency, svgName)}
+${burstSection(data.results.burst)}
+${idleSection(data.results.idle)}
+${churnSection(data.results.churn)}
+${operatorsSection(data.results.operators)}`;
+}
+
+module.exports = { render };

@@ -1,0 +1,132 @@
+'use strict';
+/**
+ * Issue 7's targets, judged from one run's results. Each verdict is 'met', 'missed' or
+ * 'not measured' (with why); a miss carries the figures that missed.
+ */
+const LIB = 'library';
+const IPMON = 'ip-monitor';
+const NETLINK = 'netlink-npm';
+
+const us = (v) => (v === null || v === undefined ? 'n/a' : `${Math.round(v)} µs`);
+
+function notMeasured(id, target, why) {
+  return { id, target, status: 'not measured', result: why };
+}
+
+function latencyTargets(r) {
+  if (!r || r.error) return [notMeasured('latency-ratio', 'our p50 ≤ 2.0× ip monitor p50', r ? r.error : 'scenario not run')];
+  const L = r.listeners;
+  const ours = L[LIB];
+  const ip = L[IPMON];
+  const nl = L[NETLINK];
+  const out = [];
+  if (!ours || ours.unavailable || !ip || ip.unavailable || !ours.all.p50 || !ip.all.p50) {
+    out.push(notMeasured('latency-ratio', 'our p50 ≤ 2.0× ip monitor p50', `library: ${ours?.unavailable ?? 'ok'}; ip monitor: ${ip?.unavailable ?? 'ok'}`));
+  } else {
+    const ratio = ours.all.p50 / ip.all.p50;
+    out.push({
+      id: 'latency-ratio',
+      target: 'our p50 ≤ 2.0× ip monitor p50 (stretch 1.5×)',
+      status: ratio <= 2.0 ? 'met' : 'missed',
+      result: `${ratio.toFixed(2)}× (${us(ours.all.p50)} vs ${us(ip.all.p50)})${ratio <= 1.5 ? ', stretch met' : ', stretch missed'}`,
+      value: ratio,
+    });
+  }
+  if (!ours || ours.unavailable || !nl || nl.unavailable || !ours.all.p50 || !nl.all.p50) {
+    out.push(notMeasured('latency-vs-netlink', 'our p50 below the netlink package p50', `library: ${ours?.unavailable ?? 'ok'}; netlink: ${nl?.unavailable ?? 'ok'}`));
+  } else {
+    out.push({
+      id: 'latency-vs-netlink',
+      target: 'our p50 below the netlink package p50',
+      status: ours.all.p50 < nl.all.p50 ? 'met' : 'missed',
+      result: `${us(ours.all.p50)} vs ${us(nl.all.p50)}`,
+    });
+  }
+  if (ours && !ours.unavailable && ours.missed > 0) {
+    out.push({ id: 'latency-complete', target: 'the library sees every change', status: 'missed', result: `${ours.missed} of ${ours.changes} changes never seen` });
+  } else if (ours && !ours.unavailable) {
+    out.push({ id: 'latency-complete', target: 'the library sees every change', status: 'met', result: `${ours.seen} of ${ours.changes}` });
+  }
+  return out;
+}
+
+function burstTargets(r) {
+  if (!r || r.error) return [notMeasured('burst', 'empty diff, delivery within 100 ms', r ? r.error : 'scenario not run')];
+  const out = [];
+  for (const run of r.runs) {
+    const label = `burst ${r.pairs} pairs, ${run.mainThread} main thread`;
+    if (run.failed) {
+      out.push({ id: `burst-${run.mainThread}`, target: `${label}: runs`, status: 'missed', result: `failed: ${run.failed}` });
+      continue;
+    }
+    const nonEmpty = run.phases.filter((p) => !p.diff.empty || p.ipLinkProblemCount > 0);
+    out.push({
+      id: `burst-diff-${run.mainThread}`,
+      target: `${label}: subscriber table = kernel table after every phase`,
+      status: nonEmpty.length === 0 ? 'met' : 'missed',
+      result: nonEmpty.length === 0 ? 'empty diff (add, up, delete)' : nonEmpty.map((p) => `${p.phase}: ${p.diff.missing} missing, ${p.diff.onlySubscriber} extra, ${p.diff.differingCount} differing, ${p.ipLinkProblemCount} ip-link mismatches`).join('; '),
+    });
+    const lags = run.phases.map((p) => p.lagFromLastRequestMs).filter((v) => v !== null);
+    const worst = Math.max(...lags);
+    const worstPhase = run.phases.find((p) => p.lagFromLastRequestMs === worst);
+    out.push({
+      id: `burst-lag-${run.mainThread}`,
+      target: `${label}: last event within 100 ms of the kernel's last message`,
+      status: lags.length && worst <= 100 ? 'met' : 'missed',
+      result: lags.length ? `worst ${worst.toFixed(1)} ms (${worstPhase.phase})` : 'no events',
+    });
+  }
+  return out;
+}
+
+function idleTargets(r) {
+  if (!r || r.error) return [notMeasured('idle', 'zero wakeups while idle', r ? r.error : 'scenario not run')];
+  const p = r.processes.linux;
+  if (!p || p.unavailable) return [notMeasured('idle', 'zero wakeups while idle', p ? p.unavailable : 'not run')];
+  const poll = r.processes.polling;
+  const cmp = poll && !poll.unavailable ? `; polling adapter: ${poll.contextSwitches} switches, ${poll.cpuMs.toFixed(1)} ms CPU` : '';
+  return [
+    {
+      id: 'idle',
+      target: `zero wakeups over ${r.seconds} s with one idle subscription`,
+      status: p.contextSwitches === 0 ? 'met' : 'missed',
+      result: `${p.contextSwitches} context switches, ${p.cpuMs.toFixed(2)} ms CPU${cmp}`,
+    },
+  ];
+}
+
+function churnTargets(r) {
+  if (!r || r.error) return [notMeasured('churn', 'fds/threads back, RSS < 10 MB', r ? r.error : 'scenario not run')];
+  const done = `${r.cycles}${r.capped ? ` of ${r.requested} (time cap)` : ''} cycles`;
+  return [
+    { id: 'churn-fds', target: 'fds back to baseline after churn', status: r.fdsBack ? 'met' : 'missed', result: `${r.warm.fds} → ${r.end.fds} (${done})` },
+    { id: 'churn-threads', target: 'threads back to baseline after churn', status: r.threadsBack ? 'met' : 'missed', result: `${r.warm.threads} → ${r.end.threads}` },
+    { id: 'churn-rss', target: 'RSS growth < 10 MB', status: r.rssGrowthMiB < 10 ? 'met' : 'missed', result: `${r.rssGrowthMiB.toFixed(1)} MiB` },
+    ...(r.capped ? [{ id: 'churn-count', target: `${r.requested} cycles`, status: 'missed', result: `stopped by the time cap after ${r.cycles}` }] : []),
+  ];
+}
+
+function operatorTargets(r) {
+  if (!r || r.error) return [notMeasured('operators', '≥ 500k input changes/s', r ? r.error : 'scenario not run')];
+  const p = r.results.pipeline;
+  return [
+    {
+      id: 'operators',
+      target: '≥ 500k input changes/s through groupByInterface + debounceInterfaceChanges + serialDelivery',
+      status: p.medianPerSecond >= 500000 && p.deliveredOk ? 'met' : 'missed',
+      result: `${Math.round(p.medianPerSecond / 1000)}k/s median (min ${Math.round(p.minPerSecond / 1000)}k, max ${Math.round(p.maxPerSecond / 1000)}k)${p.deliveredOk ? '' : ', delivery incomplete'}`,
+    },
+  ];
+}
+
+function judge(results) {
+  return [
+    ...latencyTargets(results.latency),
+    ...burstTargets(results.burst),
+    ...idleTargets(results.idle),
+    ...churnTargets(results.churn),
+    ...operatorTargets(results.operators),
+  ];
+}
+
+module.exports = { judge };

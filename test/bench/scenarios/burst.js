@@ -1,0 +1,147 @@
+'use strict';
+/**
+ * Scenario 2: bursts. In a fresh namespace, `pairs` veth pairs are added one request each, then
+ * every end is brought up one request each, then all are deleted by one group delete (the kernel
+ * unregisters them together and sends every DELLINK/DELNETCONF inside one syscall: the hardest
+ * burst). A subscriber child (linux adapter, default receive buffer) keeps its table from events.
+ * After each phase, once the subscriber has been quiet for 1.5 s, its table is compared with a
+ * fresh dump made by a fresh process (full rows), and with `ip -j link` (index, name, MTU,
+ * operstate) as an independent check. Run once with an idle and once with a busy main thread.
+ *
+ * Delivery lag: subscriber's last event (CLOCK_MONOTONIC) minus the return of the phase's last
+ * change request (all its messages are sent inside it, except the operstate changes of the up phase,
+ * which the kernel's linkwatch work sends a little later). An `ip -ts monitor link` in the namespace
+ * also gives the time it received the kernel's last message; both are reported.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { BenchNetns } = require('../lib/netns.js');
+const { RtnlWriter, clockPair } = require('../lib/rtnl.js');
+const { Child } = require('../lib/child.js');
+const { diffTables } = require('../lib/rows.js');
+const { parseIpMonitor } = require('./latency.js');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const GROUP = 7;
+const QUIET_MS = 1500;
+
+async function waitQuiet(child, limitMs) {
+  const start = Date.now();
+  let last = (await child.request('progress')).lastEventUs;
+  let stableSince = Date.now();
+  while (Date.now() - start < limitMs) {
+    await sleep(250);
+    const p = (await child.request('progress')).lastEventUs;
+    if (p !== last) {
+      last = p;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= QUIET_MS) return true;
+  }
+  return false;
+}
+
+async function kernelTable(ctx, ns) {
+  const c = new Child('table-dump.js', { dist: ctx.dist, netns: ns.path });
+  const m = await c.waitFor('table', 60000);
+  await c.exited;
+  return m.rows;
+}
+
+/** Independent check against iproute2: inet rows only (one per device), index/name/MTU/operstate. */
+function ipLinkDiff(ns, rows) {
+  const links = ns.links();
+  const mine = new Map(rows.filter((r) => r.family === 'inet').map((r) => [r.interfaceIndex, r]));
+  const problems = [];
+  for (const l of links) {
+    const r = mine.get(l.ifindex);
+    if (!r) problems.push(`${l.ifname}: no inet row`);
+    else {
+      if (r.interfaceName !== l.ifname) problems.push(`${l.ifname}: name ${r.interfaceName}`);
+      if (r.nlMtu !== l.mtu) problems.push(`${l.ifname}: mtu ${r.nlMtu} vs ${l.mtu}`);
+      if (r.connected !== (l.operstate === 'UP')) problems.push(`${l.ifname}: connected ${r.connected} vs ${l.operstate}`);
+      mine.delete(l.ifindex);
+    }
+  }
+  for (const r of mine.values()) problems.push(`${r.interfaceName}: not in ip link`);
+  return problems;
+}
+
+async function runOnce(ctx, pairs, busyMs) {
+  const ns = BenchNetns.create(busyMs ? 'burstbusy' : 'burstidle');
+  const writer = new RtnlWriter(ns.path);
+  const monFile = path.join(os.tmpdir(), `rxipi-bench-burst-${process.pid}.txt`);
+  const fd = fs.openSync(monFile, 'w');
+  const mon = spawn('ip', ['-n', ns.name, '-ts', 'monitor', 'link'], { stdio: ['ignore', fd, 'ignore'], env: { ...process.env, TZ: 'UTC' } });
+  fs.closeSync(fd);
+  const child = new Child('burst-subscriber.js', { dist: ctx.dist, netns: ns.path, busyMs });
+  const phases = [];
+  try {
+    await child.waitFor('ready', 30000);
+    await sleep(300);
+    const steps = [
+      ['add', () => { let s; for (let i = 0; i < pairs; i++) s = writer.addVeth(`bb${i}`, `bb${i}p`, GROUP); return s; }],
+      ['up', () => { let s; for (let i = 0; i < pairs; i++) { writer.setUpByName(`bb${i}`, true); s = writer.setUpByName(`bb${i}p`, true); } return s; }],
+      ['delete', () => writer.deleteGroup(GROUP)],
+    ];
+    for (const [name, step] of steps) {
+      const before = (await child.request('progress')).counts;
+      fs.truncateSync(monFile, 0);
+      const first = clockPair();
+      step();
+      const last = clockPair(); // after the last request's ACK
+      const quiet = await waitQuiet(child, 120000);
+      const snap = await child.request('snapshot', {}, 120000);
+      const truth = await kernelTable(ctx, ns);
+      const diff = diffTables(snap.rows, truth);
+      const ipDiff = ipLinkDiff(ns, snap.rows);
+      const mon = parseIpMonitor(fs.readFileSync(monFile, 'utf8'));
+      const offsetUs = Number(last.realNs - last.monoNs) / 1000;
+      const lastKernelMonoUs = mon.length ? Math.max(...mon.map((e) => e[0])) - offsetUs : null;
+      const lastChangeUs = Number(last.monoNs) / 1000;
+      const events = Object.fromEntries(Object.entries(snap.counts).map(([k, v]) => [k, v - before[k]]));
+      phases.push({
+        phase: name,
+        requestsSeconds: Number(last.monoNs - first.monoNs) / 1e9,
+        events,
+        quiet,
+        lagFromLastRequestMs: snap.lastEventUs ? (snap.lastEventUs - lastChangeUs) / 1000 : null,
+        lagFromIpMonitorLastMs: lastKernelMonoUs !== null && snap.lastEventUs ? (snap.lastEventUs - lastKernelMonoUs) / 1000 : null,
+        ipMonitorMessages: mon.length,
+        tableRows: snap.rows.length,
+        kernelRows: truth.length,
+        diff: { empty: diff.empty, onlySubscriber: diff.onlyMine.length, missing: diff.missing.length, differing: diff.differing.slice(0, 5), differingCount: diff.differing.length },
+        ipLinkProblems: ipDiff.slice(0, 5),
+        ipLinkProblemCount: ipDiff.length,
+        stats: snap.stats,
+      });
+      ctx.log(`  burst ${busyMs ? 'busy' : 'idle'} ${name}: ${JSON.stringify(events)} lag ${phases.at(-1).lagFromLastRequestMs?.toFixed(1)} ms, diff ${diff.empty ? 'empty' : 'NOT EMPTY'}, ip link check ${ipDiff.length ? ipDiff.length + ' problems' : 'ok'}`);
+    }
+    const final = await child.request('snapshot', {}, 60000);
+    return { mainThread: busyMs ? `busy (${busyMs} ms chunks)` : 'idle', pairs, phases, stats: final.stats, busyChunks: final.busyChunks };
+  } finally {
+    await child.stop();
+    mon.kill('SIGTERM');
+    fs.rmSync(monFile, { force: true });
+    writer.close();
+    ns.delete();
+  }
+}
+
+async function run(ctx) {
+  const pairs = ctx.quick ? 300 : 2000;
+  ctx.log(`burst: ${pairs} veth pairs added, up, deleted; idle then busy main thread`);
+  const runs = [];
+  for (const busyMs of [0, 20]) {
+    try {
+      runs.push(await runOnce(ctx, pairs, busyMs));
+    } catch (error) {
+      runs.push({ mainThread: busyMs ? 'busy' : 'idle', pairs, failed: String(error && error.message ? error.message : error).split('\n')[0] });
+      ctx.log(`  burst ${busyMs ? 'busy' : 'idle'}: FAILED ${runs.at(-1).failed}`);
+    }
+  }
+  return { pairs, runs };
+}
+
+module.exports = { run };
