@@ -1,6 +1,8 @@
-// PLACEHOLDER until issue #4 lands: replaced by the real rtnetlink adapter.
-import type { IpInterfaceAdapter } from '../../src/adapter.js';
-import { IpInterfaceError } from '../../src/ip-interface-error.js';
-export function windowsAdapter(): IpInterfaceAdapter {
-  throw new IpInterfaceError('NOT_SUPPORTED', 'the windows adapter is not implemented yet', { adapter: 'windows' });
-}
+/**
+ * The Windows adapter: `NotifyIpInterfaceChange` / `CancelMibChangeNotify2` of iphlpapi.dll through
+ * koffi, loaded on first use. See `docs/windows.md`.
+ *
+ * @module
+ */
+export { windowsAdapter } from './windows-adapter.js';
+export type { WindowsAdapterDiagnostics, WindowsAdapterOptions, WindowsIpInterfaceAdapter } from './windows-adapter.js';

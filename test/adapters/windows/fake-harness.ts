@@ -1,0 +1,41 @@
+/**
+ * The contract harness for the Windows adapter over the fake library: shared by the jest contract
+ * test (Linux .so) and the Wine run (DLL under node.exe).
+ */
+import type { IpInterfaceAdapter } from '../../../src/adapter';
+import type { ContractHarness } from '../../contract/contract-suite';
+import { windowsAdapter, type WindowsIpInterfaceAdapter } from '../../../adapters/windows';
+import { NATIVE, type FakeControls } from './fake-controls';
+
+/** Options for {@link fakeHarness}. */
+export interface FakeHarnessOptions {
+  /** Library with FormatMessageW (the fake on Linux; kernel32.dll under Wine). */
+  readonly messageLibrary?: string;
+  readonly quietMs?: number;
+  readonly eventTimeoutMs?: number;
+}
+
+/** A contract harness: a fresh adapter per case over the fake at `controls.path`; a change = an MTU change of interface 2. */
+export function fakeHarness(name: string, controls: FakeControls, options: FakeHarnessOptions = {}): ContractHarness {
+  let mtu = 1500;
+  return {
+    name,
+    createAdapter: () => {
+      controls.reset();
+      return windowsAdapter({ library: controls.path, messageLibrary: options.messageLibrary ?? controls.path });
+    },
+    triggerChange: async () => {
+      mtu = mtu === 1500 ? 1400 : 1500;
+      controls.setMtu(NATIVE.inet, 2, mtu);
+      controls.setMtu(NATIVE.inet6, 2, mtu);
+    },
+    // Both sides must return to their count: the adapter's bookkeeping and the fake's native registrations.
+    liveRegistrations: (adapter: IpInterfaceAdapter) => (adapter as WindowsIpInterfaceAdapter).diagnostics().liveRegistrations + controls.liveRegistrations(),
+    dispose: (adapter: IpInterfaceAdapter) => {
+      const d = (adapter as WindowsIpInterfaceAdapter).diagnostics();
+      if (d.registeredCallbacks !== 0) throw new Error(`${d.registeredCallbacks} koffi callbacks still registered after the case`);
+    },
+    ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
+    ...(options.eventTimeoutMs === undefined ? {} : { eventTimeoutMs: options.eventTimeoutMs }),
+  };
+}

@@ -1,0 +1,617 @@
+/*
+ * A fake iphlpapi.dll for the Windows adapter's tests. Same exports and ABI as the real DLL, with the
+ * threading behaviour that matters (see shared reference windows-iphlpapi.md):
+ *   - callbacks come from a native delivery thread, serialized, Row NULL for the initial notification;
+ *   - CancelMibChangeNotify2 waits for a callback of that registration in flight (so a synchronous
+ *     cancel from the callback, or while a callback is blocked in JS, deadlocks exactly as on Windows);
+ *   - NotifyIpInterfaceChange can be told to wait until its own initial callback returned;
+ *   - every function can be told to return an error code once;
+ *   - like Windows, the delivered row is sparse by default (only Family, InterfaceLuid and
+ *     InterfaceIndex are meaningful): GetIpInterfaceEntry gives the full row.
+ * Plus fake_* control functions for the tests. Builds as a Linux .so (gcc -shared -fPIC -pthread) and
+ * as a DLL (x86_64-w64-mingw32-gcc -shared). With -DFAKE_MINIMAL only the two required functions and
+ * the controls are exported, to test the adapter's optional bindings.
+ *
+ * Fixture: interfaces 1 (loopback, IfType 24), 2 (ethernet, IfType 6), 3 (wireless, IfType 71: its
+ * LUID exceeds 2^53) for Family 2 and 23. Every field is a formula of (index, family) in fill_row();
+ * test/adapters/windows/fake-library.ts mirrors it (expectedFakeRow).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#define EXPORT __declspec(dllexport)
+typedef CRITICAL_SECTION fake_mutex;
+typedef CONDITION_VARIABLE fake_cond;
+static void mutex_init(fake_mutex *m) { InitializeCriticalSection(m); }
+static void mutex_lock(fake_mutex *m) { EnterCriticalSection(m); }
+static void mutex_unlock(fake_mutex *m) { LeaveCriticalSection(m); }
+static void cond_init(fake_cond *c) { InitializeConditionVariable(c); }
+static void cond_wait(fake_cond *c, fake_mutex *m) { SleepConditionVariableCS(c, m, INFINITE); }
+static void cond_broadcast(fake_cond *c) { WakeAllConditionVariable(c); }
+static void sleep_ms(int ms) { Sleep((DWORD)ms); }
+static uint64_t now_ns(void) {
+  LARGE_INTEGER f, c;
+  QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&c);
+  return (uint64_t)((double)c.QuadPart * 1e9 / (double)f.QuadPart);
+}
+static DWORD WINAPI delivery_main_win(LPVOID arg);
+static int start_thread(void) { return CreateThread(NULL, 0, delivery_main_win, NULL, 0, NULL) != NULL; }
+#else
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+#define EXPORT __attribute__((visibility("default")))
+#define WINAPI
+typedef pthread_mutex_t fake_mutex;
+typedef pthread_cond_t fake_cond;
+static void mutex_init(fake_mutex *m) { pthread_mutex_init(m, NULL); }
+static void mutex_lock(fake_mutex *m) { pthread_mutex_lock(m); }
+static void mutex_unlock(fake_mutex *m) { pthread_mutex_unlock(m); }
+static void cond_init(fake_cond *c) { pthread_cond_init(c, NULL); }
+static void cond_wait(fake_cond *c, fake_mutex *m) { pthread_cond_wait(c, m); }
+static void cond_broadcast(fake_cond *c) { pthread_cond_broadcast(c); }
+static void sleep_ms(int ms) { usleep((useconds_t)ms * 1000); }
+static uint64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+static void *delivery_main_posix(void *arg);
+static int start_thread(void) {
+  pthread_t t;
+  if (pthread_create(&t, NULL, delivery_main_posix, NULL) != 0) return 0;
+  pthread_detach(t);
+  return 1;
+}
+#endif
+
+/* MIB_IPINTERFACE_ROW with fixed-width types; the offsets are the reference's (checked below). */
+typedef struct {
+  uint16_t Family;
+  uint64_t InterfaceLuid;
+  uint32_t InterfaceIndex;
+  uint32_t MaxReassemblySize;
+  uint64_t InterfaceIdentifier;
+  uint32_t MinRouterAdvertisementInterval;
+  uint32_t MaxRouterAdvertisementInterval;
+  uint8_t AdvertisingEnabled;
+  uint8_t ForwardingEnabled;
+  uint8_t WeakHostSend;
+  uint8_t WeakHostReceive;
+  uint8_t UseAutomaticMetric;
+  uint8_t UseNeighborUnreachabilityDetection;
+  uint8_t ManagedAddressConfigurationSupported;
+  uint8_t OtherStatefulConfigurationSupported;
+  uint8_t AdvertiseDefaultRoute;
+  int32_t RouterDiscoveryBehavior;
+  uint32_t DadTransmits;
+  uint32_t BaseReachableTime;
+  uint32_t RetransmitTime;
+  uint32_t PathMtuDiscoveryTimeout;
+  int32_t LinkLocalAddressBehavior;
+  uint32_t LinkLocalAddressTimeout;
+  uint32_t ZoneIndices[16];
+  uint32_t SitePrefixLength;
+  uint32_t Metric;
+  uint32_t NlMtu;
+  uint8_t Connected;
+  uint8_t SupportsWakeUpPatterns;
+  uint8_t SupportsNeighborDiscovery;
+  uint8_t SupportsRouterDiscovery;
+  uint32_t ReachableTime;
+  uint8_t TransmitOffload;
+  uint8_t ReceiveOffload;
+  uint8_t DisableDefaultRoutes;
+} FAKE_ROW;
+
+_Static_assert(sizeof(FAKE_ROW) == 168, "MIB_IPINTERFACE_ROW is 168 bytes");
+_Static_assert(offsetof(FAKE_ROW, InterfaceLuid) == 8, "InterfaceLuid");
+_Static_assert(offsetof(FAKE_ROW, InterfaceIdentifier) == 24, "InterfaceIdentifier");
+_Static_assert(offsetof(FAKE_ROW, AdvertisingEnabled) == 40, "AdvertisingEnabled");
+_Static_assert(offsetof(FAKE_ROW, RouterDiscoveryBehavior) == 52, "RouterDiscoveryBehavior");
+_Static_assert(offsetof(FAKE_ROW, ZoneIndices) == 80, "ZoneIndices");
+_Static_assert(offsetof(FAKE_ROW, Connected) == 156, "Connected");
+_Static_assert(offsetof(FAKE_ROW, ReachableTime) == 160, "ReachableTime");
+_Static_assert(offsetof(FAKE_ROW, DisableDefaultRoutes) == 166, "DisableDefaultRoutes");
+
+typedef void(WINAPI *change_callback)(void *context, FAKE_ROW *row, int32_t type);
+
+enum { PARAMETER = 0, ADD = 1, DELETE_ = 2, INITIAL = 3 };
+enum { E_NOTIFY = 0, E_CANCEL = 1, E_TABLE = 2, E_ENTRY = 3, E_NAME = 4, E_COUNT = 5 };
+#define MAX_REGS 256
+#define MAX_IFS 32
+#define HANDLE_BASE 0x10000
+
+typedef struct {
+  int used, cancelled, in_flight, initial_delivered;
+  uint32_t id;
+  uint16_t family;
+  change_callback callback;
+  void *context;
+} reg_t;
+
+typedef struct event {
+  struct event *next;
+  uint32_t target; /* registration id, 0 = every matching registration */
+  int32_t type;
+  FAKE_ROW row;
+} event_t;
+
+typedef struct {
+  int used;
+  FAKE_ROW row;
+} iface_t;
+
+static fake_mutex g_lock;
+static fake_cond g_cond;
+static int g_thread_started;
+static reg_t g_regs[MAX_REGS];
+static iface_t g_ifs[MAX_IFS];
+static event_t *g_head, *g_tail;
+static uint32_t g_next_id = HANDLE_BASE;
+static uint32_t g_next_error[E_COUNT];
+static int g_wait_initial, g_null_handle, g_sparse = 1, g_entry_not_found, g_register_delay_ms, g_delivery_delay_ms;
+static int g_in_flight, g_outstanding_tables;
+static uint64_t g_cb_count, g_cb_ns_total, g_cb_ns_max, g_registrations_total;
+
+static uint64_t luid_of(uint32_t index) {
+  uint64_t if_type = index == 1 ? 24 : index == 3 ? 71 : 6;
+  return (if_type << 48) | ((uint64_t)(index * 4096u) << 24);
+}
+
+static void fill_row(FAKE_ROW *r, uint16_t family, uint32_t index) {
+  static const int32_t behavior[4] = {0, 1, 2, -1};
+  memset(r, 0, sizeof *r);
+  r->Family = family;
+  r->InterfaceLuid = luid_of(index);
+  r->InterfaceIndex = index;
+  r->MaxReassemblySize = 65535 - index;
+  r->InterfaceIdentifier = 0x02005efffe000000ull + index;
+  r->MinRouterAdvertisementInterval = 200 + index;
+  r->MaxRouterAdvertisementInterval = 600 + index;
+  r->AdvertisingEnabled = index & 1;
+  r->ForwardingEnabled = (index >> 1) & 1;
+  r->WeakHostSend = family == 23;
+  r->WeakHostReceive = family == 2;
+  r->UseAutomaticMetric = 1;
+  r->UseNeighborUnreachabilityDetection = 1;
+  r->ManagedAddressConfigurationSupported = 0;
+  r->OtherStatefulConfigurationSupported = 1;
+  r->AdvertiseDefaultRoute = 0;
+  r->RouterDiscoveryBehavior = behavior[index % 4];
+  r->DadTransmits = family == 23 ? index : 0;
+  r->BaseReachableTime = 30000 + index;
+  r->RetransmitTime = 1000 + index;
+  r->PathMtuDiscoveryTimeout = 600000 + index;
+  r->LinkLocalAddressBehavior = behavior[(index + 1) % 4];
+  r->LinkLocalAddressTimeout = 1800000 + index;
+  for (int i = 0; i < 16; i++) r->ZoneIndices[i] = index * 100 + (uint32_t)i;
+  r->SitePrefixLength = family == 23 ? 64 : 0;
+  r->Metric = 25 + index;
+  r->NlMtu = index == 1 ? 0xFFFFFFFFu : 1500;
+  r->Connected = index != 3;
+  r->SupportsWakeUpPatterns = index == 2;
+  r->SupportsNeighborDiscovery = family == 23;
+  r->SupportsRouterDiscovery = family == 23;
+  r->ReachableTime = 15000 + index;
+  r->TransmitOffload = (uint8_t)(0xA5 ^ index);
+  r->ReceiveOffload = (uint8_t)(0x5A ^ index);
+  r->DisableDefaultRoutes = index == 3;
+}
+
+static void reset_table_locked(void) {
+  memset(g_ifs, 0, sizeof g_ifs);
+  int n = 0;
+  for (uint32_t index = 1; index <= 3; index++) {
+    uint16_t families[2] = {2, 23};
+    for (int f = 0; f < 2; f++) {
+      g_ifs[n].used = 1;
+      fill_row(&g_ifs[n].row, families[f], index);
+      n++;
+    }
+  }
+}
+
+/* Runs at load (ELF constructor / DLL initialisation), before any thread can call an export. */
+__attribute__((constructor)) static void fake_init(void) {
+  mutex_init(&g_lock);
+  cond_init(&g_cond);
+  reset_table_locked();
+}
+
+static iface_t *find_if(uint16_t family, uint64_t luid, uint32_t index) {
+  for (int i = 0; i < MAX_IFS; i++) {
+    if (!g_ifs[i].used || g_ifs[i].row.Family != family) continue;
+    if (luid != 0 ? g_ifs[i].row.InterfaceLuid == luid : g_ifs[i].row.InterfaceIndex == index) return &g_ifs[i];
+  }
+  return NULL;
+}
+
+static reg_t *find_reg(uint32_t id) {
+  for (int i = 0; i < MAX_REGS; i++)
+    if (g_regs[i].used && g_regs[i].id == id) return &g_regs[i];
+  return NULL;
+}
+
+static int take_error(int fn, uint32_t *code) {
+  if (g_next_error[fn] == 0) return 0;
+  *code = g_next_error[fn];
+  g_next_error[fn] = 0;
+  return 1;
+}
+
+static void enqueue_locked(uint32_t target, int32_t type, const FAKE_ROW *row) {
+  event_t *e = calloc(1, sizeof *e);
+  e->target = target;
+  e->type = type;
+  if (row) e->row = *row;
+  if (g_tail) g_tail->next = e;
+  else g_head = e;
+  g_tail = e;
+  cond_broadcast(&g_cond);
+}
+
+static void delivery_loop(void) {
+  mutex_lock(&g_lock);
+  for (;;) {
+    while (!g_head) cond_wait(&g_cond, &g_lock);
+    if (g_delivery_delay_ms > 0) {
+      int delay = g_delivery_delay_ms;
+      mutex_unlock(&g_lock);
+      sleep_ms(delay);
+      mutex_lock(&g_lock);
+    }
+    event_t *e = g_head;
+    g_head = e->next;
+    if (!g_head) g_tail = NULL;
+    for (int i = 0; i < MAX_REGS; i++) {
+      reg_t *r = &g_regs[i];
+      if (!r->used || r->cancelled) continue;
+      if (e->target != 0 && r->id != e->target) continue;
+      if (e->type != INITIAL && r->family != 0 && r->family != e->row.Family) continue;
+      FAKE_ROW row = e->row;
+      if (g_sparse && e->type != INITIAL) {
+        /* Windows: only Family, InterfaceLuid and InterfaceIndex are reliable; the rest is junk. */
+        memset(&row, 0xCC, sizeof row);
+        row.Family = e->row.Family;
+        row.InterfaceLuid = e->row.InterfaceLuid;
+        row.InterfaceIndex = e->row.InterfaceIndex;
+      }
+      r->in_flight = 1;
+      g_in_flight++;
+      cond_broadcast(&g_cond);
+      change_callback cb = r->callback;
+      void *ctx = r->context;
+      mutex_unlock(&g_lock);
+      uint64_t t0 = now_ns();
+      cb(ctx, e->type == INITIAL ? NULL : &row, e->type);
+      uint64_t dt = now_ns() - t0;
+      mutex_lock(&g_lock);
+      g_cb_count++;
+      g_cb_ns_total += dt;
+      if (dt > g_cb_ns_max) g_cb_ns_max = dt;
+      r->in_flight = 0;
+      g_in_flight--;
+      if (e->type == INITIAL) r->initial_delivered = 1;
+      cond_broadcast(&g_cond);
+    }
+    free(e);
+    cond_broadcast(&g_cond);
+  }
+}
+
+#ifdef _WIN32
+static DWORD WINAPI delivery_main_win(LPVOID arg) {
+  (void)arg;
+  delivery_loop();
+  return 0;
+}
+#else
+static void *delivery_main_posix(void *arg) {
+  (void)arg;
+  delivery_loop();
+  return NULL;
+}
+#endif
+
+/* ---- the iphlpapi exports ---- */
+
+EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback callback, void *context,
+                                               uint8_t initial, void **handle) {
+  if (family != 0 && family != 2 && family != 23) return 87;
+  if (!callback || !handle) return 87;
+  if (g_register_delay_ms > 0) sleep_ms(g_register_delay_ms);
+  mutex_lock(&g_lock);
+  uint32_t code;
+  if (take_error(E_NOTIFY, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  if (g_null_handle) {
+    /* Wine 8.0: success, NULL handle, never calls back. */
+    *handle = NULL;
+    mutex_unlock(&g_lock);
+    return 0;
+  }
+  reg_t *r = NULL;
+  for (int i = 0; i < MAX_REGS && !r; i++)
+    if (!g_regs[i].used) r = &g_regs[i];
+  if (!r) {
+    mutex_unlock(&g_lock);
+    return 8;
+  }
+  if (!g_thread_started) {
+    if (!start_thread()) {
+      mutex_unlock(&g_lock);
+      return 8;
+    }
+    g_thread_started = 1;
+  }
+  memset(r, 0, sizeof *r);
+  r->used = 1;
+  r->id = g_next_id++;
+  r->family = family;
+  r->callback = callback;
+  r->context = context;
+  g_registrations_total++;
+  uint32_t id = r->id;
+  if (initial) enqueue_locked(id, INITIAL, NULL);
+  if (initial && g_wait_initial) {
+    while (r->used && r->id == id && !r->initial_delivered) cond_wait(&g_cond, &g_lock);
+  }
+  *handle = (void *)(uintptr_t)id;
+  mutex_unlock(&g_lock);
+  return 0;
+}
+
+EXPORT uint32_t WINAPI CancelMibChangeNotify2(void *handle) {
+  mutex_lock(&g_lock);
+  uint32_t code;
+  if (take_error(E_CANCEL, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  reg_t *r = find_reg((uint32_t)(uintptr_t)handle);
+  if (!r || r->cancelled) {
+    mutex_unlock(&g_lock);
+    return 6;
+  }
+  r->cancelled = 1;
+  /* Like Windows: wait for the callback in flight (deadlocks when called from that callback). */
+  while (r->in_flight) cond_wait(&g_cond, &g_lock);
+  memset(r, 0, sizeof *r);
+  cond_broadcast(&g_cond);
+  mutex_unlock(&g_lock);
+  return 0;
+}
+
+#ifndef FAKE_MINIMAL
+EXPORT void WINAPI InitializeIpInterfaceEntry(FAKE_ROW *row) {
+  memset(row, 0, sizeof *row);
+  row->RouterDiscoveryBehavior = -1;
+  row->LinkLocalAddressBehavior = -1;
+}
+
+EXPORT uint32_t WINAPI GetIpInterfaceEntry(FAKE_ROW *row) {
+  if (!row || (row->Family != 2 && row->Family != 23)) return 87;
+  mutex_lock(&g_lock);
+  uint32_t code;
+  if (take_error(E_ENTRY, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  iface_t *it = g_entry_not_found ? NULL : find_if(row->Family, row->InterfaceLuid, row->InterfaceIndex);
+  if (it) *row = it->row;
+  mutex_unlock(&g_lock);
+  return it ? 0 : 1168;
+}
+
+EXPORT uint32_t WINAPI GetIpInterfaceTable(uint16_t family, void **table) {
+  if (family != 0 && family != 2 && family != 23) return 87;
+  if (!table) return 87;
+  mutex_lock(&g_lock);
+  uint32_t code;
+  if (take_error(E_TABLE, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  uint8_t *mem = calloc(1, 8 + MAX_IFS * sizeof(FAKE_ROW));
+  uint32_t n = 0;
+  for (int i = 0; i < MAX_IFS; i++) {
+    if (!g_ifs[i].used || (family != 0 && g_ifs[i].row.Family != family)) continue;
+    memcpy(mem + 8 + n * sizeof(FAKE_ROW), &g_ifs[i].row, sizeof(FAKE_ROW));
+    n++;
+  }
+  memcpy(mem, &n, 4);
+  g_outstanding_tables++;
+  *table = mem;
+  mutex_unlock(&g_lock);
+  return 0;
+}
+
+EXPORT void WINAPI FreeMibTable(void *memory) {
+  if (!memory) return;
+  mutex_lock(&g_lock);
+  g_outstanding_tables--;
+  mutex_unlock(&g_lock);
+  free(memory);
+}
+
+static uint32_t put_utf16(uint16_t *out, size_t capacity, const char *text) {
+  size_t n = strlen(text);
+  if (n + 1 > capacity) return 8;
+  for (size_t i = 0; i <= n; i++) out[i] = (uint16_t)(unsigned char)text[i];
+  return 0;
+}
+
+EXPORT uint32_t WINAPI ConvertInterfaceLuidToNameW(const uint64_t *luid, uint16_t *name, size_t length) {
+  if (!luid || !name) return 87;
+  mutex_lock(&g_lock);
+  uint32_t code;
+  int failed = take_error(E_NAME, &code);
+  mutex_unlock(&g_lock);
+  if (failed) return code;
+  uint64_t if_type = *luid >> 48;
+  uint64_t net_luid_index = (*luid >> 24) & 0xFFFFFF;
+  const char *kind = if_type == 24 ? "loopback" : if_type == 6 ? "ethernet" : if_type == 71 ? "wireless" : "other";
+  char text[64];
+  snprintf(text, sizeof text, "%s_%llu", kind, (unsigned long long)net_luid_index);
+  return put_utf16(name, length, text);
+}
+
+#ifndef _WIN32
+/* kernel32's FormatMessageW, for the Linux tests that pass this library as the adapter's `kernel32`
+ * (the DLL build leaves it out: there the real kernel32 has it). */
+EXPORT uint32_t WINAPI FormatMessageW(uint32_t flags, const void *source, uint32_t id, uint32_t language, uint16_t *buffer,
+                                      uint32_t size, void *args) {
+  (void)flags, (void)source, (void)language, (void)args;
+  if (id == 0xDEAD) return 0; /* "no message for this code" */
+  char text[64];
+  snprintf(text, sizeof text, "fake message for %u.\r\n", id);
+  return put_utf16(buffer, size, text) == 0 ? (uint32_t)strlen(text) : 0;
+}
+#endif
+#endif
+
+/* ---- test controls ---- */
+
+/* Queues a notification of `type` (0 parameter, 1 add, 2 delete) for interface `index` of `family`
+ * (0: both families). add creates the interface, delete removes it. Returns the events queued. */
+EXPORT int fake_trigger(uint16_t family, int32_t type, uint32_t index) {
+  int queued = 0;
+  mutex_lock(&g_lock);
+  uint16_t families[2] = {2, 23};
+  for (int f = 0; f < 2; f++) {
+    if (family != 0 && family != families[f]) continue;
+    iface_t *it = find_if(families[f], 0, index);
+    FAKE_ROW row;
+    if (type == ADD && !it) {
+      for (int i = 0; i < MAX_IFS && !it; i++)
+        if (!g_ifs[i].used) it = &g_ifs[i];
+      if (!it) continue;
+      it->used = 1;
+      fill_row(&it->row, families[f], index);
+    }
+    if (it) row = it->row;
+    else fill_row(&row, families[f], index);
+    if (type == DELETE_ && it) it->used = 0;
+    enqueue_locked(0, type, &row);
+    queued++;
+  }
+  mutex_unlock(&g_lock);
+  return queued;
+}
+
+/* Changes NlMtu of an interface and queues a parameter notification. Returns 0, or 1168 if absent. */
+EXPORT int fake_set_mtu(uint16_t family, uint32_t index, uint32_t mtu) {
+  mutex_lock(&g_lock);
+  iface_t *it = find_if(family, 0, index);
+  if (it) {
+    it->row.NlMtu = mtu;
+    enqueue_locked(0, PARAMETER, &it->row);
+  }
+  mutex_unlock(&g_lock);
+  return it ? 0 : 1168;
+}
+
+/* The next call of function `fn` (0 Notify, 1 Cancel, 2 Table, 3 Entry, 4 LuidToName) returns `code`. */
+EXPORT void fake_set_next_error(int32_t fn, uint32_t code) {
+  if (fn < 0 || fn >= E_COUNT) return;
+  mutex_lock(&g_lock);
+  g_next_error[fn] = code;
+  mutex_unlock(&g_lock);
+}
+
+/* option: 0 register waits for its own initial callback, 1 Wine's NULL handle, 2 sparse rows,
+ * 3 GetIpInterfaceEntry says ERROR_NOT_FOUND, 4 register sleeps `value` ms first, 5 the delivery
+ * thread sleeps `value` ms before each event. */
+EXPORT void fake_set_option(int32_t option, int32_t value) {
+  mutex_lock(&g_lock);
+  switch (option) {
+    case 0: g_wait_initial = value; break;
+    case 1: g_null_handle = value; break;
+    case 2: g_sparse = value; break;
+    case 3: g_entry_not_found = value; break;
+    case 4: g_register_delay_ms = value; break;
+    case 5: g_delivery_delay_ms = value; break;
+    default: break;
+  }
+  mutex_unlock(&g_lock);
+}
+
+/* Restores the fixture table, options and errors (registrations are left alone). */
+EXPORT void fake_reset(void) {
+  mutex_lock(&g_lock);
+  reset_table_locked();
+  memset(g_next_error, 0, sizeof g_next_error);
+  g_wait_initial = g_null_handle = g_entry_not_found = g_register_delay_ms = g_delivery_delay_ms = 0;
+  g_sparse = 1;
+  mutex_unlock(&g_lock);
+}
+
+/* Cancels every registration natively (waits for callbacks in flight: call it asynchronously).
+ * For cleaning up after a test made CancelMibChangeNotify2 fail. Returns how many were cancelled. */
+EXPORT int fake_cancel_all(void) {
+  int n = 0;
+  mutex_lock(&g_lock);
+  for (int i = 0; i < MAX_REGS; i++) {
+    reg_t *r = &g_regs[i];
+    if (!r->used || r->cancelled) continue;
+    r->cancelled = 1;
+    while (r->in_flight) cond_wait(&g_cond, &g_lock);
+    memset(r, 0, sizeof *r);
+    n++;
+  }
+  cond_broadcast(&g_cond);
+  mutex_unlock(&g_lock);
+  return n;
+}
+
+EXPORT int fake_live_registrations(void) {
+  int n = 0;
+  mutex_lock(&g_lock);
+  for (int i = 0; i < MAX_REGS; i++) n += g_regs[i].used;
+  mutex_unlock(&g_lock);
+  return n;
+}
+
+EXPORT int fake_outstanding_tables(void) {
+  mutex_lock(&g_lock);
+  int n = g_outstanding_tables;
+  mutex_unlock(&g_lock);
+  return n;
+}
+
+/* Blocks (polling) until a callback is in flight, i.e. the delivery thread is inside a callback.
+ * Returns 1, or 0 after timeout_ms. Does not wait for the callback: safe to call from JS. */
+EXPORT int fake_wait_in_flight(int32_t timeout_ms) {
+  for (int waited = 0;; waited++) {
+    mutex_lock(&g_lock);
+    int busy = g_in_flight > 0;
+    mutex_unlock(&g_lock);
+    if (busy) return 1;
+    if (waited >= timeout_ms) return 0;
+    sleep_ms(1);
+  }
+}
+
+/* stat: 0 callbacks delivered, 1 total ns blocked in callbacks, 2 max ns, 3 registrations ever made. */
+EXPORT uint64_t fake_stat(int32_t stat) {
+  mutex_lock(&g_lock);
+  uint64_t v = stat == 0 ? g_cb_count : stat == 1 ? g_cb_ns_total : stat == 2 ? g_cb_ns_max : g_registrations_total;
+  mutex_unlock(&g_lock);
+  return v;
+}
+
+/* Writes the 168 bytes of the fixture row of (family, index), independent of any table change. */
+EXPORT void fake_row_bytes(uint16_t family, uint32_t index, uint8_t *out) {
+  FAKE_ROW row;
+  fill_row(&row, family, index);
+  memcpy(out, &row, sizeof row);
+}
