@@ -1,0 +1,48 @@
+/**
+ * The docs checker, run by `npm test`: every public export has TSDoc, every ```ts block of the
+ * README and docs/*.md compiles against the sources, the worked testing example in the docs is the
+ * test file next to this one, and typedoc builds the API reference without errors.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asPackageImports, brokenLinks, extractSnippets, headingSlug, markdownFiles, root, snippetErrors, undocumentedExports, type Snippet } from './docs-check';
+
+describe('docs', () => {
+  const snippets: Snippet[] = markdownFiles().flatMap(extractSnippets);
+
+  it('every export of every entry point has a TSDoc comment', () => {
+    expect(undocumentedExports()).toEqual([]);
+  });
+
+  it('the TSDoc check catches an undocumented export, also behind a re-export', () => {
+    expect(undocumentedExports({ fixture: 'test/docs/fixtures/exports-fixture.ts' })).toEqual(['fixture: Bare', 'fixture: bare', 'fixture: bareReexported']);
+  });
+
+  it('the docs have TypeScript examples to check (the extractor found them)', () => {
+    expect(snippets.filter((s) => !s.skip).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('every ```ts block of README.md and docs/*.md compiles', () => {
+    expect(snippetErrors(snippets)).toEqual([]);
+  }, 60_000);
+
+  it('blocks marked `docs-check: same-as <file>` are that file, with its imports as package paths', () => {
+    const marked = snippets.filter((s) => s.sameAs !== undefined);
+    expect(marked.map((s) => s.sameAs)).toContain('test/docs/testing-example.test.ts');
+    for (const s of marked) {
+      expect({ where: s.where, code: s.code }).toEqual({ where: s.where, code: asPackageImports(readFileSync(join(root, s.sameAs!), 'utf8')) });
+    }
+  });
+
+  it('relative links of README.md and docs/*.md point at files and headings that exist', () => {
+    expect(headingSlug('`debounceInterfaceChanges(dueTime, scheduler?)`')).toBe('debounceinterfacechangesduetime-scheduler');
+    expect(brokenLinks(markdownFiles())).toEqual([]);
+  });
+
+  it('`npm run docs` (typedoc) builds the API reference of every entry point without errors or warnings', () => {
+    const out = spawnSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--emit', 'none', '--treatWarningsAsErrors'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const output = `${out.stdout}${out.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+    expect({ status: out.status, output: out.status === 0 ? 'ok' : output }).toEqual({ status: 0, output: 'ok' });
+  }, 60_000);
+});
