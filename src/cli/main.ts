@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * The `rxjs-ip-interface` command: `watch` and `table` (see docs/cli.md). Parses the arguments,
+ * loads the adapter, runs the command and exits with its code: 0 done or stopped by Ctrl-C /
+ * SIGTERM, 1 adapter error, 2 bad arguments.
+ * @module
+ */
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CliIo } from './cli-io.js';
+import { formatCliError } from './format-cli-error.js';
+import { parseCliArguments } from './parse-cli-arguments.js';
+import { readPackageVersion } from './read-package-version.js';
+import { resolveCliAdapter } from './resolve-cli-adapter.js';
+import { runTable } from './run-table.js';
+import { runWatch } from './run-watch.js';
+
+function colorWanted(): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  return process.stdout.isTTY === true && process.stdout.hasColors();
+}
+
+function processIo(): CliIo {
+  return {
+    write: (text) => void process.stdout.write(text),
+    writeError: (text) => void process.stderr.write(text),
+    color: colorWanted(),
+    trace: process.env.RXJS_IP_INTERFACE_TRACE === '1',
+    now: () => new Date(),
+    onStopRequest(handler) {
+      let requests = 0;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        // A second Ctrl-C while the registration is being cancelled: stop waiting.
+        if (++requests > 1) process.exit(130);
+        handler(signal);
+      };
+      // `| head` closed our stdout: nobody reads any more, stop like Ctrl-C.
+      const onStdoutError = (error: NodeJS.ErrnoException): void => {
+        if (error.code === 'EPIPE') onSignal('SIGPIPE');
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      process.stdout.on('error', onStdoutError);
+      return () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        process.stdout.off('error', onStdoutError);
+      };
+    },
+  };
+}
+
+/** Exits once stdout and stderr have taken everything written (they may be pipes). */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+async function main(): Promise<void> {
+  // This file runs as dist/cjs/src/cli/main.js; the package.json is a few levels up.
+  const here = typeof __dirname === 'string' ? __dirname : dirname(realpathSync(process.argv[1] ?? '.'));
+  const invocation = parseCliArguments(process.argv.slice(2), { version: readPackageVersion(here) });
+  if (invocation.command === 'exit') {
+    process.stdout.write(invocation.stdout);
+    process.stderr.write(invocation.stderr);
+    return exitAfterFlush(invocation.code);
+  }
+  const io = processIo();
+  let resolved;
+  try {
+    resolved = await resolveCliAdapter(invocation.options);
+  } catch (error) {
+    io.writeError(`${formatCliError(error)}\n`);
+    return exitAfterFlush(1);
+  }
+  if (invocation.command === 'table') return exitAfterFlush(await runTable(invocation.options, resolved.adapter, io));
+  if (resolved.polledByDefault) {
+    io.writeError(
+      `rxjs-ip-interface: note: no native adapter on ${process.platform}: interfaces are polled every second ` +
+        '(os.networkInterfaces()), so only interfaces with an address are seen, parameter changes such as the MTU are not, ' +
+        'and changes shorter than a second can be missed.\n',
+    );
+  }
+  exitAfterFlush(await runWatch(invocation.options, resolved.adapter, io));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${formatCliError(error)}\n`);
+  exitAfterFlush(1);
+});
