@@ -1,7 +1,7 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { hasRow, type IpInterfaceChange, type IpInterfaceRowChange } from '../ip-interface-change.js';
 import { IpInterfaceError } from '../ip-interface-error.js';
-import { interfaceKey } from '../interface-key.js';
+import { InterfaceMap, type InterfaceIdentity } from './interface-map.js';
 import { netEffect, presentBefore } from './net-effect.js';
 
 /**
@@ -13,13 +13,17 @@ const MAX_REMEMBERED_ABSENT = 10_000;
 
 /** What the operator knows about one interface. Allocated once per interface, reused per burst. */
 interface Slot<T> {
-  readonly key: string;
+  /** Which interface (a row of it). */
+  readonly id: InterfaceIdentity;
   /** Presence before the pending burst (when idle: the presence last emitted). */
   present: boolean;
   /** The latest change of the pending burst; `undefined` when no burst is pending. */
   last: T | undefined;
   /** When the pending burst goes quiet: time of its latest change + dueTime. */
   deadline: number;
+  /** Neighbours in the list of pending slots (an intrusive list: moving a slot allocates and hashes nothing). */
+  prev: Slot<T> | undefined;
+  next: Slot<T> | undefined;
 }
 
 /**
@@ -30,7 +34,7 @@ interface Slot<T> {
  * carrying the latest row, absent -> absent = nothing. Presence before a burst is what the operator
  * last saw for that interface; for one it has not seen yet it follows from the burst's first change
  * (`added` means it was absent, `changed` or `removed` that it was present). Interfaces are keyed by
- * {@link interfaceKey} and are independent: a busy interface never delays another. The `initial`
+ * {@link interfaceKey} (family + LUID) and are independent: a busy interface never delays another. The `initial`
  * marker passes through at once. When the source completes, pending bursts are emitted at once (in
  * the order of their latest change), then the completion. Errors pass through at once (pending bursts
  * are dropped); every timer is released on error and unsubscribe.
@@ -69,15 +73,31 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
         return;
       }
       type RowChange = T & IpInterfaceRowChange;
-      const slots = new Map<string, Slot<RowChange>>();
-      // Slots with a pending burst, in the order of their latest change, hence of their deadlines
-      // (dueTime is constant): the earliest deadline is always the first entry.
-      const pending = new Map<string, Slot<RowChange>>();
-      // Idle slots of absent interfaces, oldest first: the only ones that may be forgotten.
-      const absent = new Set<string>();
+      const slots = new InterfaceMap<Slot<RowChange>>();
+      // Slots with a pending burst, linked in the order of their latest change, hence of their
+      // deadlines (dueTime is constant): the earliest deadline is always at the head.
+      let head: Slot<RowChange> | undefined;
       let tail: Slot<RowChange> | undefined;
+      // Idle slots of absent interfaces, oldest first: the only ones that may be forgotten.
+      const absent = new Set<Slot<RowChange>>();
       let timer: Subscription | undefined;
       let firing = false;
+
+      const unlink = (slot: Slot<RowChange>): void => {
+        if (slot.prev) slot.prev.next = slot.next;
+        else head = slot.next;
+        if (slot.next) slot.next.prev = slot.prev;
+        else tail = slot.prev;
+        slot.prev = slot.next = undefined;
+      };
+
+      const append = (slot: Slot<RowChange>): void => {
+        slot.prev = tail;
+        slot.next = undefined;
+        if (tail) tail.next = slot;
+        else head = slot;
+        tail = slot;
+      };
 
       const settle = (slot: Slot<RowChange>): void => {
         const last = slot.last as RowChange;
@@ -85,11 +105,11 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
         slot.last = undefined;
         slot.present = last.kind !== 'removed';
         if (!slot.present) {
-          absent.add(slot.key);
+          absent.add(slot);
           if (absent.size > MAX_REMEMBERED_ABSENT) {
-            const oldest = absent.values().next().value as string;
+            const oldest = absent.values().next().value as Slot<RowChange>;
             absent.delete(oldest);
-            slots.delete(oldest);
+            slots.delete(oldest.id);
           }
         }
         const effect = netEffect(before, last);
@@ -100,35 +120,33 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
         timer = undefined;
         firing = true;
         const now = scheduler.now();
-        for (const slot of pending.values()) {
-          if (slot.deadline > now) break;
-          pending.delete(slot.key);
+        while (head !== undefined && head.deadline <= now) {
+          const slot = head;
+          unlink(slot);
           settle(slot);
           if (subscriber.closed) return;
         }
         firing = false;
-        const head = pending.values().next().value;
         // Re-arm the same action (rxjs reuses it, and its interval when the delay is unchanged).
         if (head !== undefined) timer = this.schedule(undefined, head.deadline - now);
       }
 
       const onRow = (change: RowChange): void => {
-        const key = interfaceKey(change.row);
-        let slot = slots.get(key);
+        let slot = slots.get(change.row);
         if (slot === undefined) {
-          slot = { key, present: presentBefore(change.kind), last: undefined, deadline: 0 };
-          slots.set(key, slot);
+          slot = { id: change.row, present: presentBefore(change.kind), last: undefined, deadline: 0, prev: undefined, next: undefined };
+          slots.set(change.row, slot);
+          append(slot);
         } else if (slot.last === undefined) {
-          if (!slot.present) absent.delete(key);
+          if (!slot.present) absent.delete(slot);
+          append(slot);
         } else if (slot !== tail) {
-          // Move to the end so `pending` stays ordered by deadline (re-inserted below).
-          pending.delete(key);
+          // Move to the end so the list stays ordered by deadline.
+          unlink(slot);
+          append(slot);
         }
-        const wasPending = slot.last !== undefined;
         slot.last = change;
         slot.deadline = scheduler.now() + dueTime;
-        if (!wasPending || slot !== tail) pending.set(key, slot);
-        tail = slot;
         if (timer === undefined && !firing) timer = scheduler.schedule(fire, dueTime);
       };
 
@@ -142,8 +160,9 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
           timer?.unsubscribe();
           timer = undefined;
           firing = true; // nothing re-arms while flushing
-          for (const slot of pending.values()) {
-            pending.delete(slot.key);
+          while (head !== undefined) {
+            const slot = head;
+            unlink(slot);
             settle(slot);
             if (subscriber.closed) return;
           }
@@ -155,10 +174,9 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
         subscription.unsubscribe();
         timer?.unsubscribe();
         timer = undefined;
-        pending.clear();
+        head = tail = undefined;
         slots.clear();
         absent.clear();
-        tail = undefined;
       };
     });
 }

@@ -1,5 +1,5 @@
 import { hasRow, type IpInterfaceChange, type IpInterfaceRowChange } from '../ip-interface-change.js';
-import { interfaceKey } from '../interface-key.js';
+import { InterfaceMap, type InterfaceIdentity } from './interface-map.js';
 import { netEffect, presentBefore } from './net-effect.js';
 
 /**
@@ -87,8 +87,8 @@ export class BoundedQueue<T> implements DeliveryQueue<T> {
 
 /** One waiting entry of the coalescing queue: the net effect so far of one or more changes. */
 interface Waiting<T> {
-  /** `undefined` for the `initial` marker, which is never merged. */
-  readonly key: string | undefined;
+  /** The interface (a row of it); `undefined` for the `initial` marker, which is never merged. */
+  readonly id: InterfaceIdentity | undefined;
   /** Presence of the interface before the first change merged into this entry. */
   readonly before: boolean;
   /** The latest change merged into this entry. */
@@ -108,7 +108,7 @@ interface Waiting<T> {
 export class CoalescingQueue<T extends IpInterfaceChange> implements DeliveryQueue<T> {
   private fifo = new Fifo<Waiting<T>>();
   /** The latest waiting entry per interface. */
-  private latest = new Map<string, Waiting<T>>();
+  private latest = new InterfaceMap<Waiting<T>>();
   private merging = false;
 
   constructor(private readonly max: number) {}
@@ -118,22 +118,22 @@ export class CoalescingQueue<T extends IpInterfaceChange> implements DeliveryQue
   }
 
   push(change: T): boolean {
-    const key = hasRow(change) ? interfaceKey(change.row) : undefined;
+    const id = hasRow(change) ? change.row : undefined;
     if (!this.merging && this.fifo.length >= this.max) {
       this.compact();
       this.merging = true;
     }
-    if (this.merging && key !== undefined) {
-      const waiting = this.latest.get(key);
+    if (this.merging && id !== undefined) {
+      const waiting = this.latest.get(id);
       if (waiting !== undefined) {
         waiting.last = change;
         return true;
       }
     }
     if (this.fifo.length >= this.max) return false;
-    const waiting: Waiting<T> = { key, before: hasRow(change) ? presentBefore(change.kind) : false, last: change };
+    const waiting: Waiting<T> = { id, before: hasRow(change) ? presentBefore(change.kind) : false, last: change };
     this.fifo.push(waiting);
-    if (key !== undefined) this.latest.set(key, waiting);
+    if (id !== undefined) this.latest.set(id, waiting);
     return true;
   }
 
@@ -145,8 +145,8 @@ export class CoalescingQueue<T extends IpInterfaceChange> implements DeliveryQue
         return undefined;
       }
       if (this.fifo.length === 0) this.merging = false;
-      if (waiting.key === undefined) return waiting.last;
-      if (this.latest.get(waiting.key) === waiting) this.latest.delete(waiting.key);
+      if (waiting.id === undefined) return waiting.last;
+      if (this.latest.get(waiting.id) === waiting) this.latest.delete(waiting.id);
       // A merged entry carries a constructed change when the net kind differs from the last one.
       const effect = netEffect(waiting.before, waiting.last as T & IpInterfaceRowChange) as T | undefined;
       if (effect !== undefined) return effect;
@@ -161,16 +161,16 @@ export class CoalescingQueue<T extends IpInterfaceChange> implements DeliveryQue
 
   /** Merges every interface's waiting changes into its first entry. O(n), once per overload. */
   private compact(): void {
-    const first = new Map<string, Waiting<T>>();
+    const first = new InterfaceMap<Waiting<T>>();
     const kept = new Fifo<Waiting<T>>();
     for (const waiting of this.fifo.drain()) {
-      if (waiting.key === undefined) {
+      if (waiting.id === undefined) {
         kept.push(waiting);
         continue;
       }
-      const earlier = first.get(waiting.key);
+      const earlier = first.get(waiting.id);
       if (earlier === undefined) {
-        first.set(waiting.key, waiting);
+        first.set(waiting.id, waiting);
         kept.push(waiting);
       } else earlier.last = waiting.last;
     }

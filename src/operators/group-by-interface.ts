@@ -1,6 +1,7 @@
-import { Observable, Subject, Subscription, type GroupedObservable, type OperatorFunction } from 'rxjs';
+import { Observable, Subscription, type GroupedObservable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { IpInterfaceChange, IpInterfaceRowChange } from '../ip-interface-change.js';
 import { interfaceKey } from '../interface-key.js';
+import { InterfaceMap } from './interface-map.js';
 
 /**
  * Splits IP interface changes into one `GroupedObservable` per interface, keyed by
@@ -44,7 +45,8 @@ export function groupByInterface<T extends IpInterfaceChange>(): OperatorFunctio
   type RowChange = T & IpInterfaceRowChange;
   return (source) =>
     new Observable<GroupedObservable<string, RowChange>>((subscriber) => {
-      const groups = new Map<string, Subject<RowChange>>();
+      // Looked up by family + LUID: the key string is built once per group, not once per change.
+      const groups = new InterfaceMap<Channel<RowChange>>();
       // Subscriptions to groups that are still open: they keep the source alive after the outer
       // subscriber left (groupBy semantics).
       let groupSubscribers = 0;
@@ -54,12 +56,12 @@ export function groupByInterface<T extends IpInterfaceChange>(): OperatorFunctio
         if (outerClosed && groupSubscribers === 0) sourceSubscription.unsubscribe();
       };
 
-      const makeGroup = (key: string, subject: Subject<RowChange>): GroupedObservable<string, RowChange> => {
+      const makeGroup = (key: string, channel: Channel<RowChange>): GroupedObservable<string, RowChange> => {
         const group = new Observable<RowChange>((groupSubscriber) => {
+          if (!channel.add(groupSubscriber)) return undefined;
           groupSubscribers++;
-          const inner = subject.subscribe(groupSubscriber);
           return () => {
-            inner.unsubscribe();
+            channel.remove(groupSubscriber);
             groupSubscribers--;
             release();
           };
@@ -67,7 +69,7 @@ export function groupByInterface<T extends IpInterfaceChange>(): OperatorFunctio
         return Object.assign(group, { key });
       };
 
-      const endAll = (end: (group: Subject<RowChange>) => void): void => {
+      const endAll = (end: (group: Channel<RowChange>) => void): void => {
         const open = [...groups.values()];
         groups.clear();
         for (const group of open) end(group);
@@ -78,17 +80,17 @@ export function groupByInterface<T extends IpInterfaceChange>(): OperatorFunctio
           next: (change) => {
             if (change.kind === 'initial') return;
             const rowChange = change as RowChange;
-            const key = interfaceKey(rowChange.row);
-            let group = groups.get(key);
+            const row = rowChange.row;
+            let group = groups.get(row);
             if (group === undefined) {
-              group = new Subject<RowChange>();
-              groups.set(key, group);
-              subscriber.next(makeGroup(key, group));
+              group = new Channel<RowChange>();
+              groups.set(row, group);
+              subscriber.next(makeGroup(interfaceKey(row), group));
             }
             group.next(rowChange);
             if (rowChange.kind === 'removed') {
               // A subscriber may have re-entered and replaced the group meanwhile: only drop our own.
-              if (groups.get(key) === group) groups.delete(key);
+              if (groups.get(row) === group) groups.delete(row);
               group.complete();
             }
           },
@@ -108,4 +110,55 @@ export function groupByInterface<T extends IpInterfaceChange>(): OperatorFunctio
         release();
       };
     });
+}
+
+/**
+ * The multicast behind one group: what a `Subject` does here, minus its per-value closure and
+ * iterator (the CommonJS build of rxjs is ES5): a copy-on-write list of subscribers, so one that
+ * leaves or joins during a delivery does not disturb it. A subscriber that joins after the end gets
+ * the end at once.
+ */
+class Channel<T> {
+  private subscribers: readonly Subscriber<T>[] = [];
+  private ended: { readonly error: unknown; readonly failed: boolean } | undefined;
+
+  /** False when the channel already ended (the subscriber was told so at once). */
+  add(subscriber: Subscriber<T>): boolean {
+    if (this.ended) {
+      if (this.ended.failed) subscriber.error(this.ended.error);
+      else subscriber.complete();
+      return false;
+    }
+    this.subscribers = [...this.subscribers, subscriber];
+    return true;
+  }
+
+  remove(subscriber: Subscriber<T>): void {
+    const index = this.subscribers.indexOf(subscriber);
+    if (index >= 0) this.subscribers = this.subscribers.filter((_, i) => i !== index);
+  }
+
+  next(value: T): void {
+    const list = this.subscribers;
+    for (let i = 0; i < list.length; i++) list[i]!.next(value);
+  }
+
+  complete(): void {
+    this.end({ error: undefined, failed: false });
+  }
+
+  error(error: unknown): void {
+    this.end({ error, failed: true });
+  }
+
+  private end(how: { readonly error: unknown; readonly failed: boolean }): void {
+    if (this.ended) return;
+    this.ended = how;
+    const list = this.subscribers;
+    this.subscribers = [];
+    for (const subscriber of list) {
+      if (how.failed) subscriber.error(how.error);
+      else subscriber.complete();
+    }
+  }
 }
