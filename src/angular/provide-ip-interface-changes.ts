@@ -6,7 +6,14 @@ import type { IpInterfaceChange } from '../ip-interface-change.js';
 import { ipInterfaceChanges$ } from '../ip-interface-changes.js';
 import { IP_INTERFACE_CHANGES } from './ip-interface-changes-token.js';
 
-/** Options of {@link provideIpInterfaceChanges}. */
+/**
+ * Options of {@link provideIpInterfaceChanges}.
+ *
+ * @example
+ * ```ts
+ * const options: IpInterfaceChangesProviderOptions = { family: AF_INET6, initial: true };
+ * ```
+ */
 export interface IpInterfaceChangesProviderOptions {
   /** Which interfaces to watch. Default `AF_UNSPEC` (IPv4 and IPv6). */
   family?: AddressFamily | undefined;
