@@ -1,0 +1,368 @@
+/**
+ * The deadlock and leak scenarios of the Windows adapter over the fake iphlpapi, as plain async
+ * functions. Run one per child process (`node scenarios.js NAME LIBRARY`: prints `RESULT {json}`),
+ * so that a deadlock is killed by the parent's watchdog instead of hanging jest; the Wine run calls
+ * them in-process under node.exe.
+ *
+ * The `control-*` scenarios do what the adapter must never do (synchronous register/cancel through
+ * koffi) and are expected to hang: they prove that the fake reproduces the deadlocks, so the other
+ * scenarios really exercise them.
+ */
+import koffi from 'koffi';
+import { windowsAdapter, type WindowsIpInterfaceAdapter } from '../../../../adapters/windows';
+import type { IpInterfaceRow } from '../../../../src/ip-interface-row';
+import type { MibNotificationType, NotificationHandle } from '../../../../src/adapter';
+import type { IpInterfaceChange } from '../../../../src/ip-interface-change';
+import { ipInterfaceChanges$ } from '../../../../src/ip-interface-changes';
+import { FAKE_OPTION, fakeControls, MIB, NATIVE, type FakeControls } from '../fake-controls';
+
+/** What a scenario gets. */
+export interface ScenarioContext {
+  readonly library: string;
+  readonly messageLibrary: string;
+  readonly controls: FakeControls;
+  readonly log: (line: string) => void;
+}
+
+/** A scenario resolves with measurements and facts for the parent to assert on. */
+export type Scenario = (ctx: ScenarioContext) => Promise<Record<string, unknown>>;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+function adapterOf(ctx: ScenarioContext): WindowsIpInterfaceAdapter {
+  ctx.controls.reset();
+  return windowsAdapter({ library: ctx.library, messageLibrary: ctx.messageLibrary });
+}
+
+/** Everything released: the adapter's bookkeeping, its koffi callbacks, the fake's registrations. */
+function released(adapter: WindowsIpInterfaceAdapter, controls: FakeControls): boolean {
+  const d = adapter.diagnostics();
+  return d.liveRegistrations === 0 && d.registeredCallbacks === 0 && controls.liveRegistrations() === 0;
+}
+
+async function settle(adapter: WindowsIpInterfaceAdapter, controls: FakeControls): Promise<void> {
+  await waitFor(() => released(adapter, controls), 5000, 'every registration to be released');
+}
+
+function keepAliveTimers(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+}
+
+export const SCENARIOS: Record<string, Scenario> = {
+  /** ipInterfaceChanges$: unsubscribe inside `next` while the OS thread is blocked delivering the next callback. */
+  async 'cancel-inside-next'(ctx) {
+    const adapter = adapterOf(ctx);
+    let unsubscribed = false;
+    let afterUnsubscribe = 0;
+    let inFlightAtCancel = false;
+    let rowsBefore = 0;
+    let marker = false;
+    const sub = ipInterfaceChanges$('unspec', true, { adapter }).subscribe({
+      next: (c: IpInterfaceChange) => {
+        if (unsubscribed) {
+          afterUnsubscribe++;
+          return;
+        }
+        if (c.kind === 'initial') {
+          marker = true;
+          return;
+        }
+        rowsBefore++;
+        // 40 notifications are queued: the delivery thread is (or is about to be) blocked in the next one.
+        inFlightAtCancel = ctx.controls.waitInFlight(2000);
+        unsubscribed = true;
+        sub.unsubscribe();
+      },
+    });
+    await waitFor(() => marker, 5000, 'the initial marker');
+    for (let i = 0; i < 20; i++) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 2);
+    await waitFor(() => unsubscribed, 5000, 'the unsubscribe inside next');
+    await settle(adapter, ctx.controls);
+    await sleep(100);
+    return { rowsBefore, inFlightAtCancel, afterUnsubscribe, diagnostics: adapter.diagnostics() };
+  },
+
+  /** cancelMibChangeNotify2 while the OS thread is blocked inside a callback waiting for the JS thread. */
+  async 'cancel-while-in-flight'(ctx) {
+    const adapter = adapterOf(ctx);
+    const calls: MibNotificationType[] = [];
+    const handle = await adapter.notifyIpInterfaceChange('inet', (_row, type) => calls.push(type), false);
+    ctx.controls.trigger(NATIVE.inet, MIB.parameter, 2);
+    // Synchronous and polling: the callback is now queued for this (busy) thread.
+    const inFlight = ctx.controls.waitInFlight(2000);
+    const before = calls.length;
+    const started = Date.now();
+    await adapter.cancelMibChangeNotify2(handle);
+    const cancelMs = Date.now() - started;
+    await sleep(100);
+    await settle(adapter, ctx.controls);
+    return { inFlight, callsBeforeCancel: before, callsAfterCancel: calls.length - before, cancelMs };
+  },
+
+  /** The fake's register waits until its own initial callback returned (as Windows may). */
+  async 'register-waits-initial'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.waitInitial, 1);
+    const calls: { type: MibNotificationType; row: IpInterfaceRow | null }[] = [];
+    const handle = await adapter.notifyIpInterfaceChange('unspec', (row, type) => calls.push({ type, row }), true);
+    const firstType = calls[0]?.type;
+    ctx.controls.setMtu(NATIVE.inet, 2, 1400);
+    await waitFor(() => calls.some((c) => c.row !== null), 5000, 'a row after registration');
+    await adapter.cancelMibChangeNotify2(handle);
+    // The same through the core (which also dedupes; the adapter must not need it).
+    const seen: IpInterfaceChange[] = [];
+    const sub = ipInterfaceChanges$('inet6', true, { adapter }).subscribe((c) => seen.push(c));
+    await waitFor(() => seen.length > 0, 5000, 'the core marker');
+    ctx.controls.setMtu(NATIVE.inet6, 2, 1400);
+    await waitFor(() => seen.length > 1, 5000, 'a core change');
+    sub.unsubscribe();
+    await settle(adapter, ctx.controls);
+    return {
+      firstType,
+      adapterMarkers: calls.filter((c) => c.type === 'initial').length,
+      adapterRows: calls.filter((c) => c.row !== null).length,
+      coreKinds: seen.map((c) => c.kind),
+      nativeCallbacks: ctx.controls.stats().callbacks,
+    };
+  },
+
+  /** Unsubscribe while NotifyIpInterfaceChange is still running (slow, and waiting for its initial callback). */
+  async 'unsubscribe-before-registered'(ctx) {
+    const adapter = adapterOf(ctx);
+    const seen: IpInterfaceChange[] = [];
+    ctx.controls.setOption(FAKE_OPTION.registerDelayMs, 200);
+    const slow = ipInterfaceChanges$('unspec', true, { adapter }).subscribe((c) => seen.push(c));
+    await sleep(20); // the adapter is inside the (asynchronous) native call now
+    const registeringBefore = adapter.diagnostics().liveRegistrations;
+    slow.unsubscribe();
+    await settle(adapter, ctx.controls);
+    ctx.controls.setOption(FAKE_OPTION.registerDelayMs, 0);
+    ctx.controls.setOption(FAKE_OPTION.waitInitial, 1);
+    const waiting = ipInterfaceChanges$('inet', true, { adapter }).subscribe((c) => seen.push(c));
+    waiting.unsubscribe(); // synchronously, before the adapter even called the OS
+    await settle(adapter, ctx.controls);
+    ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 2);
+    await sleep(100);
+    return { registeringBefore, emitted: seen.length, registrationsMade: ctx.controls.stats().registrations, diagnostics: adapter.diagnostics() };
+  },
+
+  /** Many rounds of unsubscribing in the middle of a burst: nothing reaches a subscriber afterwards. */
+  async 'no-callback-after-unsubscribe'(ctx) {
+    const adapter = adapterOf(ctx);
+    let late = 0;
+    let delivered = 0;
+    const rounds = 30;
+    for (let round = 0; round < rounds; round++) {
+      let closed = false;
+      let rows = 0;
+      const stopAfter = 1 + (round % 7);
+      const sub = ipInterfaceChanges$('unspec', false, { adapter }).subscribe((c) => {
+        if (closed) {
+          late++;
+          return;
+        }
+        delivered++;
+        if (c.kind !== 'initial' && ++rows >= stopAfter) {
+          closed = true;
+          sub.unsubscribe();
+        }
+      });
+      await waitFor(() => adapter.diagnostics().liveRegistrations === 1 && ctx.controls.liveRegistrations() === 1, 5000, 'registration');
+      for (let i = 0; i < 10; i++) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 1 + (i % 3));
+      await waitFor(() => closed, 5000, 'the unsubscribe');
+      await settle(adapter, ctx.controls);
+    }
+    await sleep(100);
+    return { rounds, delivered, late };
+  },
+
+  /**
+   * The adapter's ref'd handle keeps the process alive while a registration is live: the script
+   * returns at once, the notification comes 300 ms later from the native thread, the callback
+   * cancels, and the process then exits by itself.
+   */
+  async 'keep-alive'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.deliveryDelayMs, 300);
+    let handle: NotificationHandle | undefined;
+    const timersBefore = keepAliveTimers();
+    handle = await adapter.notifyIpInterfaceChange(
+      'inet',
+      (row, type) => {
+        ctx.log(`EVENT ${type} ${row?.nlMtu ?? '-'}`);
+        if (handle) {
+          const h = handle;
+          handle = undefined;
+          void adapter.cancelMibChangeNotify2(h).then(() => ctx.log(`CANCELLED timers=${keepAliveTimers()} callbacks=${adapter.diagnostics().registeredCallbacks}`));
+        }
+      },
+      false,
+    );
+    const timersLive = keepAliveTimers();
+    ctx.controls.setMtu(NATIVE.inet, 2, 1234);
+    return { timersBefore, timersLive };
+  },
+
+  /** 1000 adapter cycles and 1000 ipInterfaceChanges$ cycles, with notifications in flight: nothing leaks. */
+  async 'cycles-1000'(ctx) {
+    const adapter = adapterOf(ctx);
+    const families = ['unspec', 'inet', 'inet6'] as const;
+    const koffiBefore = koffi.stats().callbacks;
+    const timersBefore = keepAliveTimers();
+    const rssBefore = process.memoryUsage().rss;
+    let maxRegisteredCallbacks = 0;
+    const started = Date.now();
+    for (let i = 0; i < 1000; i++) {
+      const handle = await adapter.notifyIpInterfaceChange(families[i % 3]!, () => undefined, i % 2 === 0);
+      maxRegisteredCallbacks = Math.max(maxRegisteredCallbacks, adapter.diagnostics().registeredCallbacks);
+      if (i % 10 === 0) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 2);
+      await adapter.cancelMibChangeNotify2(handle);
+    }
+    const adapterMs = Date.now() - started;
+    const coreStarted = Date.now();
+    for (let i = 0; i < 1000; i++) {
+      let got = false;
+      const sub = ipInterfaceChanges$(families[i % 3]!, true, { adapter }).subscribe(() => (got = true));
+      // Half unsubscribe before the registration finished, half after the marker.
+      if (i % 2 === 1) await waitFor(() => got, 5000, 'the marker');
+      if (i % 10 === 0) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 2);
+      sub.unsubscribe();
+    }
+    await settle(adapter, ctx.controls);
+    const coreMs = Date.now() - coreStarted;
+    await sleep(50);
+    return {
+      cycles: 2000,
+      adapterMs,
+      coreMs,
+      maxRegisteredCallbacks,
+      registeredCallbacks: adapter.diagnostics().registeredCallbacks,
+      liveRegistrations: adapter.diagnostics().liveRegistrations,
+      koffiCallbacksBefore: koffiBefore,
+      koffiCallbacksAfter: koffi.stats().callbacks,
+      fakeLive: ctx.controls.liveRegistrations(),
+      fakeRegistrationsMade: ctx.controls.stats().registrations,
+      timersBefore,
+      timersAfter: keepAliveTimers(),
+      rssDeltaKiB: Math.round((process.memoryUsage().rss - rssBefore) / 1024),
+    };
+  },
+
+  /** How long the native thread is blocked per callback (copy in JS, return), measured by the fake. */
+  async 'callback-cost'(ctx) {
+    const adapter = adapterOf(ctx);
+    let rows = 0;
+    const handle = await adapter.notifyIpInterfaceChange('unspec', () => rows++, false);
+    const before = ctx.controls.stats();
+    const events = 1000;
+    for (let i = 0; i < events / 2; i++) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 2);
+    await waitFor(() => rows >= events, 20000, `${events} rows`);
+    const after = ctx.controls.stats();
+    // One at a time: the cost of a single crossing with an idle JS thread.
+    const single = 200;
+    let rowsSingle = rows;
+    for (let i = 0; i < single; i++) {
+      ctx.controls.trigger(NATIVE.inet, MIB.parameter, 2);
+      await waitFor(() => rows > rowsSingle, 5000, 'one row');
+      rowsSingle = rows;
+    }
+    const end = ctx.controls.stats();
+    await adapter.cancelMibChangeNotify2(handle);
+    const callbacks = after.callbacks - before.callbacks;
+    const us = (ns: number): number => Math.round(ns / 100) / 10;
+    return {
+      callbacks,
+      rows,
+      burstMeanUs: us((after.totalNs - before.totalNs) / callbacks),
+      burstMaxUs: us(after.maxNs),
+      singleCallbacks: end.callbacks - after.callbacks,
+      singleMeanUs: us((end.totalNs - after.totalNs) / (end.callbacks - after.callbacks)),
+    };
+  },
+
+  // ---- controls: what the adapter must not do; the parent expects them to hang or to lose the event ----
+
+  /** A raw registration without a ref'd handle: the process exits before the notification arrives. */
+  async 'control-no-keep-alive'(ctx) {
+    ctx.controls.reset();
+    ctx.controls.setOption(FAKE_OPTION.deliveryDelayMs, 300);
+    const callback = koffi.register((_c: unknown, row: bigint | null) => ctx.log(`EVENT ${row === null ? 'initial' : 'row'}`), ctx.controls.raw.callbackType);
+    const { status } = ctx.controls.raw.notify(NATIVE.inet, callback, false);
+    ctx.controls.setMtu(NATIVE.inet, 2, 1234);
+    return { status };
+  },
+
+  /** Synchronous cancel while the OS thread is blocked in a callback: deadlock. */
+  async 'control-sync-cancel-in-flight'(ctx) {
+    ctx.controls.reset();
+    const callback = koffi.register(() => undefined, ctx.controls.raw.callbackType);
+    const { handle } = ctx.controls.raw.notify(NATIVE.inet, callback, false);
+    ctx.controls.trigger(NATIVE.inet, MIB.parameter, 2);
+    const inFlight = ctx.controls.waitInFlight(2000);
+    ctx.log(`BLOCKING inFlight=${inFlight}`);
+    const status = ctx.controls.raw.cancel(handle!);
+    return { status };
+  },
+
+  /** Synchronous register that waits for its own initial callback: deadlock. */
+  async 'control-sync-register-wait-initial'(ctx) {
+    ctx.controls.reset();
+    ctx.controls.setOption(FAKE_OPTION.waitInitial, 1);
+    const callback = koffi.register(() => undefined, ctx.controls.raw.callbackType);
+    ctx.log('BLOCKING');
+    const { status } = ctx.controls.raw.notify(NATIVE.unspec, callback, true);
+    return { status };
+  },
+
+  /** Synchronous cancel from inside the callback: deadlock. */
+  async 'control-sync-cancel-in-callback'(ctx) {
+    ctx.controls.reset();
+    let handle: bigint | null = null;
+    let status: number | undefined;
+    const callback = koffi.register((_c: unknown, row: bigint | null) => {
+      if (row !== null && handle !== null) {
+        ctx.log('BLOCKING');
+        status = ctx.controls.raw.cancel(handle);
+      }
+    }, ctx.controls.raw.callbackType);
+    handle = ctx.controls.raw.notify(NATIVE.inet, callback, false).handle;
+    ctx.controls.trigger(NATIVE.inet, MIB.parameter, 2);
+    await waitFor(() => status !== undefined, 5000, 'the cancel to return');
+    return { status };
+  },
+};
+
+/** JSON with BigInts as strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+function main(): void {
+  const [name, library, messageLibrary] = process.argv.slice(2);
+  const scenario = name ? SCENARIOS[name] : undefined;
+  if (!scenario || !library) {
+    console.error(`usage: scenarios.js NAME LIBRARY [MESSAGE_LIBRARY]; names: ${Object.keys(SCENARIOS).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const log = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  scenario({ library, messageLibrary: messageLibrary ?? library, controls: fakeControls(library), log }).then(
+    (result) => log(`RESULT ${toJson(result)}`),
+    (error: unknown) => {
+      log(`FAIL ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) main();
