@@ -9,7 +9,15 @@ import { interfaceKey } from './interface-key.js';
 import { loadAdapter } from './default-adapter.js';
 import { toIpInterfaceError } from './to-ip-interface-error.js';
 
-/** Options of {@link ipInterfaceTable$}. */
+/**
+ * Options of {@link ipInterfaceTable$}.
+ *
+ * @example
+ * ```ts
+ * const options: IpInterfaceTableOptions = { adapter: createMockAdapter({ table: [mockRow()] }) };
+ * ipInterfaceTable$(AF_INET, options).subscribe((table) => console.log(table.size));
+ * ```
+ */
 export interface IpInterfaceTableOptions {
   /** The OS backend. Default: the platform's (linux, windows, else polling), loaded on first subscribe. */
   adapter?: IpInterfaceAdapter | undefined;

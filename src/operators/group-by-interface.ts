@@ -13,6 +13,9 @@ import { InterfaceMap } from './interface-map.js';
  * the same, then the outer Observable. Like RxJS `groupBy`, the source stays subscribed while a group
  * is still subscribed after the outer subscriber left; it is released when the last one leaves.
  *
+ * In a per-group pipeline, that completion also makes a per-group `debounceInterfaceChanges` emit
+ * the removal at once instead of after its quiet time.
+ *
  * Why not `groupBy(key, { duration })`: its duration notifier can see the `removed` change before a
  * group's own subscribers do and close the group under them; here the group always delivers it first.
  *

@@ -3,10 +3,26 @@ import type { IpInterfaceChange } from '../ip-interface-change.js';
 import { IpInterfaceError } from '../ip-interface-error.js';
 import { BoundedQueue, CoalescingQueue, type DeliveryQueue } from './delivery-queue.js';
 
-/** What `serialDelivery` does when a change arrives and `maxQueue` changes are already waiting. */
+/**
+ * What `serialDelivery` does when a change arrives and `maxQueue` changes are already waiting.
+ *
+ * @example
+ * ```ts
+ * const overflow: SerialDeliveryOverflow = 'coalesce';
+ * changes$.pipe(serialDelivery(handle, { overflow }));
+ * ```
+ */
 export type SerialDeliveryOverflow = 'error' | 'coalesce';
 
-/** Options of {@link serialDelivery}. */
+/**
+ * Options of {@link serialDelivery}.
+ *
+ * @example
+ * ```ts
+ * const options: SerialDeliveryOptions = { maxQueue: 1000, overflow: 'coalesce' };
+ * changes$.pipe(serialDelivery(handle, options));
+ * ```
+ */
 export interface SerialDeliveryOptions {
   /**
    * Most changes that may wait while a handler runs (the running one not counted). Default 10,000.
@@ -22,7 +38,16 @@ export interface SerialDeliveryOptions {
   overflow?: SerialDeliveryOverflow | undefined;
 }
 
-/** The handler of {@link serialDelivery}: a Promise, an Observable or any other `ObservableInput`. */
+/**
+ * The handler of {@link serialDelivery}: returns a Promise, an Observable or any other `ObservableInput`.
+ *
+ * @example
+ * ```ts
+ * const save: SerialDeliveryHandler<IpInterfaceChange, void> = async (change) => {
+ *   await db.insert(change);
+ * };
+ * ```
+ */
 export type SerialDeliveryHandler<T, R> = (change: T) => ObservableInput<R>;
 
 const DEFAULT_MAX_QUEUE = 10_000;

@@ -1,10 +1,12 @@
 import { marbles } from 'rxjs-marbles/jest';
-import { type GroupedObservable, type Observable, Subject, endWith, map, mergeMap, take, timer } from 'rxjs';
+import { type GroupedObservable, type Observable, Subject, delay, endWith, map, mergeMap, of, take, timer } from 'rxjs';
 import { AF_INET, AF_INET6 } from '../../../src/address-family';
 import type { IpInterfaceChange, IpInterfaceRowChange } from '../../../src/ip-interface-change';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { interfaceKey } from '../../../src/interface-key';
 import { groupByInterface } from '../../../src/operators/group-by-interface';
+import { debounceInterfaceChanges } from '../../../src/operators/debounce-interface-changes';
+import { serialDelivery } from '../../../src/operators/serial-delivery';
 import { mockRow } from '../../../adapters/mock';
 
 const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
@@ -134,5 +136,29 @@ describe('groupByInterface', () => {
     );
     m.expect(late).toBeObservable('--c-r-', { c: 'changed', r: 'removed' });
     m.expect(source).toHaveSubscriptions('^-----');
+  }));
+
+  it('composes with debounceInterfaceChanges and serialDelivery: one debounced, serial pipeline per interface', marbles((m) => {
+    const source = m.hot<IpInterfaceChange>('i-a-b-c--r---|', values);
+    const handled = source.pipe(
+      groupByInterface(),
+      mergeMap((group) =>
+        group.pipe(
+          debounceInterfaceChanges(2),
+          // `change.row` needs no narrowing: a group carries row changes only.
+          serialDelivery((change) => of(`${change.kind} ${change.row.interfaceName ?? '?'} ${change.row.nlMtu}`).pipe(delay(3))),
+        ),
+      ),
+    );
+    // eth1: a(2) settles at 4 and is handled 4..7; c(6) settles at 8, handled 8..11. r(9) completes the
+    // eth1 group, so its debounce flushes r at once (9); it waits for c and is handled 11..14.
+    // eth2: b(4) settles at 6, handled 6..9, independently of eth1. The stream ends with the last handler.
+    m.expect(handled).toBeObservable('-------a-b-c--(r|)', {
+      a: 'added eth1 1500',
+      b: 'added eth2 1500',
+      c: 'changed eth1 1400',
+      r: 'removed eth1 1400',
+    });
+    m.expect(source).toHaveSubscriptions('^------------!');
   }));
 });
