@@ -20,7 +20,7 @@ const { BenchNetns } = require('./lib/netns.js');
 const { distDir, root } = require('./lib/library.js');
 const { judge } = require('./lib/targets.js');
 const { render } = require('./lib/report.js');
-const { latencyCdfSvg } = require('./lib/svg.js');
+const { latencyCdfSvg, fmtUs } = require('./lib/svg.js');
 
 const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators'];
 
@@ -159,10 +159,10 @@ async function main() {
     fs.writeFileSync(path.join(args.out, 'performance.json'), JSON.stringify(data, null, 1) + '\n');
     if (L) {
       const series = Object.entries(L)
-        .filter(([, l]) => !l.unavailable)
+        .filter(([, l]) => !l.unavailable && !l.latencyNote && l.samplesUs.length)
         .map(([id, l]) => ({
-          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'polling-1s': 'polling adapter, 1 s' }[id] ?? id,
-          note: `p50 ${Math.round(l.all.p50 ?? 0)} µs, ${l.seen}/${l.changes} seen`,
+          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
+          note: `p50 ${fmtUs(l.all.p50 ?? 0)}, p99 ${fmtUs(l.all.p99 ?? 0)}, ${l.seen} of ${l.changes} changes seen`,
           samplesUs: l.samplesUs,
         }));
       fs.writeFileSync(

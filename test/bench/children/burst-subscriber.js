@@ -1,8 +1,8 @@
 'use strict';
 /**
- * Burst subscriber: one `ipInterfaceChanges$(AF_UNSPEC)` subscription with the linux adapter and
- * its default receive buffer, keeping the table a user would keep (added/changed: set, removed:
- * delete). With `busyMs`, the main thread is kept busy in chunks of that many ms of synchronous
+ * Burst subscriber: one `ipInterfaceChanges$(AF_UNSPEC, true)` subscription with the linux adapter
+ * and its default receive buffer, keeping the table a user would keep: seeded with
+ * `getIpInterfaceTable` at the `initial` marker, then added/changed: set, removed: delete. With `busyMs`, the main thread is kept busy in chunks of that many ms of synchronous
  * work, yielding to the event loop (setImmediate) between chunks: deliveries can only happen in
  * those gaps.
  */
@@ -34,7 +34,12 @@ try {
   sub = lib.ipInterfaceChanges$(lib.AF_UNSPEC, true, { adapter }).subscribe({
     next(change) {
       if (change.kind === 'initial') {
-        process.send({ type: 'ready' });
+        // The Windows pattern: registration live, then read the table. The namespace is quiet
+        // here (the parent starts changing only after 'ready'), so no event can race the read.
+        adapter.getIpInterfaceTable(lib.AF_UNSPEC).then((rows) => {
+          for (const r of rows.map(toPlain)) if (!table.has(keyOf(r))) table.set(keyOf(r), r);
+          process.send({ type: 'ready' });
+        }, fail);
         return;
       }
       lastEventUs = Number(process.hrtime.bigint()) / 1000;

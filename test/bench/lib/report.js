@@ -20,7 +20,8 @@ const LABEL = {
   library: 'this library (`ipInterfaceChanges$`, linux adapter)',
   'ip-monitor': '`ip -ts monitor link` (iproute2)',
   'netlink-npm': '`netlink` npm 0.3.0',
-  'polling-1s': 'this library, polling adapter (1 s)',
+  'polling-1s': 'this library, polling adapter (1 s), same rapid changes',
+  'polling-1s-slow': 'this library, polling adapter (1 s), up/down 1.05-1.6 s apart',
 };
 
 function latencySection(r, svgName) {
@@ -28,7 +29,9 @@ function latencySection(r, svgName) {
   const rows = Object.entries(r.listeners).map(([id, l]) =>
     l.unavailable
       ? [LABEL[id] ?? id, `unavailable: ${l.unavailable}`, '', '', '', '', '', '', '', '']
-      : [LABEL[id] ?? id, `${l.seen} / ${l.changes}`, `${l.missedMtu} MTU, ${l.missedUpDown} up/down`, n0(l.all.p50), n0(l.all.p90), n0(l.all.p99), n0(l.all.max), n0(l.mtu.p50), n0(l.upDown.p50), l.clock],
+      : l.latencyNote
+        ? [LABEL[id] ?? id, `${l.seen} / ${l.changes}`, `${l.missedMtu} MTU, ${l.missedUpDown} up/down`, 'see next row', '', '', '', '', '', l.clock]
+        : [LABEL[id] ?? id, `${l.seen} / ${l.changes}`, `${l.missedMtu} MTU, ${l.missedUpDown} up/down`, n0(l.all.p50), n0(l.all.p90), n0(l.all.p99), n0(l.all.max), n0(l.mtu.p50), n0(l.upDown.p50), l.clock],
   );
   return `## 1. Change → listener latency
 
@@ -54,7 +57,8 @@ later); every listener is measured to the second one. Each listener has its own 
 change wakes exactly one listener and listeners never compete for the CPU over the same change;
 changes alternate between listeners so load drifts hit all of them alike. The polling adapter
 cannot see MTU changes (\`os.networkInterfaces()\` has no MTU) and samples once a second, so it
-misses most of these rapid changes; its latency is the age of the state it reports.
+misses most of these rapid changes (first polling row: what it saw of them); its latency is then
+measured separately with up/down changes more than a second apart (second polling row).
 `;
 }
 
@@ -63,7 +67,7 @@ function burstSection(r) {
   const rows = [];
   for (const run of r.runs) {
     if (run.failed) {
-      rows.push([run.mainThread, 'failed', run.failed, '', '', '', '', '']);
+      rows.push([run.mainThread, 'failed', run.failed, '', '', '', '', '', '']);
       continue;
     }
     for (const p of run.phases) {
@@ -74,10 +78,11 @@ function burstSection(r) {
         f2(p.requestsSeconds),
         `${e.added} / ${e.changed} / ${e.removed}`,
         p.stats ? `${n0(p.stats.messages)} / ${n0(p.stats.resyncs)}` : 'no stats()',
-        f1(p.lagFromLastRequestMs),
+        p.stats ? Object.entries(p.stats).filter(([k, v]) => typeof v === 'number' && !['messages', 'resyncs'].includes(k)).map(([k, v]) => `${k} ${n0(v)}`).join(', ') : '',
         f1(p.lagFromIpMonitorLastMs),
+        f1(p.lagFromLastRequestMs),
         p.diff.empty && p.ipLinkProblemCount === 0
-          ? `empty (${p.tableRows} rows)`
+          ? `empty (${p.tableRows} rows)${p.diff.silentFieldDiffs.length ? `; reachableTime only: ${p.diff.silentFieldDiffs.map((d) => d.name).join(', ')}` : ''}`
           : `${p.diff.missing} missing, ${p.diff.onlySubscriber} extra, ${p.diff.differingCount} differing${p.diff.differing.length ? ` (${p.diff.differing.map((d) => `${d.name}: ${d.fields.join(',')}`).join('; ')})` : ''}, ip link: ${p.ipLinkProblemCount}`,
       ]);
     }
@@ -90,12 +95,20 @@ sends every message inside one syscall). Linux adapter with its default receive 
 \`AF_UNSPEC\` subscription in a child process keeping its own table. "Busy" keeps that process's main
 thread in 20 ms chunks of synchronous work, yielding to the event loop between chunks. After each
 phase (once the subscriber has been quiet for 1.5 s) its table is compared with a fresh dump by a
-fresh process (every field) and with \`ip -j link\` (index, name, MTU, operstate).
-Messages and resyncs are the adapter's cumulative \`stats()\` at the end of the phase. Lag: the
-subscriber's last event minus the return of the phase's last request (ms); the second lag column
-measures from the time \`ip -ts monitor\` received the kernel's last message instead.
+fresh process (every field but \`reachableTime\`, which the kernel re-randomizes for IPv6 every
+300 s without sending any message; rows that differ only there are listed apart) and with
+\`ip -j link\` (index, name, MTU, operstate; UNKNOWN with LOWER_UP counts as up, as in the kernel's
+\`netif_oper_up()\`).
+The subscriber's table starts from \`getIpInterfaceTable\` at the \`initial\` marker (the Windows
+pattern; the namespace is quiet then). Messages, resyncs and the other counters are the adapter's
+cumulative \`stats()\` at the end of the phase. Lag (the target): the subscriber's last event minus
+the time an \`ip -ts monitor link\` in the namespace received the kernel's last message of the phase
+(wall clock converted to monotonic with a clock pair read at the end of the phase). The last column
+measures from the return of the phase's last request instead: negative for the group delete, a
+single long syscall whose messages are delivered while it still runs; the up phase's operstate
+messages come from the kernel's linkwatch work after the last request.
 
-${table(['main thread', 'phase', 'requests (s)', 'events added / changed / removed', 'messages / resyncs', 'lag (ms)', 'lag vs ip monitor (ms)', 'diff vs kernel'], rows)}
+${table(['main thread', 'phase', 'requests (s)', 'events added / changed / removed', 'messages / resyncs', 'other adapter counters', 'lag (ms)', 'lag vs last request (ms)', 'diff vs kernel'], rows)}
 `;
 }
 

@@ -10,9 +10,10 @@ function esc(s) {
 }
 
 function fmtUs(us) {
-  if (us >= 1e6) return `${us / 1e6} s`;
-  if (us >= 1e3) return `${us / 1e3} ms`;
-  return `${us} µs`;
+  const r = (v) => (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+  if (us >= 1e6) return `${r(us / 1e6)} s`;
+  if (us >= 1e3) return `${r(us / 1e3)} ms`;
+  return `${r(us)} µs`;
 }
 
 /**
@@ -21,8 +22,8 @@ function fmtUs(us) {
  */
 function latencyCdfSvg(series, meta) {
   const W = 860;
-  const H = 460;
-  const m = { left: 64, right: 24, top: 58, bottom: 110 };
+  const m = { left: 64, right: 24, top: 58, bottom: 64 + 20 * series.length };
+  const H = 58 + 300 + m.bottom;
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const all = series.flatMap((s) => s.samplesUs).filter((v) => v > 0);
@@ -43,7 +44,7 @@ function latencyCdfSvg(series, meta) {
   }
   for (const q of [0, 0.25, 0.5, 0.75, 0.9, 0.99, 1]) {
     out.push(`<line x1="${m.left}" y1="${y(q).toFixed(1)}" x2="${m.left + pw}" y2="${y(q).toFixed(1)}" stroke="${q === 0.5 ? '#999' : '#e4e4e4'}"${q === 0.5 ? ' stroke-dasharray="4 3"' : ''}/>`);
-    out.push(`<text x="${m.left - 6}" y="${(y(q) + 4).toFixed(1)}" text-anchor="end">${Math.round(q * 100)}%</text>`);
+    if (q !== 0.99) out.push(`<text x="${m.left - 6}" y="${(y(q) + 4).toFixed(1)}" text-anchor="end">${Math.round(q * 100)}%</text>`);
   }
   out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
   out.push(`<text x="${m.left + pw / 2}" y="${m.top + ph + 34}" text-anchor="middle">change → listener latency (log scale)</text>`);
@@ -61,8 +62,8 @@ function latencyCdfSvg(series, meta) {
       const p50 = v[Math.ceil(0.5 * n) - 1];
       out.push(`<circle cx="${x(p50).toFixed(1)}" cy="${y(0.5).toFixed(1)}" r="4" fill="${color}"/>`);
     }
-    const lx = m.left + (i % 2) * (pw / 2);
-    const ly = m.top + ph + 56 + Math.floor(i / 2) * 18;
+    const lx = m.left;
+    const ly = m.top + ph + 58 + i * 20;
     out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${color}" stroke-width="3"/>`);
     out.push(`<text x="${lx + 28}" y="${ly}">${esc(s.label)}${s.note ? ` — ${esc(s.note)}` : ''}</text>`);
   });
