@@ -1,0 +1,90 @@
+import { parseCliArguments, type CliInvocation } from '../../../src/cli/parse-cli-arguments';
+
+const parse = (args: string[], platform: NodeJS.Platform = 'linux'): CliInvocation => parseCliArguments(args, { version: '9.8.7', platform });
+const exit = (invocation: CliInvocation) => {
+  if (invocation.command !== 'exit') throw new Error(`expected an exit, got ${JSON.stringify(invocation)}`);
+  return invocation;
+};
+
+describe('parseCliArguments', () => {
+  it('watch: defaults', () => {
+    expect(parse(['watch'])).toEqual({
+      command: 'watch',
+      options: { family: 'unspec', initial: false, debounceMs: undefined, json: false, netns: undefined, adapter: undefined },
+    });
+  });
+
+  it('watch: every option', () => {
+    expect(parse(['watch', '--family', 'inet6', '--initial', '--debounce', '250', '--json', '--netns', 'blue', '--adapter', 'linux'])).toEqual({
+      command: 'watch',
+      options: { family: 'inet6', initial: true, debounceMs: 250, json: true, netns: 'blue', adapter: 'linux' },
+    });
+    expect(parse(['watch', '--family=inet', '--debounce=0'])).toMatchObject({ options: { family: 'inet', debounceMs: 0 } });
+  });
+
+  it('table: family, json, adapter and netns', () => {
+    expect(parse(['table'])).toEqual({ command: 'table', options: { family: 'unspec', json: false, netns: undefined, adapter: undefined } });
+    expect(parse(['table', '--family', 'inet', '--json', '--adapter', 'polling'])).toEqual({
+      command: 'table',
+      options: { family: 'inet', json: true, netns: undefined, adapter: 'polling' },
+    });
+  });
+
+  it('--version and --help print to stdout and exit 0', () => {
+    expect(parse(['--version'])).toEqual({ command: 'exit', code: 0, stdout: '9.8.7\n', stderr: '' });
+    const help = exit(parse(['--help']));
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: rxjs-ip-interface \[options\] \[command\]/);
+    expect(help.stdout).toMatch(/watch \[options\]/);
+    const watchHelp = exit(parse(['watch', '--help']));
+    expect(watchHelp.code).toBe(0);
+    for (const flag of ['--family <family>', '--initial', '--debounce <ms>', '--json', '--netns <name>', '--adapter <name>']) expect(watchHelp.stdout).toContain(flag);
+    expect(exit(parse(['help', 'table'])).stdout).toMatch(/^Usage: rxjs-ip-interface table \[options\]/);
+  });
+
+  it.each([
+    [['watch', '--family', 'ipx'], "option '--family <family>' argument 'ipx' is invalid"],
+    [['watch', '--adapter', 'bsd'], "option '--adapter <name>' argument 'bsd' is invalid"],
+    [['watch', '--debounce', '-5'], "option '--debounce <ms>' argument '-5' is invalid"],
+    [['watch', '--debounce', '1.5'], "option '--debounce <ms>' argument '1.5' is invalid"],
+    [['watch', '--debounce', 'soon'], "option '--debounce <ms>' argument 'soon' is invalid"],
+    [['watch', '--debounce'], "option '--debounce <ms>' argument missing"],
+    [['watch', '--bogus'], "unknown option '--bogus'"],
+    [['watch', 'extra'], "too many arguments for 'watch'"],
+    [['table', '--initial'], "unknown option '--initial'"],
+    [['watch', '--netns', 'blue', '--adapter', 'polling'], '--netns works with the linux adapter only (not --adapter polling)'],
+  ])('bad arguments %j: one-line message, then usage, on stderr; exit 2', (args, message) => {
+    const result = exit(parse(args));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const [first, ...rest] = result.stderr.trimEnd().split('\n');
+    expect(first).toMatch(/^rxjs-ip-interface: error: /);
+    expect(first).toContain(message);
+    const command = args[0]!;
+    expect(rest).toEqual([`Usage: rxjs-ip-interface ${command} [options]`, `Run 'rxjs-ip-interface ${command} --help' for the options.`]);
+  });
+
+  it('an unknown command is a usage error too', () => {
+    const result = exit(parse(['wtach']));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^rxjs-ip-interface: error: unknown command 'wtach'/);
+    expect(result.stderr).toContain('Usage: rxjs-ip-interface [options] [command]');
+  });
+
+  it('no command: usage on stderr, exit 2', () => {
+    const result = exit(parse([]));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Usage: rxjs-ip-interface \[options\] \[command\]/);
+  });
+
+  it('--netns needs the linux adapter, also when polling is only the platform default', () => {
+    expect(exit(parse(['watch', '--netns', 'blue'], 'darwin')).stderr).toContain('--netns works with the linux adapter only (the default here is polling)');
+    expect(parse(['watch', '--netns', 'blue', '--adapter', 'linux'], 'darwin')).toMatchObject({ command: 'watch', options: { netns: 'blue' } });
+  });
+
+  it('names the platform default adapter in the help', () => {
+    expect(exit(parse(['watch', '--help'], 'darwin')).stdout).toMatch(/default on this platform: polling/);
+    expect(exit(parse(['watch', '--help'], 'win32')).stdout).toMatch(/default on this platform: windows/);
+  });
+});
