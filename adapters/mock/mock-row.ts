@@ -5,7 +5,14 @@ import { offloadFlagsFromByte, ZONE_INDEX_COUNT } from '../../src/ip-interface-r
 /** IF_TYPE_ETHERNET_CSMACD, used for mock LUIDs. */
 const IF_TYPE_ETHERNET = 6n;
 
-/** A LUID built as Windows does (IfType in bits 48..63, NetLuidIndex in bits 24..47). */
+/**
+ * A LUID built as Windows does (IfType in bits 48..63, NetLuidIndex in bits 24..47).
+ *
+ * @example
+ * ```ts
+ * mockLuid(3) === mockRow({ interfaceIndex: 3 }).interfaceLuid; // true
+ * ```
+ */
 export function mockLuid(interfaceIndex: number, ifType: bigint = IF_TYPE_ETHERNET): bigint {
   return (ifType << 48n) | ((BigInt(interfaceIndex) & 0xffffffn) << 24n);
 }

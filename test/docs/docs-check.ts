@@ -84,7 +84,10 @@ const format = (d: ts.Diagnostic, where?: (file: ts.SourceFile, line: number) =>
   return `${where ? where(d.file, line) : `${relative(root, d.file.fileName)}:${line + 1}`}: ${text}`;
 };
 
-/** Exports of every entry point that carry no TSDoc comment, as `entry: name`. */
+/**
+ * Exports of every entry point that carry no TSDoc comment, as `entry: name`, and exported functions
+ * and classes whose TSDoc has no `@example`, as `entry: name (no @example)`.
+ */
 export function undocumentedExports(entries: Readonly<Record<string, string>> = ENTRY_POINTS): string[] {
   const options = { ...readConfig('tsconfig.esm.json'), noEmit: true };
   const program = ts.createProgram(Object.values(entries).map((f) => join(root, f)), options);
@@ -101,6 +104,9 @@ export function undocumentedExports(entries: Readonly<Record<string, string>> = 
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const doc = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
       if (doc === '') missing.push(`${entry}: ${exported.name}`);
+      else if (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class) && !symbol.getJsDocTags(checker).some((t) => t.name === 'example')) {
+        missing.push(`${entry}: ${exported.name} (no @example)`);
+      }
     }
   }
   return missing.sort();
