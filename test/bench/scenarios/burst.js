@@ -23,7 +23,7 @@ const { BenchNetns } = require('../lib/netns.js');
 const { RtnlWriter, clockPair } = require('../lib/rtnl.js');
 const { Child } = require('../lib/child.js');
 const { diffTables } = require('../lib/rows.js');
-const { parseIpMonitor } = require('./latency.js');
+const { parseIpMonitor } = require('../lib/ip-monitor.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const GROUP = 7;

@@ -29,10 +29,11 @@ const { BenchNetns } = require('../lib/netns.js');
 const { RtnlWriter, clockPair } = require('../lib/rtnl.js');
 const { Child } = require('../lib/child.js');
 const { summarize } = require('../lib/stats.js');
+const { parseIpMonitor } = require('../lib/ip-monitor.js');
+const { match, MTU_SPAN } = require('../lib/match.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MTU_BASE = 1300;
-const MTU_SPAN = 200;
 
 function makeListenerNetns(label) {
   const ns = BenchNetns.create(label);
@@ -43,43 +44,6 @@ function makeListenerNetns(label) {
   ns.ip('addr', 'add', '192.0.2.1/24', 'dev', 'bv0');
   ns.ip('link', 'set', 'bv0', 'mtu', '1500', 'up');
   return { ns, ifindex: ns.ifindex('bv0') };
-}
-
-/** Parses `ip -ts monitor link` output (TZ=UTC): [wall us, ifindex, mtu, up]. */
-function parseIpMonitor(text) {
-  const events = [];
-  const re = /^\[(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{6})\]\s+(Deleted\s+)?(\d+):\s.*?\smtu\s(\d+)\s.*?\sstate\s(\S+)/;
-  for (const line of text.split('\n')) {
-    const m = re.exec(line);
-    if (!m) continue;
-    const sec = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
-    events.push([sec * 1e6 + Number(m[7]), Number(m[9]), m[8] ? -1 : Number(m[10]), m[8] ? 0 : m[11] === 'UP' ? 1 : 0]);
-  }
-  return events;
-}
-
-/**
- * Attributes each event to the change it reveals: the latest change of that kind at or before the
- * event whose target the event shows, if not attributed yet. Returns per-change latency (us) or null.
- */
-function match(changes, events, ifindex, clock) {
-  const latency = new Array(changes.length).fill(null);
-  const times = changes.map((c) => (clock === 'real' ? c.realUs : c.monoUs));
-  const sorted = events.filter((e) => e[1] === ifindex).sort((a, b) => a[0] - b[0]);
-  let hi = -1;
-  for (const [t, , mtu, up] of sorted) {
-    while (hi + 1 < changes.length && times[hi + 1] <= t) hi++;
-    for (const kind of ['mtu', 'up']) {
-      const value = kind === 'mtu' ? mtu : up;
-      if (value === -1) continue;
-      for (let i = hi; i >= 0 && i > hi - 2 * MTU_SPAN; i--) {
-        if (changes[i].kind !== kind || changes[i].value !== value) continue;
-        if (latency[i] === null) latency[i] = t - times[i];
-        break;
-      }
-    }
-  }
-  return latency;
 }
 
 async function startListeners(ctx, which) {
@@ -253,4 +217,4 @@ async function run(ctx) {
   }
 }
 
-module.exports = { run, parseIpMonitor, match };
+module.exports = { run };
