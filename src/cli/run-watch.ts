@@ -108,6 +108,9 @@ export function runWatch(options: WatchOptions, adapter: IpInterfaceAdapter, io:
       );
     };
 
+    // Listen before subscribing: the marker may be written during subscribe, and whoever reads it may
+    // signal at once.
+    stopListening = io.onStopRequest(() => finish(0));
     subscription = changes$.subscribe({
       next: (change) => {
         if (change.kind === 'initial') {
@@ -126,8 +129,7 @@ export function runWatch(options: WatchOptions, adapter: IpInterfaceAdapter, io:
       },
       complete: () => finish(0),
     });
-    // An error during subscribe finished before `subscription` was assigned.
+    // An error or a stop during subscribe finished before `subscription` was assigned.
     if (finished) subscription.unsubscribe();
-    else stopListening = io.onStopRequest(() => finish(0));
   });
 }

@@ -139,6 +139,21 @@ describe('runWatch', () => {
     expect(adapter.active).toBe(0);
   });
 
+  it('a stop requested while the marker is written during subscribe is honoured (the handler is installed first)', async () => {
+    const adapter = createMockAdapter();
+    const io = testIo();
+    const write = io.write;
+    let stopped: boolean | undefined;
+    io.write = (text) => {
+      write(text);
+      stopped ??= io.stop();
+    };
+    expect(await runWatch(options({ initial: true }), adapter, io)).toBe(0);
+    expect(stopped).toBe(true);
+    expect(adapter.active).toBe(0);
+    expect(io.out).toEqual(['14:00:00.000  initial  unspec  registration is live\n']);
+  });
+
   it('a failed cancellation is reported and exits 1', async () => {
     const mock = createMockAdapter();
     const adapter: IpInterfaceAdapter = {
