@@ -1,23 +1,17 @@
 /**
- * Angular ships ESM only and jest runs CommonJS, so the Angular scenarios run in a child `node`
- * process (angular-harness.mjs) against the built dist/esm, with and without zone.js; this file
- * holds the expectations on what the harness observed.
+ * Angular ships ESM only and jest runs CommonJS, so the scenarios of angular-scenarios.ts run in a
+ * child `node` process against the built dist/esm, with and without zone.js; this file holds the
+ * expectations on what they observed.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runEsmScenarios } from '../../helpers/esm-scenarios';
 
-const root = resolve(__dirname, '../../..');
-const distEsm = join(root, 'dist/esm');
-
-function runHarness(mode: 'zone' | 'zoneless'): Record<string, unknown> {
-  if (!existsSync(join(distEsm, 'src/angular/index.js'))) {
-    throw new Error('dist/esm/src/angular is missing: `npm test` builds it first (npm run build)');
-  }
-  const out = spawnSync(process.execPath, [join(__dirname, 'angular-harness.mjs'), mode, distEsm], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  if (out.status !== 0) throw new Error(`angular harness (${mode}) failed with ${String(out.status)}:\n${out.stderr}`);
-  return JSON.parse(out.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-}
+const runHarness = (mode: 'zone' | 'zoneless'): Record<string, unknown> =>
+  runEsmScenarios(join(__dirname, 'angular-scenarios.ts'), {
+    requires: 'src/angular/index.js',
+    preload: mode === 'zone' ? ['zone.js'] : [],
+    exportName: mode === 'zone' ? 'withZone' : 'zoneless',
+  });
 
 describe('provideIpInterfaceChanges with zone.js (NgZone)', () => {
   let observed: Record<string, unknown>;

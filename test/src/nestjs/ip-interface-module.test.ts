@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { distEsm, root, runNestScenarios } from './nest-harness';
+import { distEsm, root, runEsmScenarios } from '../../helpers/esm-scenarios';
+
+/** NestJS 12 ships ESM only, which jest on Node 20 cannot load: the scenarios run in a child process. */
+const runNestScenarios = (): Record<string, unknown> => runEsmScenarios(join(__dirname, 'nest-scenarios.ts'), { requires: 'src/nestjs/index.js' });
 
 describe('IpInterfaceModule (NestJS, run as ESM in a child process)', () => {
   let observed: Record<string, unknown>;

@@ -1,8 +1,8 @@
 /**
  * NestJS scenarios, run in a child `node` process as ESM: NestJS 12 ships ESM only and jest (on
- * Node 20) cannot load it. `nest-harness.ts` transpiles this file to ESM with imports pointed at the
- * built dist/esm, runs every scenario and hands the observations to the jest tests, which hold the
- * expectations. Written in TypeScript with decorators, as a NestJS user writes it (`tsc -p .` checks it).
+ * Node 20) cannot load it. `test/helpers/esm-scenarios.ts` transpiles this file to ESM with imports
+ * pointed at the built dist/esm, runs every scenario and hands the observations to the jest tests
+ * (ip-interface-module.test.ts), which hold the expectations. Written in TypeScript with decorators, as a NestJS user writes it (`tsc -p .` checks it).
  */
 import 'reflect-metadata';
 import { request, type IncomingMessage } from 'node:http';

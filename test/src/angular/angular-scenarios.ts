@@ -1,43 +1,47 @@
-// Runs provideIpInterfaceChanges inside real Angular injectors, as ESM (Angular ships ESM only and
-// jest runs CommonJS), against the built dist/esm. Prints one JSON object of observations; the
-// jest test next to this file holds the expectations.
-// usage: node angular-harness.mjs <zone|zoneless> <dist/esm directory>
-const [mode, distEsm] = process.argv.slice(2);
-if (mode === 'zone') await import('zone.js');
-const ng = await import('@angular/core');
-const { createEnvironmentInjector, Injector, NgZone, provideZonelessChangeDetection, ɵNoopNgZone: NoopNgZone } = ng;
-const { Subject } = await import('rxjs');
-const { provideIpInterfaceChanges, IP_INTERFACE_CHANGES } = await import(`${distEsm}/src/angular/index.js`);
-const { AF_INET } = await import(`${distEsm}/src/index.js`);
-const { createMockAdapter, mockRow } = await import(`${distEsm}/adapters/mock/index.js`);
+/**
+ * Angular scenarios, run in a child `node` process as ESM against dist/esm by
+ * `test/helpers/esm-scenarios.ts` (Angular ships ESM only; jest runs CommonJS). `withZone` runs
+ * with zone.js loaded, `zoneless` without it. Each scenario returns plain JSON observations; the
+ * expectations live in provide-ip-interface-changes.test.ts.
+ */
+import { createEnvironmentInjector, Injector, NgZone, provideZonelessChangeDetection, ɵNoopNgZone as NoopNgZone, type EnvironmentInjector, type EnvironmentProviders, type Provider } from '@angular/core';
+import { Subject } from 'rxjs';
+import { AF_INET, type IpInterfaceAdapter, type IpInterfaceChange } from '../../../src/index';
+import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges } from '../../../src/angular/index';
+import { createMockAdapter, mockRow, type MockIpInterfaceAdapter } from '../../../adapters/mock/index';
 
 const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
-const injectorWith = (...providers) => createEnvironmentInjector(providers, Injector.NULL);
-const inZone = () => NgZone.isInAngularZone();
+const injectorWith = (...providers: (Provider | EnvironmentProviders)[]): EnvironmentInjector =>
+  createEnvironmentInjector(providers, Injector.NULL as EnvironmentInjector);
+const inZone = (): boolean => NgZone.isInAngularZone();
 
 /** A mock adapter that also records whether each registration was made inside Angular's zone. */
-function recordingAdapter() {
+function recordingAdapter(): { mock: MockIpInterfaceAdapter; adapter: IpInterfaceAdapter; registeredInZone: boolean[] } {
   const mock = createMockAdapter();
-  const registeredInZone = [];
-  const adapter = Object.create(mock);
-  adapter.notifyIpInterfaceChange = (...args) => {
-    registeredInZone.push(inZone());
-    return mock.notifyIpInterfaceChange(...args);
+  const registeredInZone: boolean[] = [];
+  const adapter: IpInterfaceAdapter = {
+    name: mock.name,
+    notifyIpInterfaceChange: (...args) => {
+      registeredInZone.push(inZone());
+      return mock.notifyIpInterfaceChange(...args);
+    },
+    cancelMibChangeNotify2: (handle) => mock.cancelMibChangeNotify2(handle),
+    getIpInterfaceTable: (family) => mock.getIpInterfaceTable(family),
   };
   return { mock, adapter, registeredInZone };
 }
 
-const zoneScenarios = {
+export const withZone: Record<string, () => unknown> = {
   delivery() {
     const zone = new NgZone({});
     const { mock, adapter, registeredInZone } = recordingAdapter();
     const injector = injectorWith({ provide: NgZone, useValue: zone }, provideIpInterfaceChanges({ family: AF_INET, initial: true, adapter }));
-    const received = [];
+    const received: { kind: string; inAngularZone: boolean }[] = [];
     let changeDetectionTurns = 0;
     zone.onMicrotaskEmpty.subscribe(() => changeDetectionTurns++);
     zone.run(() => injector.get(IP_INTERFACE_CHANGES).subscribe((c) => received.push({ kind: c.kind, inAngularZone: inZone() })));
     const turnsBeforeEmit = changeDetectionTurns;
-    // Native callbacks arrive outside the zone: simulate that.
+    // Native callbacks arrive outside the zone: do the same.
     zone.runOutsideAngular(() => {
       mock.emit({ kind: 'added', row: eth1 });
       mock.emit({ kind: 'changed', row: { ...eth1, nlMtu: 1400 } });
@@ -52,8 +56,8 @@ const zoneScenarios = {
     const mock = createMockAdapter();
     const injector = injectorWith({ provide: NgZone, useValue: zone }, provideIpInterfaceChanges({ family: AF_INET, initial: true, adapter: mock }));
     const changes$ = injector.get(IP_INTERFACE_CHANGES);
-    const first = [];
-    const late = [];
+    const first: string[] = [];
+    const late: string[] = [];
     const a = changes$.subscribe((c) => first.push(c.kind));
     const b = changes$.subscribe();
     const activeWithTwo = mock.active;
@@ -89,7 +93,7 @@ const zoneScenarios = {
     const activeAfter = mock.active;
     let resubscribeCompleted = false;
     changes$.subscribe({ complete: () => (resubscribeCompleted = true) });
-    return { activeBefore, activeAfter, completed, resubscribeCompleted, activeAfterResubscribe: mock.active, calls: mock.calls.map((c) => c.fn) };
+    return { activeBefore, activeAfter, completed, resubscribeCompleted, activeAfterResubscribe: mock.active, calls: mock.calls.map((x) => x.fn) };
   },
 
   error() {
@@ -100,7 +104,7 @@ const zoneScenarios = {
     return new Promise((resolve) => {
       zone.run(() =>
         injector.get(IP_INTERFACE_CHANGES).subscribe({
-          error: (e) => {
+          error: (e: { name: string; code: string; osCode: number }) => {
             resolve({ name: e.name, code: e.code, osCode: e.osCode, inAngularZone: inZone(), active: mock.active });
             injector.destroy();
           },
@@ -111,9 +115,9 @@ const zoneScenarios = {
 
   source() {
     const zone = new NgZone({});
-    const forwarded = new Subject();
+    const forwarded = new Subject<IpInterfaceChange>();
     const injector = injectorWith({ provide: NgZone, useValue: zone }, provideIpInterfaceChanges({ source: forwarded }));
-    const received = [];
+    const received: { kind: string; inAngularZone: boolean }[] = [];
     zone.run(() => injector.get(IP_INTERFACE_CHANGES).subscribe((c) => received.push({ kind: c.kind, inAngularZone: inZone() })));
     zone.runOutsideAngular(() => forwarded.next({ kind: 'removed', row: eth1 }));
     const observedBefore = forwarded.observed;
@@ -122,14 +126,19 @@ const zoneScenarios = {
   },
 };
 
-const zonelessScenarios = {
+export const zoneless: Record<string, () => unknown> = {
   zoneless() {
     const mock = createMockAdapter();
     const injector = injectorWith(provideZonelessChangeDetection(), provideIpInterfaceChanges({ family: AF_INET, initial: true, adapter: mock }));
-    const received = [];
+    const received: string[] = [];
     injector.get(IP_INTERFACE_CHANGES).subscribe((c) => received.push(c.kind));
     mock.emit({ kind: 'added', row: eth1 });
-    const result = { zoneJsLoaded: typeof globalThis.Zone !== 'undefined', ngZoneIsNoop: injector.get(NgZone) instanceof NoopNgZone, received, activeBefore: mock.active };
+    const result = {
+      zoneJsLoaded: typeof (globalThis as { Zone?: unknown }).Zone !== 'undefined',
+      ngZoneIsNoop: injector.get(NgZone) instanceof NoopNgZone,
+      received,
+      activeBefore: mock.active,
+    };
     injector.destroy();
     return { ...result, activeAfterDestroy: mock.active };
   },
@@ -137,15 +146,10 @@ const zonelessScenarios = {
   withoutNgZone() {
     const mock = createMockAdapter();
     const injector = injectorWith(provideIpInterfaceChanges({ adapter: mock }));
-    const received = [];
+    const received: string[] = [];
     injector.get(IP_INTERFACE_CHANGES).subscribe((c) => received.push(c.kind));
     mock.emit({ kind: 'removed', row: eth1 });
     injector.destroy();
     return { received, activeAfterDestroy: mock.active };
   },
 };
-
-const scenarios = mode === 'zone' ? zoneScenarios : zonelessScenarios;
-const results = {};
-for (const [name, run] of Object.entries(scenarios)) results[name] = await run();
-console.log(JSON.stringify(results));
