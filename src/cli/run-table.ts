@@ -7,7 +7,7 @@ import type { CliCommonOptions } from './parse-cli-arguments.js';
 
 /**
  * `table`: prints the current IP interface table of `options.family` (aligned columns, or with
- * `json` a JSON array of the rows, bigints as strings). Resolves with the exit code: 0, or 1 on an
+ * `json` a JSON array of the rows, one row per line, bigints as strings). Resolves with the exit code: 0, or 1 on an
  * adapter error (written to stderr).
  *
  * @example
@@ -18,7 +18,8 @@ import type { CliCommonOptions } from './parse-cli-arguments.js';
 export async function runTable(options: CliCommonOptions, adapter: IpInterfaceAdapter, io: CliIo): Promise<number> {
   try {
     const rows = await adapter.getIpInterfaceTable(options.family);
-    io.write(options.json ? `${JSON.stringify(rows, bigintToString, 2)}\n` : formatTable(rows));
+    // JSON: an array with one compact row per line (valid JSON, and greppable line by line).
+    io.write(options.json ? `[\n${rows.map((row) => `  ${JSON.stringify(row, bigintToString)}`).join(',\n')}\n]\n` : formatTable(rows));
     return 0;
   } catch (error) {
     io.writeError(`${formatCliError(error)}\n`);

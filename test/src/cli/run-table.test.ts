@@ -20,6 +20,14 @@ describe('runTable', () => {
     const io = testIo();
     expect(await runTable(options({ json: true }), createMockAdapter({ table: rows }), io)).toBe(0);
     expect(JSON.parse(io.out.join(''))).toEqual(rows.map((r) => ({ ...r, interfaceLuid: String(r.interfaceLuid), interfaceIdentifier: String(r.interfaceIdentifier) })));
+    // One row per line between the brackets.
+    expect(io.out.join('').split('\n').map((l) => l.slice(0, 3))).toEqual(['[', '  {', '  {', ']', '']);
+  });
+
+  it('--json of an empty table is an empty array', async () => {
+    const io = testIo();
+    expect(await runTable(options({ json: true }), createMockAdapter(), io)).toBe(0);
+    expect(JSON.parse(io.out.join(''))).toEqual([]);
   });
 
   it('an adapter error: code and message on stderr, exit code 1', async () => {
