@@ -4,16 +4,34 @@ import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IdentityProbe } from './interface-identity.js';
 import { snapshotFromNetworkInterfaces, type InterfaceSnapshot } from './interface-snapshot.js';
 
+function readSysfs(name: string, attribute: string): string | undefined {
+  try {
+    return readFileSync(`/sys/class/net/${name}/${attribute}`, 'utf8');
+  } catch {
+    // Gone since Node listed it, or no sysfs: the derivation falls back.
+    return undefined;
+  }
+}
+
+/**
+ * The device type of a name, remembered with the ifindex it was read for. The ifindex is read on
+ * every poll (a device deleted and re-created under the same name gets a new one); the type only
+ * when the ifindex changed, which halves the /sys reads per poll.
+ */
+const typeByName = new Map<string, { ifindex: string; type: string | undefined }>();
+
 /** The real system: `process.platform` and Linux sysfs. */
 const systemProbe: IdentityProbe = {
   platform: process.platform,
   readSysfs(name, attribute) {
-    try {
-      return readFileSync(`/sys/class/net/${name}/${attribute}`, 'utf8');
-    } catch {
-      // Gone since Node listed it, or no sysfs: the derivation falls back.
-      return undefined;
+    if (attribute === 'ifindex') {
+      const ifindex = readSysfs(name, 'ifindex');
+      if (ifindex === undefined) typeByName.delete(name);
+      else if (typeByName.get(name)?.ifindex !== ifindex) typeByName.set(name, { ifindex, type: readSysfs(name, 'type') });
+      return ifindex;
     }
+    // Always asked right after 'ifindex' for the same name.
+    return typeByName.get(name)?.type ?? readSysfs(name, attribute);
   },
 };
 
@@ -39,5 +57,8 @@ export function readInterfaceSnapshot(): InterfaceSnapshot {
       ...(typeof errno === 'number' ? { osCode: Math.abs(errno) } : {}),
     });
   }
-  return snapshotFromNetworkInterfaces(interfaces, systemProbe);
+  const snapshot = snapshotFromNetworkInterfaces(interfaces, systemProbe);
+  // Forget devices no longer listed, so name churn cannot grow the cache.
+  for (const name of typeByName.keys()) if (interfaces[name] === undefined) typeByName.delete(name);
+  return snapshot;
 }

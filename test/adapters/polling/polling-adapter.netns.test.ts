@@ -114,6 +114,14 @@ describeWithNetns('polling adapter in a network namespace (child process under i
       // Nothing else happened in the namespace: only lo was there before.
       expect(changes.filter((c) => c.kind !== 'initial' && c.row?.interfaceName !== 'pa0')).toEqual([]);
 
+      // The same name again is a new device: a new kernel index, hence a new identity.
+      quietVeth(ns, 'pa0');
+      ns.ip('addr', 'add', '10.214.0.1/24', 'dev', 'pa0');
+      const again = ns.ifindex('pa0');
+      expect(again).not.toBe(index);
+      await waitFor(() => added().length === 3, 'pa0 added again');
+      expect(added()[2]!.row).toMatchObject({ interfaceIndex: again, interfaceLuid: String((6n << 48n) | (BigInt(again) << 24n)) });
+
       proc.stdin.end();
       const code = await new Promise<number | null>((resolve) => proc.on('close', resolve));
       expect({ code, stderr, exitTimers }).toEqual({ code: 0, stderr: '', exitTimers: 0 });
