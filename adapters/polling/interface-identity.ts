@@ -42,7 +42,7 @@ const IF_TYPE_BY_ARPHRD = new Map<number, number>([
   [65534, 53], // NONE (tun, wireguard) -> PROP_VIRTUAL
 ]);
 
-/** Synthetic indices start here: far above the small indices operating systems hand out. */
+/** Synthetic indices start here (2^24): far above the small indices operating systems hand out. */
 export const SYNTHETIC_INDEX_BASE = 0x1000000;
 
 /** NET_LUID layout (netioapi.h): Reserved bits 0..23, NetLuidIndex 24..47, IfType 48..63. */
@@ -50,7 +50,15 @@ function luid(ifType: number, netLuidIndex: number, reserved: number): bigint {
   return (BigInt(ifType & 0xffff) << 48n) | (BigInt(netLuidIndex & 0xffffff) << 24n) | BigInt(reserved & 0xffffff);
 }
 
-/** FNV-1a (32 bit) of the UTF-8 bytes of `text`, xor-folded to 24 bits; never 0. */
+/**
+ * FNV-1a (32 bit) of the UTF-8 bytes of `text`, xor-folded to 24 bits; never 0. The NetLuidIndex of
+ * a synthetic identity.
+ *
+ * @example
+ * ```ts
+ * nameHash24('a'); // 0x0c29c8: FNV-1a('a') = 0xe40c292c, folded 0x0c292c ^ 0xe4
+ * ```
+ */
 export function nameHash24(text: string): number {
   let hash = 0x811c9dc5;
   for (const byte of Buffer.from(text, 'utf8')) {
