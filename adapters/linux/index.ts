@@ -1,6 +1,8 @@
-// PLACEHOLDER until issue #3 lands: replaced by the real rtnetlink adapter.
-import type { IpInterfaceAdapter } from '../../src/adapter.js';
-import { IpInterfaceError } from '../../src/ip-interface-error.js';
-export function linuxAdapter(): IpInterfaceAdapter {
-  throw new IpInterfaceError('NOT_SUPPORTED', 'the linux adapter is not implemented yet', { adapter: 'linux' });
-}
+/**
+ * The Linux adapter: rtnetlink through koffi calling libc. See docs/linux.md for the row mapping.
+ *
+ * @module
+ */
+export { linuxAdapter } from './linux-adapter.js';
+export type { LinuxAdapterOptions, LinuxAdapterStats, LinuxIpInterfaceAdapter } from './linux-adapter.js';
+export type { ReaderStats } from './netlink-reader.js';

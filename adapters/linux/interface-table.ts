@@ -1,0 +1,381 @@
+/**
+ * The adapter's model of the kernel: device state per ifindex, which IP interfaces exist per
+ * (family, ifindex), and the last row emitted for each. Events are applied as they arrive and
+ * resolved once per batch (one wake-up's worth of messages), which is where `added`, `changed` and
+ * `removed` are decided. Pure: the few kernel reads it needs go through {@link TableResolver}.
+ *
+ * @module
+ */
+import type { MibNotificationType } from '../../src/adapter.js';
+import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import {
+  DEVCONF_FORWARDING, DEVCONF_MTU6, IPV4_DEVCONF_FORWARDING_INDEX, LINUX_AF_INET, LINUX_AF_INET6, LINUX_AF_UNSPEC, RT_SCOPE_LINK,
+} from './netlink-constants.js';
+import type { AddressMessage, LinkMessage, NeighTableMessage, NetconfMessage, NetlinkMessage } from './netlink-parser.js';
+import { mapRow, rowsEqual, type LinkState, type NeighParms } from './row-mapping.js';
+
+/** An IP interface family as rows carry it. */
+export type RowFamily = 'inet' | 'inet6';
+
+/** One notification the table decided on. */
+export interface TableChange {
+  readonly type: Exclude<MibNotificationType, 'initial'>;
+  readonly row: IpInterfaceRow;
+}
+
+/** Synchronous kernel reads the table needs to complete a batch. */
+export interface TableResolver {
+  /** RTM_GETLINK for one index; undefined when the device is gone (ENODEV). */
+  getLink(ifindex: number): LinkMessage | undefined;
+  /** RTM_GETNEIGHTBL dump of one family (2 = arp_cache, 10 = ndisc_cache). */
+  neighTables(family: number): readonly NeighTableMessage[];
+}
+
+/** A consistent set of dumps (see `dumpSnapshot`). */
+export interface TableSnapshot {
+  readonly links: readonly LinkMessage[];
+  readonly netconf: readonly NetconfMessage[];
+  readonly neigh: readonly NeighTableMessage[];
+  readonly addresses: readonly AddressMessage[];
+}
+
+/** IPv6 needs links of at least this MTU (below it the kernel removes the device's IPv6 part). */
+const IPV6_MIN_MTU = 1280;
+const NEIGH_TABLE: Record<RowFamily, string> = { inet: 'arp_cache', inet6: 'ndisc_cache' };
+const LINUX_FAMILY: Record<RowFamily, number> = { inet: LINUX_AF_INET, inet6: LINUX_AF_INET6 };
+
+const keyOf = (family: RowFamily, ifindex: number): string => `${family}:${ifindex}`;
+const familyOfLinux = (family: number): RowFamily | undefined =>
+  family === LINUX_AF_INET ? 'inet' : family === LINUX_AF_INET6 ? 'inet6' : undefined;
+const parseKey = (key: string): [RowFamily, number] => {
+  const i = key.indexOf(':');
+  return [key.slice(0, i) as RowFamily, Number(key.slice(i + 1))];
+};
+
+function linkLocalIdentifier(address: Uint8Array | undefined): bigint | undefined {
+  if (!address || address.length !== 16 || address[0] !== 0xfe || (address[1]! & 0xc0) !== 0x80) return undefined;
+  let id = 0n;
+  for (let i = 8; i < 16; i++) id = (id << 8n) | BigInt(address[i]!);
+  return id;
+}
+
+/**
+ * The table. `apply` each message of a batch, then `finishBatch` to get the notifications.
+ *
+ * @example
+ * ```ts
+ * const table = new InterfaceTable();
+ * table.loadSnapshot(snapshot);
+ * for (const m of messages) table.apply(m);
+ * for (const c of table.finishBatch(resolver)) deliver(c.row, c.type);
+ * ```
+ */
+export class InterfaceTable {
+  private readonly links = new Map<number, LinkState>();
+  /** Keys of IP interfaces that exist (netconf said so) and were emitted. */
+  private readonly present = new Set<string>();
+  private readonly rows = new Map<string, IpInterfaceRow>();
+  private readonly forwarding = new Map<string, number>();
+  private readonly neigh = new Map<string, NeighParms>();
+  private readonly neighDefaults = new Map<RowFamily, NeighParms>();
+  private readonly linkLocal = new Map<number, bigint>();
+  /** Bumped on every full link message per ifindex, to know whether a pending add saw a fresh one. */
+  private readonly linkVersion = new Map<number, number>();
+
+  // Per-batch state.
+  private readonly dirty = new Set<string>();
+  private readonly pendingAdd = new Map<string, number>();
+  private readonly pendingRemove = new Set<string>();
+  private readonly deletedLinks = new Set<number>();
+  private readonly neighStale = new Set<RowFamily>();
+
+  /** Number of IP interfaces currently in the table. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The current rows (both families). */
+  currentRows(): IpInterfaceRow[] {
+    return [...this.rows.values()];
+  }
+
+  /** Applies one event message (dump replies go through `loadSnapshot`). */
+  apply(m: NetlinkMessage): void {
+    switch (m.kind) {
+      case 'link':
+        if (m.deleted) {
+          if (m.family === LINUX_AF_UNSPEC) this.deletedLinks.add(m.ifindex);
+        } else if (m.family === LINUX_AF_UNSPEC) {
+          this.storeLink(m);
+          this.touchDevice(m.ifindex);
+        } else if (m.family === LINUX_AF_INET6 && m.inet6) {
+          const link = this.links.get(m.ifindex);
+          if (link) {
+            this.links.set(m.ifindex, { ...link, inet6: { ...link.inet6, ...stripUndefined(m.inet6) } });
+            const key = keyOf('inet6', m.ifindex);
+            if (this.present.has(key)) this.dirty.add(key);
+            // base_reachable_time changes arrive as this message but it does not carry the value.
+            this.neighStale.add('inet6');
+          }
+        }
+        break;
+      case 'netconf': {
+        const family = familyOfLinux(m.family);
+        if (!family || m.ifindex === undefined || m.ifindex <= 0) break; // -1 all, -2 default: not interfaces
+        const key = keyOf(family, m.ifindex);
+        if (m.forwarding !== undefined) this.forwarding.set(key, m.forwarding);
+        if (m.deleted) {
+          if (this.pendingAdd.delete(key)) this.dirty.delete(key);
+          else if (this.present.has(key)) {
+            this.pendingRemove.add(key);
+            this.dirty.add(key);
+          }
+        } else if (this.present.has(key)) {
+          // DEL then NEW for the same interface: a rename, not a removal.
+          this.pendingRemove.delete(key);
+          this.dirty.add(key);
+        } else if (!this.pendingAdd.has(key)) {
+          this.pendingAdd.set(key, this.linkVersion.get(m.ifindex) ?? 0);
+          this.dirty.add(key);
+        }
+        break;
+      }
+      case 'address': {
+        if (m.family !== LINUX_AF_INET6 || m.scope !== RT_SCOPE_LINK) break;
+        const id = linkLocalIdentifier(m.address);
+        if (id === undefined) break;
+        const current = this.linkLocal.get(m.ifindex);
+        if (m.deleted) {
+          if (current === id) this.linkLocal.delete(m.ifindex);
+        } else if (current === undefined) this.linkLocal.set(m.ifindex, id);
+        const key = keyOf('inet6', m.ifindex);
+        if (this.present.has(key)) this.dirty.add(key);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** True when the current batch has anything to resolve. */
+  get batchPending(): boolean {
+    return this.dirty.size > 0 || this.deletedLinks.size > 0;
+  }
+
+  /** Resolves the batch: completes adds, confirms removals, diffs rows. Returns the notifications in event order. */
+  finishBatch(resolver: TableResolver): TableChange[] {
+    const fetched = new Map<number, LinkMessage | undefined>();
+    const fetch = (ifindex: number): LinkMessage | undefined => {
+      if (!fetched.has(ifindex)) {
+        const link = resolver.getLink(ifindex);
+        fetched.set(ifindex, link);
+        if (link) this.storeLink(link);
+      }
+      return fetched.get(ifindex);
+    };
+    const removed = new Set<string>();
+    for (const key of this.pendingRemove) {
+      const [family, ifindex] = parseKey(key);
+      if (this.deletedLinks.has(ifindex)) {
+        removed.add(key);
+        continue;
+      }
+      // A lone DELNETCONF: the family went away (IPv6 MTU < 1280) unless this is half of a rename,
+      // in which case the device still has that family's part.
+      const link = fetch(ifindex);
+      const hasFamily = link !== undefined && (family === 'inet' ? link.inetConf !== undefined : link.inet6 !== undefined);
+      if (!hasFamily) removed.add(key);
+    }
+    for (const ifindex of this.deletedLinks) {
+      for (const family of ['inet', 'inet6'] as const) {
+        const key = keyOf(family, ifindex);
+        if (this.present.has(key) && !removed.has(key)) {
+          removed.add(key);
+          this.dirty.add(key);
+        }
+      }
+    }
+    const added = new Set<string>();
+    for (const [key, version] of this.pendingAdd) {
+      const ifindex = parseKey(key)[1];
+      if (this.deletedLinks.has(ifindex)) continue;
+      // Netconf comes before the link message at creation: complete the row from a fresh one.
+      if ((this.linkVersion.get(ifindex) ?? 0) === version && !fetch(ifindex)) continue;
+      if (!this.links.has(ifindex)) continue;
+      added.add(key);
+    }
+    const needNeigh = new Set<RowFamily>(this.neighStale);
+    for (const key of added) {
+      const [family, ifindex] = parseKey(key);
+      if (!this.neigh.has(key) && this.links.get(ifindex)) needNeigh.add(family);
+    }
+    for (const family of needNeigh) this.loadNeigh(family, resolver.neighTables(LINUX_FAMILY[family]));
+
+    const changes: TableChange[] = [];
+    for (const key of this.dirty) {
+      const [family, ifindex] = parseKey(key);
+      if (removed.has(key)) {
+        const row = this.rows.get(key);
+        this.present.delete(key);
+        this.rows.delete(key);
+        this.forwarding.delete(key);
+        this.neigh.delete(key);
+        if (row) changes.push({ type: 'delete', row });
+        continue;
+      }
+      if (added.has(key)) this.present.add(key);
+      if (!this.present.has(key)) continue;
+      const row = this.rowFor(family, ifindex);
+      if (!row) continue;
+      const previous = this.rows.get(key);
+      this.rows.set(key, row);
+      if (!previous) changes.push({ type: 'add', row });
+      else if (!rowsEqual(previous, row)) changes.push({ type: 'parameter', row });
+    }
+    for (const ifindex of this.deletedLinks) this.forgetDevice(ifindex);
+    this.clearBatch();
+    return changes;
+  }
+
+  /**
+   * Replaces the whole model with a fresh dump and returns the differences to what was emitted
+   * (the synthesized notifications that heal lost messages).
+   */
+  loadSnapshot(snapshot: TableSnapshot): TableChange[] {
+    this.clearBatch();
+    this.links.clear();
+    this.linkVersion.clear();
+    this.forwarding.clear();
+    this.neigh.clear();
+    this.neighDefaults.clear();
+    this.linkLocal.clear();
+    for (const link of snapshot.links) if (link.family === LINUX_AF_UNSPEC && !link.deleted) this.storeLink(link);
+    for (const family of ['inet', 'inet6'] as const) {
+      this.loadNeigh(family, snapshot.neigh.filter((m) => m.family === LINUX_FAMILY[family]));
+    }
+    for (const m of snapshot.addresses) this.apply(m);
+    const exists = new Set<string>();
+    for (const m of snapshot.netconf) {
+      const family = familyOfLinux(m.family);
+      if (!family || m.ifindex === undefined || m.ifindex <= 0 || m.deleted) continue;
+      const key = keyOf(family, m.ifindex);
+      if (m.forwarding !== undefined) this.forwarding.set(key, m.forwarding);
+      // Both dumps must agree; a device in only one of them is mid-creation or mid-deletion and its
+      // events are still on their way.
+      const link = this.links.get(m.ifindex);
+      if (link && (family === 'inet' ? link.inetConf : link.inet6)) exists.add(key);
+    }
+    this.dirty.clear();
+    const changes: TableChange[] = [];
+    for (const [key, row] of this.rows) {
+      if (!exists.has(key)) {
+        this.rows.delete(key);
+        this.present.delete(key);
+        changes.push({ type: 'delete', row });
+      }
+    }
+    for (const key of exists) {
+      const [family, ifindex] = parseKey(key);
+      const row = this.rowFor(family, ifindex);
+      if (!row) continue;
+      this.present.add(key);
+      const previous = this.rows.get(key);
+      this.rows.set(key, row);
+      if (!previous) changes.push({ type: 'add', row });
+      else if (!rowsEqual(previous, row)) changes.push({ type: 'parameter', row });
+    }
+    for (const key of [...this.present]) if (!exists.has(key)) this.present.delete(key);
+    return changes;
+  }
+
+  private rowFor(family: RowFamily, ifindex: number): IpInterfaceRow | undefined {
+    const link = this.links.get(ifindex);
+    if (!link) return undefined;
+    const key = keyOf(family, ifindex);
+    return mapRow(family, link, {
+      forwarding: this.forwarding.get(key),
+      neigh: this.neigh.get(key) ?? this.neighDefaults.get(family),
+      linkLocalIdentifier: family === 'inet6' ? this.linkLocal.get(ifindex) : undefined,
+    });
+  }
+
+  private storeLink(m: LinkMessage): void {
+    const previous = this.links.get(m.ifindex);
+    let inet6 = m.inet6;
+    const conf = inet6?.conf;
+    // The kernel sends RTM_NEWLINK for an MTU change before IPv6 copies the new MTU into mtu6
+    // (addrconf's NETDEV_CHANGEMTU handler runs after rtnetlink's), and nothing announces the copy.
+    // Apply the kernel's rule here: mtu6 becomes the device MTU when that is at least 1280.
+    if (inet6 && conf && previous?.mtu !== undefined && m.mtu !== undefined && m.mtu !== previous.mtu && m.mtu >= IPV6_MIN_MTU &&
+      DEVCONF_MTU6 < conf.length) {
+      const patched = Int32Array.from(conf);
+      patched[DEVCONF_MTU6] = m.mtu;
+      inet6 = { ...inet6, conf: patched };
+    }
+    this.links.set(m.ifindex, {
+      ifindex: m.ifindex,
+      ifiType: m.ifiType,
+      ifiFlags: m.ifiFlags,
+      name: m.name,
+      mtu: m.mtu,
+      operstate: m.operstate,
+      inetConf: m.inetConf,
+      inet6,
+    });
+    this.linkVersion.set(m.ifindex, (this.linkVersion.get(m.ifindex) ?? 0) + 1);
+    const v4 = m.inetConf?.[IPV4_DEVCONF_FORWARDING_INDEX];
+    if (v4 !== undefined) this.forwarding.set(keyOf('inet', m.ifindex), v4);
+    const v6 = m.inet6?.conf?.[DEVCONF_FORWARDING];
+    if (v6 !== undefined) this.forwarding.set(keyOf('inet6', m.ifindex), v6);
+  }
+
+  private touchDevice(ifindex: number): void {
+    for (const family of ['inet', 'inet6'] as const) {
+      const key = keyOf(family, ifindex);
+      if (this.present.has(key)) this.dirty.add(key);
+    }
+  }
+
+  private loadNeigh(family: RowFamily, messages: readonly NeighTableMessage[]): void {
+    for (const m of messages) {
+      if (m.tableName !== undefined && m.tableName !== NEIGH_TABLE[family]) continue;
+      if (m.ifindex === undefined) continue;
+      const parms: NeighParms = { baseReachableTime: m.baseReachableTime, reachableTime: m.reachableTime, retransTime: m.retransTime };
+      if (m.ifindex === 0) this.neighDefaults.set(family, parms);
+      else {
+        const key = keyOf(family, m.ifindex);
+        const previous = this.neigh.get(key);
+        this.neigh.set(key, parms);
+        if (this.present.has(key) && (!previous || previous.baseReachableTime !== parms.baseReachableTime ||
+          previous.reachableTime !== parms.reachableTime || previous.retransTime !== parms.retransTime)) this.dirty.add(key);
+      }
+    }
+  }
+
+  private forgetDevice(ifindex: number): void {
+    this.links.delete(ifindex);
+    this.linkVersion.delete(ifindex);
+    this.linkLocal.delete(ifindex);
+    for (const family of ['inet', 'inet6'] as const) {
+      const key = keyOf(family, ifindex);
+      if (!this.present.has(key)) {
+        this.forwarding.delete(key);
+        this.neigh.delete(key);
+      }
+    }
+  }
+
+  private clearBatch(): void {
+    this.dirty.clear();
+    this.pendingAdd.clear();
+    this.pendingRemove.clear();
+    this.deletedLinks.clear();
+    this.neighStale.clear();
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

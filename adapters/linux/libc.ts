@@ -1,0 +1,154 @@
+/**
+ * libc through koffi, loaded lazily (first registration or table read), never at import.
+ *
+ * @module
+ */
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IpInterfaceError } from '../../src/ip-interface-error.js';
+
+/** A `uv_poll_t` on the Node event loop, as koffi exposes it. */
+export interface PollHandle {
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** The libc calls the adapter makes (all synchronous, on the JS thread). */
+export interface Libc {
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, addr: Uint8Array, len: number): number;
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array, len: number): number;
+  getsockname(fd: number, addr: Uint8Array, len: Uint8Array): number;
+  recvfrom(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array, addrLen: Uint8Array): number;
+  sendto(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array, addrLen: number): number;
+  close(fd: number): number;
+  strerror(errno: number): string;
+  /** errno of the last failed call. */
+  errno(): number;
+  /** Watches `fd` for readability on the Node event loop (no thread). */
+  poll(fd: number, onReadable: () => void): PollHandle;
+  /** Registered koffi callbacks (the adapter registers none; tests check it stays so). */
+  registeredCallbacks(): number;
+}
+
+interface KoffiFunction {
+  (...args: unknown[]): unknown;
+}
+interface KoffiLibrary {
+  func(definition: string): KoffiFunction;
+}
+interface KoffiModule {
+  load(path: string): KoffiLibrary;
+  errno(): number;
+  stats(): { callbacks: number };
+  node: { poll(fd: number, opts: { readable: boolean }, cb: (...args: unknown[]) => void): PollHandle };
+}
+
+let loading: Promise<Libc> | undefined;
+const LIBC_NAMES = ['libc.so.6', 'libc.so'];
+
+/** Where this module lives (CommonJS build: `__filename`; ESM build: the first file URL of a stack). */
+function moduleFile(): string {
+  if (typeof __filename === 'string') return __filename;
+  const match = /(file:\/\/[^\s)]+?):\d+:\d+/.exec(new Error().stack ?? '');
+  return match?.[1] ? fileURLToPath(match[1]) : path.join(process.cwd(), 'index.js');
+}
+
+/**
+ * Absolute path of the koffi entry point this package resolves to, for code that must `require`
+ * koffi itself (the namespace worker).
+ *
+ * @example
+ * ```ts
+ * new Worker(code, { eval: true, workerData: { koffi: koffiEntryPath() } });
+ * ```
+ */
+export function koffiEntryPath(): string {
+  return createRequire(moduleFile()).resolve('koffi');
+}
+
+async function load(): Promise<Libc> {
+  let koffi: KoffiModule;
+  try {
+    const mod = (await import('koffi')) as unknown as { default?: KoffiModule } & KoffiModule;
+    koffi = mod.default ?? mod;
+  } catch (error) {
+    throw new IpInterfaceError('NATIVE_LOAD_FAILED', `could not load koffi (tried import('koffi')): ${String(error)}`, {
+      adapter: 'linux',
+      cause: error,
+    });
+  }
+  let lib: KoffiLibrary | undefined;
+  const failures: string[] = [];
+  for (const name of LIBC_NAMES) {
+    try {
+      lib = koffi.load(name);
+      break;
+    } catch (error) {
+      failures.push(`${name}: ${String(error)}`);
+    }
+  }
+  if (!lib) {
+    throw new IpInterfaceError('NATIVE_LOAD_FAILED', `could not load libc through koffi (tried ${failures.join('; ')})`, { adapter: 'linux' });
+  }
+  try {
+    const socket = lib.func('int socket(int domain, int type, int protocol)');
+    const bind = lib.func('int bind(int fd, void *addr, uint32_t len)');
+    const setsockopt = lib.func('int setsockopt(int fd, int level, int name, void *value, uint32_t len)');
+    const getsockname = lib.func('int getsockname(int fd, void *addr, void *len)');
+    const recvfrom = lib.func('long recvfrom(int fd, void *buf, size_t len, int flags, void *addr, void *addrlen)');
+    const sendto = lib.func('long sendto(int fd, void *buf, size_t len, int flags, void *addr, uint32_t addrlen)');
+    const close = lib.func('int close(int fd)');
+    const strerror = lib.func('const char *strerror(int errnum)');
+    return {
+      socket: (d, t, p) => socket(d, t, p) as number,
+      bind: (fd, addr, len) => bind(fd, addr, len) as number,
+      setsockopt: (fd, level, name, value, len) => setsockopt(fd, level, name, value, len) as number,
+      getsockname: (fd, addr, len) => getsockname(fd, addr, len) as number,
+      recvfrom: (fd, buf, len, flags, addr, addrLen) => recvfrom(fd, buf, len, flags, addr, addrLen) as number,
+      sendto: (fd, buf, len, flags, addr, addrLen) => sendto(fd, buf, len, flags, addr, addrLen) as number,
+      close: (fd) => close(fd) as number,
+      strerror: (errno) => String(strerror(errno) ?? `errno ${errno}`),
+      errno: () => koffi.errno(),
+      poll: (fd, onReadable) => koffi.node.poll(fd, { readable: true }, () => onReadable()),
+      registeredCallbacks: () => koffi.stats().callbacks,
+    };
+  } catch (error) {
+    throw new IpInterfaceError('NATIVE_LOAD_FAILED', `could not bind libc functions through koffi: ${String(error)}`, {
+      adapter: 'linux',
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Loads koffi and libc once per process. A failure is `NATIVE_LOAD_FAILED` and is not cached, so a
+ * later call retries.
+ *
+ * @example
+ * ```ts
+ * const libc = await loadLibc();
+ * const fd = libc.socket(16, 3, 0);
+ * ```
+ */
+export function loadLibc(): Promise<Libc> {
+  if (!loading) {
+    loading = load();
+    loading.catch(() => (loading = undefined));
+  }
+  return loading;
+}
+
+/**
+ * An `OS_ERROR` for a failed libc call, with errno in `osCode` and the strerror text.
+ *
+ * @example
+ * ```ts
+ * if (fd < 0) throw osError(libc, 'socket(AF_NETLINK)', libc.errno());
+ * ```
+ */
+export function osError(libc: Pick<Libc, 'strerror'>, what: string, errno: number): IpInterfaceError {
+  return new IpInterfaceError('OS_ERROR', `${what} failed: ${libc.strerror(errno)} (errno ${errno})`, { adapter: 'linux', osCode: errno });
+}

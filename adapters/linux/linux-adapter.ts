@@ -1,0 +1,187 @@
+import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle } from '../../src/adapter.js';
+import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import { InterfaceTable } from './interface-table.js';
+import { loadLibc } from './libc.js';
+import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveTimeout } from './netlink-socket.js';
+import { acquireReader, peekReader, releaseReader, type NamespaceTarget, type NetlinkReader, type ReaderStats, type ReaderSubscriber } from './netlink-reader.js';
+
+/** Options of {@link linuxAdapter}. */
+export interface LinuxAdapterOptions {
+  /**
+   * Network namespace to watch: a name under `/run/netns` (as `ip netns add` makes) or a path such as
+   * `/proc/1234/ns/net`. Default: the namespace of this process.
+   */
+  netns?: string | undefined;
+  /**
+   * Receive buffer of the event socket, in bytes (the kernel doubles it). Set with SO_RCVBUFFORCE,
+   * falling back to SO_RCVBUF (capped by net.core.rmem_max). Default 8 MiB. The first registration
+   * in a namespace opens the shared reader and decides its size.
+   */
+  receiveBufferBytes?: number | undefined;
+}
+
+/** Diagnostics of the adapter's namespace reader (shared by every adapter of that namespace). */
+export interface LinuxAdapterStats extends ReaderStats {
+  /** True while the shared reader is open (some registration is live). */
+  readonly open: boolean;
+  /** Live registrations of this adapter instance. */
+  readonly liveRegistrations: number;
+  /** Live registrations on the shared reader (all adapter instances of the namespace). */
+  readonly readerRegistrations: number;
+  /** `SO_RCVBUFFORCE` or `SO_RCVBUF`: which option sized the event socket's buffer. */
+  readonly receiveBufferOption: string | undefined;
+  /** IP interfaces in the reader's table. */
+  readonly tableSize: number;
+}
+
+/** The Linux adapter: an {@link IpInterfaceAdapter} plus diagnostics and an explicit re-read. */
+export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
+  /** The namespace path watched, or undefined for this process's own. */
+  readonly netns: string | undefined;
+  /** Live registrations of this adapter instance (the contract suite's `liveRegistrations`). */
+  readonly liveRegistrations: number;
+  /** Counters of the shared reader (the last one used, when none is open). */
+  stats(): LinuxAdapterStats;
+  /**
+   * Re-reads every interface from the kernel and notifies live registrations of the differences.
+   * Use it after changing sysctls that the kernel changes silently (see docs/linux.md). No-op when
+   * nothing is registered.
+   */
+  resync(): Promise<void>;
+}
+
+const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024;
+
+interface Registration {
+  readonly reader: NetlinkReader;
+  readonly subscriber: ReaderSubscriber;
+}
+
+function namespaceTarget(netns: string | undefined): NamespaceTarget {
+  if (netns === undefined || netns === '') return { key: '', path: undefined };
+  const path = netns.includes('/') ? netns : `/run/netns/${netns}`;
+  return { key: path, path };
+}
+
+const zeroStats = (): ReaderStats => ({
+  messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0,
+});
+
+/**
+ * The rtnetlink adapter (the default on Linux): kernel events through koffi calling libc, one IP
+ * interface per (family, ifindex). Creating it loads nothing; koffi is loaded on the first
+ * registration or table read. Every adapter of the same namespace shares one socket and reader.
+ *
+ * @example
+ * ```ts
+ * import { ipInterfaceChanges$, AF_UNSPEC } from 'rxjs-ip-interface';
+ * import { linuxAdapter } from 'rxjs-ip-interface/adapters/linux';
+ *
+ * const adapter = linuxAdapter({ netns: 'blue' });
+ * ipInterfaceChanges$(AF_UNSPEC, true, { adapter }).subscribe((c) => console.log(c));
+ * console.log(adapter.stats().messages);
+ * ```
+ */
+export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfaceAdapter {
+  const name = 'linux';
+  const target = namespaceTarget(options.netns);
+  const receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
+  if (!Number.isFinite(receiveBufferBytes) || receiveBufferBytes <= 0) {
+    throw new IpInterfaceError('INVALID_PARAMETER', `receiveBufferBytes must be a positive number, got ${receiveBufferBytes}`, { adapter: name });
+  }
+  const registrations = new Map<NotificationHandle, Registration>();
+  let nextId = 1;
+  let lastReader: NetlinkReader | undefined;
+
+  const readTable = async (): Promise<IpInterfaceRow[]> => {
+    const open = peekReader(target.key);
+    if (open) return open.dumpRows();
+    const libc = await loadLibc();
+    const [fd] = await openRouteSockets(libc, 1, target.path);
+    try {
+      bindRouteSocket(libc, fd!, 0, []);
+      setReceiveTimeout(libc, fd!, 5000);
+      const table = new InterfaceTable();
+      table.loadSnapshot(new NetlinkRequester(libc, fd!, { droppedForeign: 0, dumps: 0 }).snapshot());
+      return table.currentRows();
+    } finally {
+      libc.close(fd!);
+    }
+  };
+
+  const adapter: LinuxIpInterfaceAdapter = {
+    name,
+    netns: target.path,
+    get liveRegistrations() {
+      return registrations.size;
+    },
+
+    async notifyIpInterfaceChange(family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Promise<NotificationHandle> {
+      if (!isAddressFamily(family)) {
+        throw new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
+          adapter: name,
+          osCode: 22,
+        });
+      }
+      const reader = await acquireReader(target, receiveBufferBytes);
+      lastReader = reader;
+      const handle: NotificationHandle = Object.freeze({ adapter: name, id: nextId++ });
+      const subscriber: ReaderSubscriber = { family, callback, live: true };
+      // The socket is bound and the groups joined: the registration is live. Nothing can be
+      // delivered between the marker and joining the subscriber set (both run synchronously here).
+      if (initial) {
+        try {
+          callback(null, 'initial');
+        } catch (error) {
+          releaseReader(reader);
+          throw error;
+        }
+      }
+      reader.subscribers.add(subscriber);
+      registrations.set(handle, { reader, subscriber });
+      return handle;
+    },
+
+    async cancelMibChangeNotify2(handle: NotificationHandle): Promise<void> {
+      const registration = registrations.get(handle);
+      if (!registration) {
+        throw new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration of this linux adapter', { adapter: name, osCode: 6 });
+      }
+      registrations.delete(handle);
+      registration.subscriber.live = false;
+      registration.reader.subscribers.delete(registration.subscriber);
+      releaseReader(registration.reader);
+    },
+
+    async getIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]> {
+      if (!isAddressFamily(family)) {
+        throw new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
+          adapter: name,
+          osCode: 22,
+        });
+      }
+      const rows = await readTable();
+      return rows.filter((row) => familyMatches(family, row.family));
+    },
+
+    stats(): LinuxAdapterStats {
+      const open = peekReader(target.key);
+      const reader = open ?? lastReader;
+      return {
+        ...(reader ? reader.stats : zeroStats()),
+        open: open !== undefined,
+        liveRegistrations: registrations.size,
+        readerRegistrations: open?.liveSubscribers ?? 0,
+        receiveBufferOption: reader?.receiveBufferOption,
+        tableSize: open?.tableSize ?? 0,
+      };
+    },
+
+    async resync(): Promise<void> {
+      peekReader(target.key)?.resync();
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,354 @@
+/**
+ * A pure rtnetlink message parser: bytes in, plain objects out. No koffi, no I/O, so it can be fuzzed.
+ * Anything malformed throws {@link NetlinkParseError} (and nothing else); every loop advances by at
+ * least one aligned header, so it always terminates.
+ *
+ * @module
+ */
+import {
+  IFA_ADDRESS, IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_ADDR_GEN_MODE, IFLA_INET6_CACHEINFO, IFLA_INET6_CONF,
+  IFLA_INET6_FLAGS, IFLA_INET6_TOKEN, IFLA_INET_CONF, IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, LINUX_AF_INET,
+  LINUX_AF_INET6, NDTA_NAME, NDTA_PARMS, NDTPA_BASE_REACHABLE_TIME, NDTPA_IFINDEX, NDTPA_REACHABLE_TIME,
+  NDTPA_RETRANS_TIME, NETCONFA_FORWARDING, NETCONFA_IFINDEX, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, RTM_DELADDR,
+  RTM_DELLINK, RTM_DELNETCONF, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
+} from './netlink-constants.js';
+
+/**
+ * Thrown for bytes that are not well-formed rtnetlink messages.
+ *
+ * @example
+ * ```ts
+ * try { parseNetlinkMessages(bytes, bytes.length); } catch (e) { if (e instanceof NetlinkParseError) count++; }
+ * ```
+ */
+export class NetlinkParseError extends Error {
+  override readonly name = 'NetlinkParseError';
+}
+
+/** nlmsghdr fields every message carries. */
+export interface NetlinkHeader {
+  readonly type: number;
+  readonly flags: number;
+  readonly seq: number;
+  readonly pid: number;
+}
+
+/** IFLA_INET6_CACHEINFO (ifla_cacheinfo), times in milliseconds. */
+export interface Inet6CacheInfo {
+  readonly maxReasmLen: number;
+  readonly reachableTime: number;
+  readonly retransTime: number;
+}
+
+/** The inet6 block of a link message (IFLA_AF_SPEC/AF_INET6 or IFLA_PROTINFO). */
+export interface Inet6Info {
+  readonly flags?: number | undefined;
+  /** DEVCONF_* values; length from the kernel (longer than old headers say). */
+  readonly conf?: Int32Array | undefined;
+  readonly cacheInfo?: Inet6CacheInfo | undefined;
+  /** Low 64 bits of IFLA_INET6_TOKEN (0n: no token). */
+  readonly token?: bigint | undefined;
+  readonly addrGenMode?: number | undefined;
+}
+
+/** RTM_NEWLINK / RTM_DELLINK. */
+export interface LinkMessage extends NetlinkHeader {
+  readonly kind: 'link';
+  readonly deleted: boolean;
+  /** ifi_family: 0 for device messages, 10 for RTNLGRP_IPV6_IFINFO messages. */
+  readonly family: number;
+  readonly ifindex: number;
+  /** ifi_type (ARPHRD_*). */
+  readonly ifiType: number;
+  readonly ifiFlags: number;
+  readonly name?: string | undefined;
+  readonly mtu?: number | undefined;
+  readonly operstate?: number | undefined;
+  /** IPV4_DEVCONF values (element i = IPV4_DEVCONF_(i+1)); present when the device has an IPv4 part. */
+  readonly inetConf?: Int32Array | undefined;
+  /** Present when the device has an IPv6 part. */
+  readonly inet6?: Inet6Info | undefined;
+}
+
+/** RTM_NEWNETCONF / RTM_DELNETCONF. */
+export interface NetconfMessage extends NetlinkHeader {
+  readonly kind: 'netconf';
+  readonly deleted: boolean;
+  readonly family: number;
+  /** May be NETCONFA_IFINDEX_ALL (-1) or _DEFAULT (-2); undefined when the attribute is missing. */
+  readonly ifindex: number | undefined;
+  readonly forwarding?: number | undefined;
+}
+
+/** RTM_NEWADDR / RTM_DELADDR. */
+export interface AddressMessage extends NetlinkHeader {
+  readonly kind: 'address';
+  readonly deleted: boolean;
+  readonly family: number;
+  readonly ifindex: number;
+  readonly scope: number;
+  readonly address?: Uint8Array | undefined;
+}
+
+/** RTM_NEWNEIGHTBL: one table's defaults (`ifindex` 0) or one device's parameters. */
+export interface NeighTableMessage extends NetlinkHeader {
+  readonly kind: 'neightbl';
+  readonly family: number;
+  readonly tableName?: string | undefined;
+  /** 0 for the table's own (default) parameters. Undefined when the message has no NDTA_PARMS. */
+  readonly ifindex?: number | undefined;
+  readonly baseReachableTime?: number | undefined;
+  readonly reachableTime?: number | undefined;
+  readonly retransTime?: number | undefined;
+}
+
+/** NLMSG_ERROR: `errno` is positive (0 is an ACK). */
+export interface ErrorMessage extends NetlinkHeader {
+  readonly kind: 'error';
+  readonly errno: number;
+}
+
+/** NLMSG_DONE. */
+export interface DoneMessage extends NetlinkHeader {
+  readonly kind: 'done';
+}
+
+/** Anything else (ignored by the adapter). */
+export interface OtherMessage extends NetlinkHeader {
+  readonly kind: 'other';
+}
+
+/** One parsed message. */
+export type NetlinkMessage = LinkMessage | NetconfMessage | AddressMessage | NeighTableMessage | ErrorMessage | DoneMessage | OtherMessage;
+
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+const align4 = (n: number): number => (n + 3) & ~3;
+
+/** Calls `visit(type, start, end)` for each rtattr in [start, end); end is the value end. */
+function forEachAttribute(view: DataView, start: number, end: number, visit: (type: number, valueStart: number, valueEnd: number) => void): void {
+  let offset = start;
+  while (offset + 4 <= end) {
+    const len = view.getUint16(offset, LE);
+    const type = view.getUint16(offset + 2, LE) & 0x3fff;
+    if (len < 4 || offset + len > end) throw new NetlinkParseError(`bad attribute length ${len} at ${offset}`);
+    visit(type, offset + 4, offset + len);
+    offset += align4(len);
+  }
+}
+
+function u32(view: DataView, start: number, end: number, what: string): number {
+  if (end - start < 4) throw new NetlinkParseError(`${what}: ${end - start} bytes, need 4`);
+  return view.getUint32(start, LE);
+}
+
+function u8(view: DataView, start: number, end: number, what: string): number {
+  if (end - start < 1) throw new NetlinkParseError(`${what}: empty`);
+  return view.getUint8(start);
+}
+
+function u64(view: DataView, start: number, end: number, what: string): number {
+  if (end - start < 8) throw new NetlinkParseError(`${what}: ${end - start} bytes, need 8`);
+  const lo = view.getUint32(start, LE);
+  const hi = view.getUint32(start + 4, LE);
+  return LE ? hi * 2 ** 32 + lo : lo * 2 ** 32 + hi;
+}
+
+function int32Array(view: DataView, start: number, end: number): Int32Array {
+  const count = (end - start) >> 2;
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getInt32(start + i * 4, LE);
+  return out;
+}
+
+function cString(bytes: Uint8Array, start: number, end: number): string {
+  let stop = start;
+  while (stop < end && bytes[stop] !== 0) stop++;
+  return decoder.decode(bytes.subarray(start, stop));
+}
+
+function parseInet6(view: DataView, start: number, end: number): Inet6Info {
+  let flags: number | undefined;
+  let conf: Int32Array | undefined;
+  let cacheInfo: Inet6CacheInfo | undefined;
+  let token: bigint | undefined;
+  let addrGenMode: number | undefined;
+  forEachAttribute(view, start, end, (type, s, e) => {
+    switch (type) {
+      case IFLA_INET6_FLAGS:
+        flags = u32(view, s, e, 'IFLA_INET6_FLAGS');
+        break;
+      case IFLA_INET6_CONF:
+        conf = int32Array(view, s, e);
+        break;
+      case IFLA_INET6_CACHEINFO:
+        if (e - s < 16) throw new NetlinkParseError(`IFLA_INET6_CACHEINFO: ${e - s} bytes, need 16`);
+        cacheInfo = {
+          maxReasmLen: view.getUint32(s, LE),
+          reachableTime: view.getUint32(s + 8, LE),
+          retransTime: view.getUint32(s + 12, LE),
+        };
+        break;
+      case IFLA_INET6_TOKEN:
+        if (e - s < 16) throw new NetlinkParseError(`IFLA_INET6_TOKEN: ${e - s} bytes, need 16`);
+        token = view.getBigUint64(s + 8, false);
+        break;
+      case IFLA_INET6_ADDR_GEN_MODE:
+        addrGenMode = u8(view, s, e, 'IFLA_INET6_ADDR_GEN_MODE');
+        break;
+    }
+  });
+  return { flags, conf, cacheInfo, token, addrGenMode };
+}
+
+function parseLink(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): LinkMessage {
+  if (end - start < 16) throw new NetlinkParseError(`ifinfomsg: ${end - start} bytes, need 16`);
+  const family = view.getUint8(start);
+  const ifiType = view.getUint16(start + 2, LE);
+  const ifindex = view.getInt32(start + 4, LE);
+  const ifiFlags = view.getUint32(start + 8, LE);
+  let name: string | undefined;
+  let mtu: number | undefined;
+  let operstate: number | undefined;
+  let inetConf: Int32Array | undefined;
+  let inet6: Inet6Info | undefined;
+  forEachAttribute(view, start + 16, end, (type, s, e) => {
+    switch (type) {
+      case IFLA_IFNAME:
+        name = cString(bytes, s, e);
+        break;
+      case IFLA_MTU:
+        mtu = u32(view, s, e, 'IFLA_MTU');
+        break;
+      case IFLA_OPERSTATE:
+        operstate = u8(view, s, e, 'IFLA_OPERSTATE');
+        break;
+      case IFLA_PROTINFO:
+        if (family === LINUX_AF_INET6) inet6 = parseInet6(view, s, e);
+        break;
+      case IFLA_AF_SPEC:
+        forEachAttribute(view, s, e, (af, as, ae) => {
+          if (af === LINUX_AF_INET) {
+            forEachAttribute(view, as, ae, (t, cs, ce) => {
+              if (t === IFLA_INET_CONF) inetConf = int32Array(view, cs, ce);
+            });
+          } else if (af === LINUX_AF_INET6) {
+            inet6 = parseInet6(view, as, ae);
+          }
+        });
+        break;
+    }
+  });
+  return { ...h, kind: 'link', deleted: h.type === RTM_DELLINK, family, ifindex, ifiType, ifiFlags, name, mtu, operstate, inetConf, inet6 };
+}
+
+function parseNetconf(view: DataView, h: NetlinkHeader, start: number, end: number): NetconfMessage {
+  if (end - start < 1) throw new NetlinkParseError('netconfmsg: empty');
+  const family = view.getUint8(start);
+  let ifindex: number | undefined;
+  let forwarding: number | undefined;
+  // netconfmsg is 1 byte, padded to 4 before the attributes.
+  forEachAttribute(view, Math.min(start + 4, end), end, (type, s, e) => {
+    if (type === NETCONFA_IFINDEX) ifindex = u32(view, s, e, 'NETCONFA_IFINDEX') | 0;
+    else if (type === NETCONFA_FORWARDING) forwarding = u32(view, s, e, 'NETCONFA_FORWARDING') | 0;
+  });
+  return { ...h, kind: 'netconf', deleted: h.type === RTM_DELNETCONF, family, ifindex, forwarding };
+}
+
+function parseAddress(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): AddressMessage {
+  if (end - start < 8) throw new NetlinkParseError(`ifaddrmsg: ${end - start} bytes, need 8`);
+  const family = view.getUint8(start);
+  const scope = view.getUint8(start + 3);
+  const ifindex = view.getUint32(start + 4, LE);
+  let address: Uint8Array | undefined;
+  forEachAttribute(view, start + 8, end, (type, s, e) => {
+    if (type === IFA_ADDRESS) address = bytes.slice(s, e);
+  });
+  return { ...h, kind: 'address', deleted: h.type === RTM_DELADDR, family, ifindex, scope, address };
+}
+
+function parseNeighTable(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): NeighTableMessage {
+  if (end - start < 4) throw new NetlinkParseError(`ndtmsg: ${end - start} bytes, need 4`);
+  const family = view.getUint8(start);
+  let tableName: string | undefined;
+  let ifindex: number | undefined;
+  let baseReachableTime: number | undefined;
+  let reachableTime: number | undefined;
+  let retransTime: number | undefined;
+  forEachAttribute(view, start + 4, end, (type, s, e) => {
+    if (type === NDTA_NAME) tableName = cString(bytes, s, e);
+    else if (type === NDTA_PARMS) {
+      ifindex = 0;
+      forEachAttribute(view, s, e, (p, ps, pe) => {
+        if (p === NDTPA_IFINDEX) ifindex = u32(view, ps, pe, 'NDTPA_IFINDEX');
+        else if (p === NDTPA_BASE_REACHABLE_TIME) baseReachableTime = u64(view, ps, pe, 'NDTPA_BASE_REACHABLE_TIME');
+        else if (p === NDTPA_REACHABLE_TIME) reachableTime = u64(view, ps, pe, 'NDTPA_REACHABLE_TIME');
+        else if (p === NDTPA_RETRANS_TIME) retransTime = u64(view, ps, pe, 'NDTPA_RETRANS_TIME');
+      });
+    }
+  });
+  return { ...h, kind: 'neightbl', family, tableName, ifindex, baseReachableTime, reachableTime, retransTime };
+}
+
+/**
+ * Parses the netlink messages in `bytes[0, length)` (one datagram as `recv` returned it).
+ *
+ * @throws NetlinkParseError for anything malformed; never anything else.
+ * @example
+ * ```ts
+ * for (const m of parseNetlinkMessages(buffer, received)) if (m.kind === 'link') console.log(m.ifindex, m.mtu);
+ * ```
+ */
+export function parseNetlinkMessages(bytes: Uint8Array, length: number = bytes.length): NetlinkMessage[] {
+  if (!Number.isInteger(length) || length < 0 || length > bytes.length) throw new NetlinkParseError(`bad length ${length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const out: NetlinkMessage[] = [];
+  let offset = 0;
+  while (offset < length) {
+    if (length - offset < NLMSG_HDRLEN) throw new NetlinkParseError(`truncated header at ${offset}`);
+    const len = view.getUint32(offset, LE);
+    if (len < NLMSG_HDRLEN || len > length - offset) throw new NetlinkParseError(`bad message length ${len} at ${offset}`);
+    const h: NetlinkHeader = {
+      type: view.getUint16(offset + 4, LE),
+      flags: view.getUint16(offset + 6, LE),
+      seq: view.getUint32(offset + 8, LE),
+      pid: view.getUint32(offset + 12, LE),
+    };
+    const start = offset + NLMSG_HDRLEN;
+    const end = offset + len;
+    try {
+      out.push(parseOne(view, bytes, h, start, end));
+    } catch (error) {
+      // DataView range errors cannot happen given the checks above; keep the promise anyway.
+      if (error instanceof NetlinkParseError) throw error;
+      throw new NetlinkParseError(`message at ${offset}: ${String(error)}`);
+    }
+    offset += align4(len);
+  }
+  return out;
+}
+
+function parseOne(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): NetlinkMessage {
+  switch (h.type) {
+    case RTM_NEWLINK:
+    case RTM_DELLINK:
+      return parseLink(view, bytes, h, start, end);
+    case RTM_NEWNETCONF:
+    case RTM_DELNETCONF:
+      return parseNetconf(view, h, start, end);
+    case RTM_NEWADDR:
+    case RTM_DELADDR:
+      return parseAddress(view, bytes, h, start, end);
+    case RTM_NEWNEIGHTBL:
+      return parseNeighTable(view, bytes, h, start, end);
+    case NLMSG_ERROR: {
+      if (end - start < 4) throw new NetlinkParseError('nlmsgerr: truncated');
+      return { ...h, kind: 'error', errno: -view.getInt32(start, LE) };
+    }
+    case NLMSG_DONE:
+      return { ...h, kind: 'done' };
+    default:
+      return { ...h, kind: 'other' };
+  }
+}

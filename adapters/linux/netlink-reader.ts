@@ -1,0 +1,377 @@
+/**
+ * The shared reader: one event socket per process per network namespace, watched by a libuv poll
+ * handle on the Node event loop (no thread, no cross-thread hop), reference-counted by every
+ * registration of every family and every adapter instance.
+ *
+ * @module
+ */
+import type { AddressFamily } from '../../src/address-family.js';
+import { familyMatches } from '../../src/address-family.js';
+import type { IpInterfaceChangeCallback } from '../../src/adapter.js';
+import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import { InterfaceTable, type TableChange } from './interface-table.js';
+import { loadLibc, osError, type Libc, type PollHandle } from './libc.js';
+import {
+  EAGAIN, EINTR, ENOBUFS, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
+  RTNLGRP_IPV6_NETCONF,
+} from './netlink-constants.js';
+import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
+import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveBuffer, setReceiveTimeout } from './netlink-socket.js';
+
+/** Diagnostics of one reader (see `LinuxIpInterfaceAdapter.stats`). */
+export interface ReaderStats {
+  /** Netlink messages received on the event socket and applied. */
+  messages: number;
+  /** Notifications produced (added/changed/removed), before fan-out to registrations. */
+  rowsEmitted: number;
+  /** Callback invocations (notifications times matching registrations). */
+  callbacks: number;
+  /** Full re-reads (dump + diff) after lost messages or an explicit `resync()`. */
+  resyncs: number;
+  /** ENOBUFS (or truncation) seen on the event socket: messages the kernel could not queue. */
+  overruns: number;
+  /** Messages dropped because their sender was not the kernel (port id != 0). */
+  droppedForeign: number;
+  /** Datagrams that did not parse (each also forces a resync). */
+  parseErrors: number;
+  /** Times the event loop woke the reader. */
+  wakeups: number;
+  /** Requests sent on the dump socket (dumps and single gets). */
+  dumps: number;
+  /** Socket or dump failures healed by a later re-read. */
+  errors: number;
+}
+
+/** A registration as the reader sees it. */
+export interface ReaderSubscriber {
+  readonly family: AddressFamily;
+  readonly callback: IpInterfaceChangeCallback;
+  live: boolean;
+}
+
+const EVENT_GROUPS = RTMGRP_LINK | RTMGRP_IPV6_IFINFO | RTMGRP_IPV6_IFADDR;
+const DUMP_TIMEOUT_MS = 5000;
+/** Messages handled per wake-up before yielding to the event loop (the poll fires again at once). */
+const MAX_DATAGRAMS_PER_WAKEUP = 4096;
+const RETRY_MS = 1000;
+
+/** Where a reader lives: the key shares readers; `path` is undefined for this process's namespace. */
+export interface NamespaceTarget {
+  readonly key: string;
+  readonly path: string | undefined;
+}
+
+/**
+ * One rtnetlink event reader and the table it keeps.
+ *
+ * @example
+ * ```ts
+ * const reader = await acquireReader({ key: '', path: undefined }, 8 << 20);
+ * reader.subscribers.add({ family: 'unspec', callback, live: true });
+ * // ...
+ * releaseReader(reader);
+ * ```
+ */
+export class NetlinkReader {
+  readonly subscribers = new Set<ReaderSubscriber>();
+  readonly stats: ReaderStats = {
+    messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0,
+  };
+  /** Registrations plus table reads holding this reader. */
+  refs = 0;
+  /** Which option set the receive buffer. */
+  readonly receiveBufferOption: string;
+  private readonly table = new InterfaceTable();
+  private readonly requester: NetlinkRequester;
+  private readonly buf = Buffer.alloc(64 * 1024);
+  private readonly from = Buffer.alloc(12);
+  private readonly fromLen = Buffer.alloc(4);
+  private poll: PollHandle | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** The last socket or dump failure the reader healed from (see `stats.errors`). */
+  lastError: IpInterfaceError | undefined;
+  private closed = false;
+  private delivering = false;
+  private readonly queue: TableChange[] = [];
+
+  private constructor(
+    private readonly libc: Libc,
+    readonly target: NamespaceTarget,
+    private readonly fd: number,
+    dumpFd: number,
+    receiveBufferBytes: number,
+  ) {
+    this.requester = new NetlinkRequester(libc, dumpFd, this.stats);
+    try {
+      this.receiveBufferOption = setReceiveBuffer(libc, fd, receiveBufferBytes);
+      bindRouteSocket(libc, fd, EVENT_GROUPS, [RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF]);
+      bindRouteSocket(libc, dumpFd, 0, []);
+      setReceiveTimeout(libc, dumpFd, DUMP_TIMEOUT_MS);
+      // Bound first, then dumped: anything that changes after the dump is already queued as an event.
+      this.table.loadSnapshot(this.guardedSnapshot());
+      this.poll = libc.poll(fd, () => this.onReadable());
+    } catch (error) {
+      this.closeFds();
+      throw error;
+    }
+  }
+
+  /** Opens a reader (sockets, bind, groups, first dump, poll handle). */
+  static async open(target: NamespaceTarget, receiveBufferBytes: number): Promise<NetlinkReader> {
+    const libc = await loadLibc();
+    const [fd, dumpFd] = await openRouteSockets(libc, 2, target.path);
+    return new NetlinkReader(libc, target, fd!, dumpFd!, receiveBufferBytes);
+  }
+
+  /** IP interfaces in the table. */
+  get tableSize(): number {
+    return this.table.size;
+  }
+
+  /** Live registrations. */
+  get liveSubscribers(): number {
+    return this.subscribers.size;
+  }
+
+  /** A fresh kernel dump mapped to rows (does not touch the event table). */
+  dumpRows(): IpInterfaceRow[] {
+    const table = new InterfaceTable();
+    table.loadSnapshot(this.guardedSnapshot());
+    return table.currentRows();
+  }
+
+  /** The reader's own table (what subscribers have been told). */
+  currentRows(): IpInterfaceRow[] {
+    return this.table.currentRows();
+  }
+
+  /** Re-reads everything and notifies the differences (for the sysctls the kernel changes silently). */
+  resync(): void {
+    if (this.closed) return;
+    this.stats.resyncs++;
+    this.deliver(this.table.loadSnapshot(this.guardedSnapshot()));
+  }
+
+  /** Closes the poll handle and both sockets. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.subscribers.clear();
+    this.queue.length = 0;
+    this.closeFds();
+  }
+
+  private closeFds(): void {
+    // uv_poll_stop removes the fd from epoll synchronously, so closing the fd right after is safe.
+    this.poll?.close();
+    this.poll = undefined;
+    this.libc.close(this.fd);
+    this.libc.close(this.requester.fd);
+  }
+
+  private guardedSnapshot(): ReturnType<NetlinkRequester['snapshot']> {
+    try {
+      return this.requester.snapshot();
+    } catch (error) {
+      if (error instanceof NetlinkParseError) {
+        this.stats.parseErrors++;
+        throw new IpInterfaceError('OS_ERROR', `malformed netlink dump: ${error.message}`, { adapter: 'linux', cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** One wake-up: drain what is queued, resolve the batch, deliver. */
+  private onReadable(): void {
+    if (this.closed) return;
+    this.stats.wakeups++;
+    let lost = false;
+    let fatal: IpInterfaceError | undefined;
+    for (let i = 0; i < MAX_DATAGRAMS_PER_WAKEUP; i++) {
+      this.fromLen.writeUInt32LE(12, 0);
+      const n = this.libc.recvfrom(this.fd, this.buf, this.buf.length, MSG_DONTWAIT | MSG_TRUNC, this.from, this.fromLen);
+      if (n < 0) {
+        const errno = this.libc.errno();
+        if (errno === EAGAIN) break;
+        if (errno === EINTR) continue;
+        if (errno === ENOBUFS) {
+          this.stats.overruns++;
+          lost = true;
+          continue;
+        }
+        fatal = osError(this.libc, 'recvfrom(netlink events)', errno);
+        break;
+      }
+      if (lost) continue; // everything queued now is superseded by the re-read below
+      if (n > this.buf.length) {
+        this.stats.overruns++;
+        lost = true;
+        continue;
+      }
+      if (this.from.readUInt32LE(4) !== 0) {
+        this.stats.droppedForeign++;
+        continue;
+      }
+      let messages;
+      try {
+        messages = parseNetlinkMessages(this.buf, n);
+      } catch (error) {
+        if (!(error instanceof NetlinkParseError)) throw error;
+        this.stats.parseErrors++;
+        lost = true;
+        continue;
+      }
+      this.stats.messages += messages.length;
+      for (const m of messages) this.table.apply(m);
+    }
+    if (fatal) {
+      this.fail(fatal);
+      return;
+    }
+    try {
+      if (lost) {
+        this.stats.resyncs++;
+        this.deliver(this.table.loadSnapshot(this.guardedSnapshot()));
+      } else if (this.table.batchPending) {
+        this.deliver(this.table.finishBatch(this.requester));
+      }
+    } catch (error) {
+      this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', String(error), { adapter: 'linux', cause: error }));
+    }
+  }
+
+  /**
+   * A socket or dump failure. The adapter contract has no error path for a live registration, so the
+   * reader records it (`stats.errors`, `lastError`) and heals with a full re-read a moment later.
+   */
+  private fail(error: IpInterfaceError): void {
+    this.stats.errors++;
+    this.lastError = error;
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      try {
+        this.resync();
+      } catch (e) {
+        this.fail(e instanceof IpInterfaceError ? e : new IpInterfaceError('OS_ERROR', String(e), { adapter: 'linux', cause: e }));
+      }
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /** Fans notifications out to matching live registrations, serialized (never re-entrant). */
+  deliver(changes: readonly TableChange[]): void {
+    if (changes.length === 0) return;
+    this.queue.push(...changes);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let change = this.queue.shift(); change; change = this.queue.shift()) {
+        this.stats.rowsEmitted++;
+        for (const s of [...this.subscribers]) {
+          if (!s.live || !familyMatches(s.family, change.row.family)) continue;
+          this.stats.callbacks++;
+          try {
+            s.callback(change.row, change.type);
+          } catch (error) {
+            // A throwing callback must not break the reader; surface it like any uncaught error.
+            queueMicrotask(() => {
+              throw error;
+            });
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+}
+
+interface RegistryEntry {
+  reader: NetlinkReader | undefined;
+  opening: Promise<NetlinkReader> | undefined;
+  refs: number;
+}
+
+// Shared by every copy of this module in the process (CommonJS and ESM builds): one reader per namespace.
+const REGISTRY_KEY = Symbol.for('rxjs-ip-interface.linux.readers');
+const registry: Map<string, RegistryEntry> =
+  ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] as Map<string, RegistryEntry> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] = new Map<string, RegistryEntry>()) as Map<string, RegistryEntry>;
+
+/**
+ * Takes a reference on the namespace's reader, opening it on first use. Pair every successful call
+ * with {@link releaseReader}.
+ *
+ * @example
+ * ```ts
+ * const reader = await acquireReader({ key: '', path: undefined }, 8 << 20);
+ * releaseReader(reader);
+ * ```
+ */
+export async function acquireReader(target: NamespaceTarget, receiveBufferBytes: number): Promise<NetlinkReader> {
+  let entry = registry.get(target.key);
+  if (!entry) {
+    const created: RegistryEntry = { reader: undefined, opening: undefined, refs: 0 };
+    created.opening = NetlinkReader.open(target, receiveBufferBytes).then(
+      (reader) => {
+        created.reader = reader;
+        created.opening = undefined;
+        return reader;
+      },
+      (error: unknown) => {
+        if (registry.get(target.key) === created) registry.delete(target.key);
+        throw error;
+      },
+    );
+    registry.set(target.key, created);
+    entry = created;
+  }
+  entry.refs++;
+  let reader: NetlinkReader;
+  try {
+    reader = entry.reader ?? (await entry.opening!);
+  } catch (error) {
+    entry.refs--;
+    throw error;
+  }
+  reader.refs = entry.refs;
+  return reader;
+}
+
+/**
+ * Drops one reference; the last one closes the reader (poll handle and sockets).
+ *
+ * @example
+ * ```ts
+ * releaseReader(reader);
+ * ```
+ */
+export function releaseReader(reader: NetlinkReader): void {
+  const entry = registry.get(reader.target.key);
+  if (!entry || entry.reader !== reader) {
+    reader.close();
+    return;
+  }
+  entry.refs--;
+  reader.refs = entry.refs;
+  if (entry.refs <= 0) {
+    registry.delete(reader.target.key);
+    reader.close();
+  }
+}
+
+/**
+ * The open reader of a namespace, if any (no reference taken).
+ *
+ * @example
+ * ```ts
+ * peekReader('')?.stats.messages;
+ * ```
+ */
+export function peekReader(key: string): NetlinkReader | undefined {
+  return registry.get(key)?.reader;
+}

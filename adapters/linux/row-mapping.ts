@@ -1,0 +1,193 @@
+/**
+ * Linux state -> `IpInterfaceRow` (the mapping table of docs/linux.md). Pure: no koffi, no I/O.
+ *
+ * @module
+ */
+import type { IpInterfaceRow, LinkLocalAddressBehavior, RouterDiscoveryBehavior } from '../../src/ip-interface-row.js';
+import { ZONE_INDEX_COUNT } from '../../src/ip-interface-row.js';
+import {
+  DEVCONF_ACCEPT_DAD, DEVCONF_ACCEPT_RA, DEVCONF_ACCEPT_RA_DEFRTR, DEVCONF_DAD_TRANSMITS, DEVCONF_MTU6, IF_OPER_UNKNOWN,
+  IF_OPER_UP, IF_RA_MANAGED, IF_RA_OTHERCONF, IFF_NOARP, IFF_RUNNING, IFF_UP, IN6_ADDR_GEN_MODE_NONE,
+} from './netlink-constants.js';
+import type { Inet6Info } from './netlink-parser.js';
+
+/** What the adapter knows about one device (merged from link messages). */
+export interface LinkState {
+  readonly ifindex: number;
+  readonly ifiType: number;
+  readonly ifiFlags: number;
+  readonly name?: string | undefined;
+  readonly mtu?: number | undefined;
+  readonly operstate?: number | undefined;
+  readonly inetConf?: Int32Array | undefined;
+  readonly inet6?: Inet6Info | undefined;
+}
+
+/** Per-device neighbour-table parameters (RTM_GETNEIGHTBL), milliseconds. */
+export interface NeighParms {
+  readonly baseReachableTime?: number | undefined;
+  readonly reachableTime?: number | undefined;
+  readonly retransTime?: number | undefined;
+}
+
+/** Everything besides the link that feeds a row. */
+export interface RowExtras {
+  /** Latest forwarding value (netconf or devconf, whichever came last). */
+  readonly forwarding?: number | undefined;
+  readonly neigh?: NeighParms | undefined;
+  /** Low 64 bits of the device's first IPv6 link-local address. */
+  readonly linkLocalIdentifier?: bigint | undefined;
+}
+
+/** ARPHRD_* -> IANA ifType (IF_TYPE_*), for the synthesized LUID. */
+const IF_TYPE_BY_ARPHRD = new Map<number, number>([
+  [1, 6], // ETHER -> ETHERNET_CSMACD
+  [772, 24], // LOOPBACK -> SOFTWARE_LOOPBACK
+  [512, 23], // PPP
+  [768, 131], // TUNNEL (ipip) -> TUNNEL
+  [769, 131], // TUNNEL6
+  [776, 131], // SIT
+  [778, 131], // IPGRE
+  [823, 131], // IP6GRE
+  [801, 71], // IEEE80211 -> IEEE80211
+  [32, 199], // INFINIBAND
+  [65534, 53], // NONE (tun, wireguard) -> PROP_VIRTUAL
+]);
+const IF_TYPE_OTHER = 1;
+
+/**
+ * The IANA ifType of a Linux device type (`ifi_type`, ARPHRD_*): 6 for Ethernet, 24 for loopback, 1
+ * when unknown.
+ *
+ * @example
+ * ```ts
+ * ifTypeOfArphrd(1); // 6
+ * ```
+ */
+export function ifTypeOfArphrd(arphrd: number): number {
+  return IF_TYPE_BY_ARPHRD.get(arphrd) ?? IF_TYPE_OTHER;
+}
+
+/**
+ * Synthesized NET_LUID: Linux has none, so build one as Windows lays it out
+ * (IfType << 48 | NetLuidIndex << 24) with the ifindex as NetLuidIndex. Stable for a device's life.
+ *
+ * @example
+ * ```ts
+ * synthesizeLuid(1, 2); // (6n << 48n) | (2n << 24n)
+ * ```
+ */
+export function synthesizeLuid(arphrd: number, ifindex: number): bigint {
+  return (BigInt(ifTypeOfArphrd(arphrd)) << 48n) | ((BigInt(ifindex) & 0xffffffn) << 24n);
+}
+
+/** Connected: operationally up, or (for drivers that report no operstate, like `lo`) up and running. */
+function isConnected(link: LinkState): boolean | undefined {
+  if (link.operstate === undefined) return undefined;
+  if (link.operstate === IF_OPER_UP) return true;
+  return link.operstate === IF_OPER_UNKNOWN && (link.ifiFlags & (IFF_UP | IFF_RUNNING)) === (IFF_UP | IFF_RUNNING);
+}
+
+function zoneIndices(ifindex: number): number[] {
+  // Interface, link and subnet scopes are the interface; admin..organization a single default zone.
+  return Array.from({ length: ZONE_INDEX_COUNT }, (_, i) => (i >= 1 && i <= 3 ? ifindex : i >= 4 && i <= 13 ? 1 : 0));
+}
+
+function routerDiscovery(acceptRa: number | undefined): RouterDiscoveryBehavior | undefined {
+  if (acceptRa === undefined) return undefined;
+  return acceptRa > 0 ? 'enabled' : 'disabled';
+}
+
+function linkLocalBehavior(mode: number | undefined): LinkLocalAddressBehavior | undefined {
+  if (mode === undefined) return undefined;
+  return mode === IN6_ADDR_GEN_MODE_NONE ? 'alwaysOff' : 'alwaysOn';
+}
+
+/**
+ * Maps one device's state to the row of one IP interface (`inet` or `inet6`). Fields Linux cannot
+ * supply are left out (undefined).
+ *
+ * @example
+ * ```ts
+ * const row = mapRow('inet', link, { forwarding: 1 });
+ * row.nlMtu === link.mtu; // true
+ * ```
+ */
+export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExtras = {}): IpInterfaceRow {
+  const noArp = (link.ifiFlags & IFF_NOARP) !== 0;
+  const neigh = extras.neigh;
+  const common = {
+    family,
+    interfaceLuid: synthesizeLuid(link.ifiType, link.ifindex),
+    interfaceIndex: link.ifindex,
+    interfaceName: link.name,
+    // Linux is a weak-host system (it accepts and sends on any interface for any local address).
+    weakHostSend: true,
+    weakHostReceive: true,
+    useNeighborUnreachabilityDetection: !noArp,
+    supportsNeighborDiscovery: !noArp,
+    connected: isConnected(link),
+    zoneIndices: zoneIndices(link.ifindex),
+    forwardingEnabled: extras.forwarding === undefined ? undefined : extras.forwarding !== 0,
+    baseReachableTime: neigh?.baseReachableTime,
+  };
+  if (family === 'inet') {
+    return {
+      ...common,
+      nlMtu: link.mtu,
+      reachableTime: neigh?.reachableTime,
+      retransmitTime: neigh?.retransTime,
+    };
+  }
+  const inet6 = link.inet6;
+  const conf = inet6?.conf;
+  const at = (i: number): number | undefined => (conf && i < conf.length ? conf[i] : undefined);
+  const acceptDad = at(DEVCONF_ACCEPT_DAD);
+  const dad = at(DEVCONF_DAD_TRANSMITS);
+  const defrtr = at(DEVCONF_ACCEPT_RA_DEFRTR);
+  const token = inet6?.token;
+  return {
+    ...common,
+    nlMtu: at(DEVCONF_MTU6),
+    maxReassemblySize: inet6?.cacheInfo?.maxReasmLen,
+    reachableTime: inet6?.cacheInfo?.reachableTime,
+    retransmitTime: inet6?.cacheInfo?.retransTime,
+    managedAddressConfigurationSupported: inet6?.flags === undefined ? undefined : (inet6.flags & IF_RA_MANAGED) !== 0,
+    otherStatefulConfigurationSupported: inet6?.flags === undefined ? undefined : (inet6.flags & IF_RA_OTHERCONF) !== 0,
+    routerDiscoveryBehavior: routerDiscovery(at(DEVCONF_ACCEPT_RA)),
+    dadTransmits: dad === undefined ? undefined : acceptDad !== undefined && acceptDad <= 0 ? 0 : dad,
+    disableDefaultRoutes: defrtr === undefined ? undefined : defrtr === 0,
+    linkLocalAddressBehavior: linkLocalBehavior(inet6?.addrGenMode),
+    interfaceIdentifier: token !== undefined && token !== 0n ? token : extras.linkLocalIdentifier,
+  };
+}
+
+/**
+ * True when two rows have the same value in every field (deep for arrays and offload flags).
+ *
+ * @example
+ * ```ts
+ * rowsEqual(a, { ...a }); // true
+ * ```
+ */
+export function rowsEqual(a: IpInterfaceRow, b: IpInterfaceRow): boolean {
+  const ka = Object.keys(a) as (keyof IpInterfaceRow)[];
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    const va = a[k];
+    const vb = b[k];
+    if (va === vb) continue;
+    if (Array.isArray(va) && Array.isArray(vb)) {
+      if (va.length !== vb.length || va.some((x, i) => x !== vb[i])) return false;
+      continue;
+    }
+    if (typeof va === 'object' && typeof vb === 'object' && va !== null && vb !== null) {
+      const oa = va as unknown as Record<string, unknown>;
+      const ob = vb as unknown as Record<string, unknown>;
+      if (Object.keys(oa).some((x) => oa[x] !== ob[x])) return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
