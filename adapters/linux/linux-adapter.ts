@@ -34,6 +34,8 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly receiveBufferOption: string | undefined;
   /** IP interfaces in the reader's table. */
   readonly tableSize: number;
+  /** Netlink port id (nl_pid) of the open reader's event socket. */
+  readonly portId: number | undefined;
 }
 
 /** The Linux adapter: an {@link IpInterfaceAdapter} plus diagnostics and an explicit re-read. */
@@ -176,6 +178,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         readerRegistrations: open?.liveSubscribers ?? 0,
         receiveBufferOption: reader?.receiveBufferOption,
         tableSize: open?.tableSize ?? 0,
+        portId: open?.portId,
       };
     },
 

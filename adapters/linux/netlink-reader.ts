@@ -82,6 +82,8 @@ export class NetlinkReader {
   refs = 0;
   /** Which option set the receive buffer. */
   readonly receiveBufferOption: string;
+  /** The event socket's netlink port id (nl_pid). */
+  readonly portId: number;
   private readonly table = new InterfaceTable();
   private readonly requester: NetlinkRequester;
   private readonly buf = Buffer.alloc(64 * 1024);
@@ -105,7 +107,7 @@ export class NetlinkReader {
     this.requester = new NetlinkRequester(libc, dumpFd, this.stats);
     try {
       this.receiveBufferOption = setReceiveBuffer(libc, fd, receiveBufferBytes);
-      bindRouteSocket(libc, fd, EVENT_GROUPS, [RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF]);
+      this.portId = bindRouteSocket(libc, fd, EVENT_GROUPS, [RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF]);
       bindRouteSocket(libc, dumpFd, 0, []);
       setReceiveTimeout(libc, dumpFd, DUMP_TIMEOUT_MS);
       // Bound first, then dumped: anything that changes after the dump is already queued as an event.
