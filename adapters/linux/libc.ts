@@ -39,11 +39,14 @@ interface KoffiFunction {
 interface KoffiLibrary {
   func(definition: string): KoffiFunction;
 }
+interface KoffiPollHandle extends PollHandle {
+  start(opts: { readable: boolean }, cb: (...args: unknown[]) => void): void;
+}
 interface KoffiModule {
   load(path: string): KoffiLibrary;
   errno(): number;
   stats(): { callbacks: number };
-  node: { poll(fd: number, opts: { readable: boolean }, cb: (...args: unknown[]) => void): PollHandle };
+  node: { poll(fd: number, opts: { readable: boolean }, cb: (...args: unknown[]) => void): KoffiPollHandle };
 }
 
 let loading: Promise<Libc> | undefined;
@@ -67,6 +70,29 @@ function moduleFile(): string {
  */
 export function koffiEntryPath(): string {
   return createRequire(moduleFile()).resolve('koffi');
+}
+
+/**
+ * A level-triggered read watch that survives socket errors. libuv stops a poll handle when epoll
+ * reports EPOLLERR (status UV_EBADF), which is exactly what a netlink socket reports after ENOBUFS;
+ * the callback still runs (the read then sees the error), and the watch is started again.
+ */
+function pollReadable(koffi: KoffiModule, fd: number, onReadable: () => void): PollHandle {
+  const opts = { readable: true };
+  let closed = false;
+  const callback = (status: unknown): void => {
+    onReadable();
+    if (!closed && typeof status === 'number' && status < 0) handle.start(opts, callback);
+  };
+  const handle = koffi.node.poll(fd, opts, callback);
+  return {
+    close: () => {
+      closed = true;
+      handle.close();
+    },
+    ref: () => handle.ref(),
+    unref: () => handle.unref(),
+  };
 }
 
 async function load(): Promise<Libc> {
@@ -112,7 +138,7 @@ async function load(): Promise<Libc> {
       close: (fd) => close(fd) as number,
       strerror: (errno) => String(strerror(errno) ?? `errno ${errno}`),
       errno: () => koffi.errno(),
-      poll: (fd, onReadable) => koffi.node.poll(fd, { readable: true }, () => onReadable()),
+      poll: (fd, onReadable) => pollReadable(koffi, fd, onReadable),
       registeredCallbacks: () => koffi.stats().callbacks,
     };
   } catch (error) {
