@@ -1,0 +1,70 @@
+import { linuxAdapter } from '../../../adapters/linux';
+import { loadLibc } from '../../../adapters/linux/libc';
+import { bindRouteSocket, openRouteSockets, sockaddrNl } from '../../../adapters/linux/netlink-socket';
+import { IFLA_IFNAME, IFLA_MTU, RTM_NEWLINK } from '../../../adapters/linux/netlink-constants';
+import { describeWithNetns, TestNetns } from '../../helpers/netns';
+import { callsFor, recorder, sleep, waitFor } from './linux-test-helpers';
+
+/** An RTM_NEWLINK as the kernel would send it, but built in user space. */
+function forgedNewLink(ifindex: number, name: string, mtu: number): Buffer {
+  const nameBytes = Buffer.from(`${name}\0`);
+  const nameAttr = 4 + nameBytes.length;
+  const nameAligned = (nameAttr + 3) & ~3;
+  const len = 16 + 16 + nameAligned + 8;
+  const b = Buffer.alloc(len);
+  b.writeUInt32LE(len, 0);
+  b.writeUInt16LE(RTM_NEWLINK, 4);
+  b.writeUInt8(0, 16); // AF_UNSPEC
+  b.writeUInt16LE(1, 18); // ARPHRD_ETHER
+  b.writeInt32LE(ifindex, 20);
+  b.writeUInt32LE(0x1043, 24); // UP|BROADCAST|RUNNING|MULTICAST
+  b.writeUInt16LE(nameAttr, 32);
+  b.writeUInt16LE(IFLA_IFNAME, 34);
+  nameBytes.copy(b, 36);
+  const mtuAt = 32 + nameAligned;
+  b.writeUInt16LE(8, mtuAt);
+  b.writeUInt16LE(IFLA_MTU, mtuAt + 2);
+  b.writeUInt32LE(mtu, mtuAt + 4);
+  return b;
+}
+
+describeWithNetns('linux adapter: messages not sent by the kernel', () => {
+  let ns: TestNetns;
+
+  beforeAll(() => {
+    TestNetns.cleanupStale('lxforged');
+    ns = TestNetns.create('lxforged');
+    ns.addVeth('fg0');
+  });
+  afterAll(() => ns?.delete());
+
+  it('drops and counts a forged RTM_NEWLINK unicast to our port id, and keeps working', async () => {
+    const adapter = linuxAdapter({ netns: ns.path });
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('unspec', r.callback, false);
+    const index = ns.ifindex('fg0');
+    const portId = adapter.stats().portId;
+    expect(portId).toBeGreaterThan(0);
+
+    const libc = await loadLibc();
+    const [fd] = await openRouteSockets(libc, 1, ns.path);
+    try {
+      bindRouteSocket(libc, fd!, 0, []);
+      const forged = forgedNewLink(index, 'forged', 9000);
+      for (let i = 0; i < 3; i++) {
+        expect(libc.sendto(fd!, forged, forged.length, 0, sockaddrNl(portId), 12)).toBe(forged.length);
+      }
+    } finally {
+      libc.close(fd!);
+    }
+    await waitFor(() => adapter.stats().droppedForeign >= 3, 'the forged messages to be counted');
+    await sleep(200);
+    expect(r.calls.filter((c) => c.row?.interfaceName === 'forged' || c.row?.nlMtu === 9000)).toEqual([]);
+
+    // The socket still delivers the kernel's own messages.
+    ns.ip('link', 'set', 'fg0', 'mtu', '1450');
+    await waitFor(() => callsFor(r.calls, index).some((c) => c.row?.nlMtu === 1450), 'a real change after the forgery');
+    expect(adapter.stats().droppedForeign).toBe(3);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+});
