@@ -1,5 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { deriveInterfaceIdentity, nameHash24, SYNTHETIC_INDEX_BASE, type IdentityProbe } from '../../../adapters/polling/interface-identity';
+import { synthesizeLuid } from '../../../adapters/linux/row-mapping';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({
   address, netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal, cidr: `${address}/24`,
@@ -27,6 +28,15 @@ describe('deriveInterfaceIdentity', () => {
     const p = probe('linux', { 'eth0/ifindex': '2\n', 'eth0/type': '1\n', 'lo/ifindex': '1\n', 'lo/type': '772\n' });
     expect(deriveInterfaceIdentity('eth0', [v4('10.0.0.2')], p)).toEqual({ interfaceIndex: 2, interfaceLuid: luid(6, 2), source: 'sysfs' });
     expect(deriveInterfaceIdentity('lo', [v4('127.0.0.1', true)], p)).toEqual({ interfaceIndex: 1, interfaceLuid: luid(24, 1), source: 'sysfs' });
+  });
+
+  it('on Linux gives exactly the LUID the linux adapter synthesizes, for every ARPHRD type', () => {
+    // Every ARPHRD value the kernel defines lies in 0..0xffff; the linux adapter's mapping is the reference.
+    for (let arphrd = 0; arphrd <= 0xffff; arphrd++) {
+      const p = probe('linux', { 'x/ifindex': '42', 'x/type': String(arphrd) });
+      const luid = deriveInterfaceIdentity('x', [v4('10.0.0.2')], p).interfaceLuid;
+      if (luid !== synthesizeLuid(arphrd, 42)) throw new Error(`ARPHRD ${arphrd}: polling ${luid}, linux ${synthesizeLuid(arphrd, 42)}`);
+    }
   });
 
   it('on Linux an unknown or unreadable ARPHRD type gives IfType 1 (other)', () => {

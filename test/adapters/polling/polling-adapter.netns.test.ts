@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline';
 import { contractCases } from '../../contract/contract-suite';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
 import { preparePollingChild } from './child/prepare-child';
+import { linuxAdapter } from '../../../adapters/linux';
+import { interfaceKey } from '../../../src/interface-key';
 
 /** Bytes and packets a device sent, from `ip -s -j link`. */
 function txPackets(ns: TestNetns, dev: string): number {
@@ -106,6 +108,11 @@ describeWithNetns('polling adapter in a network namespace (child process under i
         expect(Object.keys(c.row!).sort()).toEqual(['family', 'interfaceIndex', 'interfaceLuid', 'interfaceName']);
       }
       expect(txPackets(ns, 'pa0')).toBe(0);
+      // The keys are the linux adapter's keys for the same device.
+      const linuxRows = await linuxAdapter({ netns: ns.name }).getIpInterfaceTable('unspec');
+      expect(added().map((c) => `${c.row!.family}:${c.row!.interfaceLuid}`).sort()).toEqual(
+        linuxRows.filter((r) => r.interfaceName === 'pa0').map(interfaceKey).sort(),
+      );
 
       ns.ip('link', 'delete', 'pa0');
       const removed = () => changes.filter((c) => c.kind === 'removed' && c.row?.interfaceName === 'pa0');
