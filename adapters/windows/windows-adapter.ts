@@ -34,6 +34,12 @@ export interface WindowsAdapterDiagnostics {
 export interface WindowsIpInterfaceAdapter extends IpInterfaceAdapter {
   /** A snapshot of the adapter's state, for tests and troubleshooting. */
   diagnostics(): WindowsAdapterDiagnostics;
+  /**
+   * Cancels every registration of this adapter, including those still registering, and resolves
+   * once all are released. For shutdown: a process should not exit while the OS may call back.
+   * The adapter stays usable.
+   */
+  dispose(): Promise<void>;
 }
 
 type NativeType = 0 | 1 | 2 | 3;
@@ -93,6 +99,17 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   let registeredCallbacks = 0;
   let keepAliveHolders = 0;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const nativeCalls = new Set<Promise<unknown>>();
+
+  /** Remembers a native call in progress, so that `dispose` can wait for it. */
+  const track = <T>(call: Promise<T>): Promise<T> => {
+    nativeCalls.add(call);
+    const forget = (): void => {
+      nativeCalls.delete(call);
+    };
+    call.then(forget, forget);
+    return call;
+  };
 
   const warnOnce = (text: string): void => {
     if (!warnings.includes(text)) warnings.push(text);
@@ -252,7 +269,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       try {
         // Asynchronous: with InitialNotification the OS may wait for its initial callback, which
         // needs the JS thread; a synchronous call here would deadlock.
-        result = await lib.notifyIpInterfaceChange(NATIVE_FAMILY[family], reg.callbackPointer, initial);
+        result = await track(lib.notifyIpInterfaceChange(NATIVE_FAMILY[family], reg.callbackPointer, initial));
       } catch (error) {
         reg.state = 'closed';
         releaseKeepAlive();
@@ -303,7 +320,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       try {
         // NULL (Wine) was never a registration: passing it to CancelMibChangeNotify2 is wrong.
         // Asynchronous: the OS waits for a callback in flight, which needs the JS thread.
-        if (reg.native !== null) status = await lib.cancelMibChangeNotify2(reg.native);
+        if (reg.native !== null) status = await track(lib.cancelMibChangeNotify2(reg.native));
       } catch (error) {
         thrown = error;
       }
@@ -334,6 +351,15 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
         const row = ipInterfaceRowFromNative(native, nameOf(lib, toUint64(native.InterfaceLuid)));
         return row && familyMatches(family, row.family) ? [row] : [];
       });
+    },
+
+    async dispose() {
+      while (live.size > 0 || pending.size > 0) {
+        await Promise.allSettled([...live.keys()].map((h) => adapter.cancelMibChangeNotify2(h)));
+        await Promise.allSettled([...nativeCalls]);
+        // A registration whose native call just returned turns live in its own continuation: let it run.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
 
     diagnostics() {

@@ -1,0 +1,416 @@
+import fs from 'node:fs';
+import { firstValueFrom } from 'rxjs';
+import type { IpInterfaceChangeCallback, MibNotificationType } from '../../../src/adapter';
+import { IpInterfaceError } from '../../../src/ip-interface-error';
+import type { IpInterfaceRow } from '../../../src/ip-interface-row';
+import { offloadFlagsFromByte } from '../../../src/ip-interface-row';
+import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
+import { windowsAdapter, type WindowsIpInterfaceAdapter } from '../../../adapters/windows';
+import { familyFromNative } from '../../../adapters/windows/native-family';
+import { errorCodeOfWin32, win32Error } from '../../../adapters/windows/win32-error';
+import { buildFakeSharedObject, makeTempDir } from './fake-build';
+import { expectedFakeRow, FAKE_FUNCTION, FAKE_INTERFACES, FAKE_OPTION, fakeControls, fakeLuid, fakeName, MIB, NATIVE, type FakeControls } from './fake-controls';
+
+let dir = '';
+let full: FakeControls;
+let minimal: FakeControls;
+const adapters: WindowsIpInterfaceAdapter[] = [];
+
+beforeAll(() => {
+  dir = makeTempDir('win-unit');
+  full = fakeControls(buildFakeSharedObject(dir, 'full'));
+  minimal = fakeControls(buildFakeSharedObject(dir, 'minimal'));
+});
+beforeEach(() => {
+  full.reset();
+  minimal.reset();
+});
+afterEach(async () => {
+  // Every test leaves nothing behind, natively or in the adapter; dispose anyway so that a failed
+  // test cannot keep jest alive through the adapter's keep-alive timer.
+  const left = adapters.map((a) => a.diagnostics().liveRegistrations);
+  const native = [full.liveRegistrations(), minimal.liveRegistrations()];
+  for (const a of adapters.splice(0)) await a.dispose();
+  await full.cancelAll();
+  await minimal.cancelAll();
+  expect(left.every((n) => n === 0)).toBe(true);
+  expect(native).toEqual([0, 0]);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function adapterOver(controls: FakeControls): WindowsIpInterfaceAdapter {
+  const adapter = windowsAdapter({ library: controls.path, messageLibrary: controls.path });
+  adapters.push(adapter);
+  return adapter;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+function recorder(): { callback: IpInterfaceChangeCallback; calls: { row: IpInterfaceRow | null; type: MibNotificationType }[] } {
+  const calls: { row: IpInterfaceRow | null; type: MibNotificationType }[] = [];
+  return { calls, callback: (row, type) => calls.push({ row, type }) };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<IpInterfaceError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof IpInterfaceError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('windowsAdapter: loading', () => {
+  it('creating the adapter loads no native code; first use does', async () => {
+    let imported = 0;
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('koffi', () => {
+        imported++;
+        return jest.requireActual('koffi');
+      });
+      const isolated = await import('../../../adapters/windows/index.js');
+      const adapter = isolated.windowsAdapter({ library: full.path, messageLibrary: full.path });
+      expect(adapter.name).toBe('windows');
+      expect(adapter.diagnostics()).toMatchObject({ loaded: false, optionalFunctions: [], liveRegistrations: 0 });
+      expect(imported).toBe(0);
+      await adapter.getIpInterfaceTable('inet');
+      expect(imported).toBe(1);
+      expect(adapter.diagnostics().loaded).toBe(true);
+    });
+  });
+
+  it('the default library on Linux fails with NATIVE_LOAD_FAILED naming iphlpapi.dll, and is retried on next use', async () => {
+    const adapter = windowsAdapter();
+    for (let i = 0; i < 2; i++) {
+      const error = await rejection(adapter.getIpInterfaceTable('inet'));
+      expect(error.code).toBe('NATIVE_LOAD_FAILED');
+      expect(error.adapter).toBe('windows');
+      expect(error.message).toContain('iphlpapi.dll');
+      expect(error.message).toContain('koffi');
+    }
+    const registration = await rejection(adapter.notifyIpInterfaceChange('inet', () => undefined, true));
+    expect(registration.code).toBe('NATIVE_LOAD_FAILED');
+    expect(adapter.diagnostics()).toMatchObject({ loaded: false, registeredCallbacks: 0, liveRegistrations: 0 });
+  });
+
+  it('a library without NotifyIpInterfaceChange / CancelMibChangeNotify2 fails with NATIVE_LOAD_FAILED naming them', async () => {
+    const error = await rejection(windowsAdapter({ library: 'libc.so.6' }).getIpInterfaceTable('inet'));
+    expect(error.code).toBe('NATIVE_LOAD_FAILED');
+    expect(error.message).toBe('libc.so.6 does not export NotifyIpInterfaceChange and CancelMibChangeNotify2');
+  });
+
+  it('binds the optional functions that exist: all of them in the full fake, none in the minimal one', async () => {
+    const a = adapterOver(full);
+    await a.getIpInterfaceTable('inet');
+    expect([...a.diagnostics().optionalFunctions].sort()).toEqual(
+      ['ConvertInterfaceLuidToNameW', 'FormatMessageW', 'FreeMibTable', 'GetIpInterfaceEntry', 'GetIpInterfaceTable', 'InitializeIpInterfaceEntry'].sort(),
+    );
+    const m = adapterOver(minimal);
+    const error = await rejection(m.getIpInterfaceTable('inet'));
+    expect(error.code).toBe('NOT_SUPPORTED');
+    expect(m.diagnostics()).toMatchObject({ loaded: true, optionalFunctions: [] });
+  });
+});
+
+describe('windowsAdapter: MIB_IPINTERFACE_ROW decoding', () => {
+  it('GetIpInterfaceTable rows decode every field exactly (LUIDs above and below 2^53, uint32 max MTU, enums, offload flags, names)', async () => {
+    const rows = await adapterOver(full).getIpInterfaceTable('unspec');
+    const expected = FAKE_INTERFACES.flatMap((index) => [expectedFakeRow(index, 'inet'), expectedFakeRow(index, 'inet6')]);
+    expect(rows).toEqual(expected);
+    expect(rows.find((r) => r.interfaceIndex === 1)!.nlMtu).toBe(4294967295);
+    expect(fakeLuid(3) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true); // koffi hands this one over as a BigInt
+    expect(fakeLuid(2) < BigInt(Number.MAX_SAFE_INTEGER)).toBe(true); // and this one as a Number
+    expect(full.outstandingTables()).toBe(0); // FreeMibTable was called
+  });
+
+  it('agrees with a byte-level decode of the fixture at the reference offsets', async () => {
+    const rows = await adapterOver(full).getIpInterfaceTable('unspec');
+    for (const row of rows) {
+      const b = full.rowBytes(row.family === 'inet' ? NATIVE.inet : NATIVE.inet6, row.interfaceIndex);
+      const bool = (offset: number): boolean => b.readUInt8(offset) !== 0;
+      expect(b.length).toBe(168);
+      expect(b.readUInt16LE(0)).toBe(row.family === 'inet' ? 2 : 23);
+      expect(b.readBigUInt64LE(8)).toBe(row.interfaceLuid);
+      expect(b.readUInt32LE(16)).toBe(row.interfaceIndex);
+      expect(b.readUInt32LE(20)).toBe(row.maxReassemblySize);
+      expect(b.readBigUInt64LE(24)).toBe(row.interfaceIdentifier);
+      expect([b.readUInt32LE(32), b.readUInt32LE(36)]).toEqual([row.minRouterAdvertisementInterval, row.maxRouterAdvertisementInterval]);
+      expect([40, 41, 42, 43, 44, 45, 46, 47, 48].map(bool)).toEqual([
+        row.advertisingEnabled, row.forwardingEnabled, row.weakHostSend, row.weakHostReceive, row.useAutomaticMetric,
+        row.useNeighborUnreachabilityDetection, row.managedAddressConfigurationSupported, row.otherStatefulConfigurationSupported,
+        row.advertiseDefaultRoute,
+      ]);
+      expect(['disabled', 'enabled', 'dhcp'][b.readInt32LE(52)] ?? 'unchanged').toBe(row.routerDiscoveryBehavior);
+      expect([56, 60, 64, 68].map((o) => b.readUInt32LE(o))).toEqual([row.dadTransmits, row.baseReachableTime, row.retransmitTime, row.pathMtuDiscoveryTimeout]);
+      expect(['alwaysOff', 'delayed', 'alwaysOn'][b.readInt32LE(72)] ?? 'unchanged').toBe(row.linkLocalAddressBehavior);
+      expect(b.readUInt32LE(76)).toBe(row.linkLocalAddressTimeout);
+      expect(Array.from({ length: 16 }, (_, i) => b.readUInt32LE(80 + 4 * i))).toEqual(row.zoneIndices);
+      expect([144, 148, 152, 160].map((o) => b.readUInt32LE(o))).toEqual([row.sitePrefixLength, row.metric, row.nlMtu, row.reachableTime]);
+      expect([156, 157, 158, 159, 166].map(bool)).toEqual([
+        row.connected, row.supportsWakeUpPatterns, row.supportsNeighborDiscovery, row.supportsRouterDiscovery, row.disableDefaultRoutes,
+      ]);
+      expect(offloadFlagsFromByte(b.readUInt8(164))).toEqual(row.transmitOffload);
+      expect(offloadFlagsFromByte(b.readUInt8(165))).toEqual(row.receiveOffload);
+    }
+  });
+
+  it('maps native families 2 and 23 only (Linux AF_INET6 10 is not Windows AF_INET6)', () => {
+    expect([0, 2, 10, 23].map(familyFromNative)).toEqual([undefined, 'inet', undefined, 'inet6']);
+  });
+
+  it('GetIpInterfaceTable per family returns only that family', async () => {
+    const adapter = adapterOver(full);
+    expect((await adapter.getIpInterfaceTable('inet6')).map((r) => r.family)).toEqual(['inet6', 'inet6', 'inet6']);
+    expect((await adapter.getIpInterfaceTable('inet')).map((r) => r.interfaceIndex)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('windowsAdapter: notifications', () => {
+  it('a parameter notification (sparse, as Windows delivers it) is refreshed with GetIpInterfaceEntry into the full row', async () => {
+    const adapter = adapterOver(full);
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('inet', r.callback, false);
+    expect(full.setMtu(NATIVE.inet, 2, 1400)).toBe(0);
+    await waitFor(() => r.calls.length > 0, 'the row');
+    expect(r.calls).toEqual([{ type: 'parameter', row: expectedFakeRow(2, 'inet', { nlMtu: 1400 }) }]);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('add gives the full row; delete gives the last row known; a delete never seen gives only the reliable fields', async () => {
+    const adapter = adapterOver(full);
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('inet6', r.callback, false);
+    full.trigger(NATIVE.inet6, MIB.add, 7);
+    await waitFor(() => r.calls.length === 1, 'the add');
+    full.trigger(NATIVE.inet6, MIB.delete, 7);
+    full.trigger(NATIVE.inet6, MIB.delete, 3);
+    await waitFor(() => r.calls.length === 3, 'the deletes');
+    expect(r.calls).toEqual([
+      { type: 'add', row: expectedFakeRow(7, 'inet6') },
+      { type: 'delete', row: expectedFakeRow(7, 'inet6') },
+      { type: 'delete', row: { family: 'inet6', interfaceLuid: fakeLuid(3), interfaceIndex: 3, interfaceName: fakeName(3) } },
+    ]);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('an ERROR_NOT_FOUND race on refresh uses the last row known, else only the reliable fields', async () => {
+    const adapter = adapterOver(full);
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('inet', r.callback, false);
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await waitFor(() => r.calls.length === 1, 'the first row');
+    full.setOption(FAKE_OPTION.entryNotFound, 1);
+    full.setMtu(NATIVE.inet, 2, 1300);
+    full.setMtu(NATIVE.inet, 1, 1300);
+    await waitFor(() => r.calls.length === 3, 'the raced rows');
+    expect(r.calls.slice(1)).toEqual([
+      { type: 'parameter', row: expectedFakeRow(2, 'inet', { nlMtu: 1400 }) },
+      { type: 'parameter', row: { family: 'inet', interfaceLuid: fakeLuid(1), interfaceIndex: 1, interfaceName: fakeName(1) } },
+    ]);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('without GetIpInterfaceEntry or ConvertInterfaceLuidToNameW the row is emitted as delivered, without a name', async () => {
+    const adapter = adapterOver(minimal);
+    minimal.setOption(FAKE_OPTION.sparseRows, 0);
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('unspec', r.callback, true);
+    minimal.setMtu(NATIVE.inet6, 3, 9000);
+    await waitFor(() => r.calls.length === 2, 'the marker and the row');
+    const { interfaceName: _name, ...unnamed } = expectedFakeRow(3, 'inet6', { nlMtu: 9000 });
+    expect(r.calls).toEqual([
+      { type: 'initial', row: null },
+      { type: 'parameter', row: unnamed },
+    ]);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('initial=true gives exactly one (null, "initial") first, also when a row arrived before the registration returned', async () => {
+    const adapter = adapterOver(full);
+    full.setOption(FAKE_OPTION.returnDelayMs, 300);
+    const r = recorder();
+    const callbacksBefore = full.stats().callbacks;
+    const pending = adapter.notifyIpInterfaceChange('unspec', r.callback, true);
+    // Registered natively, not yet returned (the fake sleeps 300 ms): a row now races the handle.
+    await waitFor(() => full.liveRegistrations() === 1, 'the native registration');
+    full.setMtu(NATIVE.inet, 2, 1400);
+    const handle = await pending;
+    const nativeCallbacksBeforeReturn = full.stats().callbacks - callbacksBefore;
+    await waitFor(() => r.calls.length === 2, 'the row');
+    expect(nativeCallbacksBeforeReturn).toBe(2); // initial + the row, both before the handle was known
+    expect(r.calls).toEqual([
+      { type: 'initial', row: null },
+      { type: 'parameter', row: expectedFakeRow(2, 'inet', { nlMtu: 1400 }) },
+    ]);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('the callback runs on the JS thread after the OS callback returned, never re-entrantly', async () => {
+    const adapter = adapterOver(full);
+    let depth = 0;
+    let maxDepth = 0;
+    let rows = 0;
+    const handle = await adapter.notifyIpInterfaceChange(
+      'unspec',
+      () => {
+        depth++;
+        maxDepth = Math.max(maxDepth, depth);
+        rows++;
+        depth--;
+      },
+      false,
+    );
+    for (let i = 0; i < 50; i++) full.trigger(NATIVE.unspec, MIB.parameter, 1 + (i % 3));
+    await waitFor(() => rows === 100, '100 rows');
+    expect(maxDepth).toBe(1);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('holds one ref\'d timer while registrations are live and none after', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const adapter = adapterOver(full);
+    const h1 = await adapter.notifyIpInterfaceChange('inet', () => undefined, false);
+    const h2 = await adapter.notifyIpInterfaceChange('inet6', () => undefined, false);
+    expect(timers()).toBe(before + 1);
+    await adapter.cancelMibChangeNotify2(h1);
+    expect(timers()).toBe(before + 1);
+    await adapter.cancelMibChangeNotify2(h2);
+    expect(timers()).toBe(before);
+  });
+});
+
+describe('windowsAdapter: errors', () => {
+  const cases: [number, IpInterfaceError['code']][] = [
+    [87, 'INVALID_PARAMETER'],
+    [0xc000000d, 'INVALID_PARAMETER'],
+    [6, 'INVALID_HANDLE'],
+    [8, 'NOT_ENOUGH_MEMORY'],
+    [0xc0000017, 'NOT_ENOUGH_MEMORY'],
+    [50, 'NOT_SUPPORTED'],
+    [1168, 'OS_ERROR'],
+    [5, 'OS_ERROR'],
+  ];
+
+  it.each(cases)('NotifyIpInterfaceChange returning %d rejects %s with osCode and the FormatMessageW text; nothing stays registered', async (status, code) => {
+    const adapter = adapterOver(full);
+    full.setNextError(FAKE_FUNCTION.notify, status);
+    const r = recorder();
+    const error = await rejection(adapter.notifyIpInterfaceChange('unspec', r.callback, true));
+    expect({ code: error.code, osCode: error.osCode, adapter: error.adapter }).toEqual({ code, osCode: status, adapter: 'windows' });
+    expect(error.message).toMatch(/^NotifyIpInterfaceChange failed with /);
+    expect(error.message).toContain(`fake message for ${status}.`);
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 0, registeredCallbacks: 0 });
+    expect(r.calls).toEqual([]);
+  });
+
+  it('names the code when the system has no text for it; NTSTATUS in hex', () => {
+    expect(win32Error('GetIpInterfaceTable', 0xc0000017).message).toBe('GetIpInterfaceTable failed with STATUS_NO_MEMORY (0xC0000017)');
+    expect(win32Error('X', 1234).message).toBe('X failed with 1234');
+    expect(errorCodeOfWin32(-1073741811)).toBe('INVALID_PARAMETER'); // 0xC000000D read as a signed int32
+  });
+
+  it('a code FormatMessageW has no text for keeps the plain message', async () => {
+    const adapter = adapterOver(full);
+    full.setNextError(FAKE_FUNCTION.table, 0xdead);
+    const error = await rejection(adapter.getIpInterfaceTable('inet'));
+    expect(error).toMatchObject({ code: 'OS_ERROR', osCode: 0xdead, message: 'GetIpInterfaceTable failed with 57005' });
+  });
+
+  it('GetIpInterfaceTable errors map the same way', async () => {
+    const adapter = adapterOver(full);
+    full.setNextError(FAKE_FUNCTION.table, 8);
+    expect(await rejection(adapter.getIpInterfaceTable('unspec'))).toMatchObject({ code: 'NOT_ENOUGH_MEMORY', osCode: 8 });
+    expect(full.outstandingTables()).toBe(0);
+  });
+
+  it('ipInterfaceChanges$ errors with the mapped IpInterfaceError', async () => {
+    const adapter = adapterOver(full);
+    full.setNextError(FAKE_FUNCTION.notify, 0xc0000017);
+    const error = await firstValueFrom(ipInterfaceChanges$('inet', true, { adapter })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(IpInterfaceError);
+    expect(error).toMatchObject({ code: 'NOT_ENOUGH_MEMORY', osCode: 0xc0000017 });
+  });
+
+  it('a failed CancelMibChangeNotify2 rejects mapped, keeps the koffi callback registered (the OS may still call it) and warns', async () => {
+    const adapter = adapterOver(full);
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('inet', r.callback, false);
+    full.setNextError(FAKE_FUNCTION.cancel, 87);
+    expect(await rejection(adapter.cancelMibChangeNotify2(handle))).toMatchObject({ code: 'INVALID_PARAMETER', osCode: 87 });
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 0, registeredCallbacks: 1 });
+    expect(adapter.diagnostics().warnings.join('\n')).toContain('CancelMibChangeNotify2 failed');
+    expect(await rejection(adapter.cancelMibChangeNotify2(handle))).toMatchObject({ code: 'INVALID_HANDLE' });
+    // Still registered natively: its notifications reach the kept callback, which ignores them.
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await sleep(50);
+    expect(r.calls).toEqual([]);
+    expect(await full.cancelAll()).toBe(1);
+  });
+
+  it('dispose cancels live and still-registering registrations and releases everything', async () => {
+    const adapter = adapterOver(full);
+    await adapter.notifyIpInterfaceChange('inet', () => undefined, true);
+    full.setOption(FAKE_OPTION.registerDelayMs, 100);
+    const late = adapter.notifyIpInterfaceChange('inet6', () => undefined, true);
+    await sleep(10);
+    expect(adapter.diagnostics().liveRegistrations).toBe(2);
+    await adapter.dispose();
+    await late; // it did register, and dispose cancelled it afterwards
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 0, registeredCallbacks: 0 });
+    expect(full.liveRegistrations()).toBe(0);
+  });
+
+  it('a forged handle or one of another adapter rejects INVALID_HANDLE without a native call', async () => {
+    const a = adapterOver(full);
+    const b = adapterOver(full);
+    const handle = await a.notifyIpInterfaceChange('inet', () => undefined, false);
+    expect(await rejection(b.cancelMibChangeNotify2(handle))).toMatchObject({ code: 'INVALID_HANDLE', osCode: 6 });
+    expect(await rejection(a.cancelMibChangeNotify2({ ...handle }))).toMatchObject({ code: 'INVALID_HANDLE' });
+    await a.cancelMibChangeNotify2(handle);
+  });
+});
+
+describe('windowsAdapter: a NULL handle on success (Wine)', () => {
+  it('stays live with its initial marker, warns once, cancels without passing NULL to CancelMibChangeNotify2', async () => {
+    const adapter = adapterOver(full);
+    full.setOption(FAKE_OPTION.nullHandle, 1);
+    const a = recorder();
+    const b = recorder();
+    const ha = await adapter.notifyIpInterfaceChange('inet', a.callback, true);
+    const hb = await adapter.notifyIpInterfaceChange('unspec', b.callback, true);
+    expect(a.calls).toEqual([{ row: null, type: 'initial' }]);
+    expect(b.calls).toEqual([{ row: null, type: 'initial' }]);
+    expect(full.liveRegistrations()).toBe(0); // the "OS" registered nothing
+    expect(adapter.diagnostics().liveRegistrations).toBe(2);
+    expect(adapter.diagnostics().warnings).toHaveLength(1);
+    expect(adapter.diagnostics().warnings[0]).toContain('NULL handle');
+    // The fake answers ERROR_INVALID_HANDLE for NULL: these resolve only because NULL is not passed.
+    await adapter.cancelMibChangeNotify2(ha);
+    await adapter.cancelMibChangeNotify2(hb);
+    expect(await rejection(adapter.cancelMibChangeNotify2(ha))).toMatchObject({ code: 'INVALID_HANDLE' });
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 0, registeredCallbacks: 0 });
+  });
+
+  it('through ipInterfaceChanges$: the marker, then silence, and a normal teardown', async () => {
+    const adapter = adapterOver(full);
+    full.setOption(FAKE_OPTION.nullHandle, 1);
+    const seen: unknown[] = [];
+    const sub = ipInterfaceChanges$('unspec', true, { adapter }).subscribe((c) => seen.push(c));
+    await waitFor(() => seen.length === 1, 'the marker');
+    expect(seen).toEqual([{ kind: 'initial', family: 'unspec' }]);
+    sub.unsubscribe();
+    await waitFor(() => adapter.diagnostics().registeredCallbacks === 0, 'the teardown');
+  });
+});
