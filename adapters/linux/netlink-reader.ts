@@ -56,6 +56,15 @@ const DUMP_TIMEOUT_MS = 5000;
 const MAX_DATAGRAMS_PER_WAKEUP = 4096;
 const RETRY_MS = 1000;
 
+let eventBuffer: Buffer | undefined;
+/**
+ * One receive buffer per process: a wake-up reads and parses synchronously into fresh objects, so
+ * readers of different namespaces never use it at the same time.
+ */
+function sharedEventBuffer(): Buffer {
+  return (eventBuffer ??= Buffer.alloc(64 * 1024));
+}
+
 /** Where a reader lives: the key shares readers; `path` is undefined for this process's namespace. */
 export interface NamespaceTarget {
   readonly key: string;
@@ -86,7 +95,7 @@ export class NetlinkReader {
   readonly portId: number;
   private readonly table = new InterfaceTable();
   private readonly requester: NetlinkRequester;
-  private readonly buf = Buffer.alloc(64 * 1024);
+  private readonly buf = sharedEventBuffer();
   private readonly from = Buffer.alloc(12);
   private readonly fromLen = Buffer.alloc(4);
   private poll: PollHandle | undefined;

@@ -39,6 +39,15 @@ export function sockaddrNl(pid = 0, groups = 0): Uint8Array {
   return b;
 }
 
+let dumpBuffer: Buffer | undefined;
+/**
+ * One reply buffer per process: every exchange runs synchronously on the JS thread and parses into
+ * fresh objects before returning, so requesters never use it at the same time.
+ */
+function sharedDumpBuffer(): Buffer {
+  return (dumpBuffer ??= Buffer.alloc(256 * 1024));
+}
+
 /** Builds one request: nlmsghdr + family header (+ attributes), lengths aligned. */
 function request(type: number, flags: number, seq: number, body: Uint8Array): Uint8Array {
   const len = 16 + body.length;
@@ -204,7 +213,7 @@ export function setReceiveTimeout(libc: Libc, fd: number, ms: number): void {
  */
 export class NetlinkRequester {
   private seq = Math.floor(Math.random() * 0x7fffffff);
-  private readonly buf = Buffer.alloc(256 * 1024);
+  private readonly buf = sharedDumpBuffer();
   private readonly from = new Uint8Array(12);
   private readonly fromLen = new Uint8Array(4);
   private readonly kernel = sockaddrNl();
