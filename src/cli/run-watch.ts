@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import { Subject, takeUntil, type Observable, type Subscription } from 'rxjs';
 import type { IpInterfaceAdapter, NotificationHandle } from '../adapter.js';
 import type { IpInterfaceChange } from '../ip-interface-change.js';
 import { ipInterfaceChanges$ } from '../ip-interface-changes.js';
@@ -48,7 +48,8 @@ function observed(adapter: IpInterfaceAdapter, io: CliIo) {
 
 /**
  * `watch`: streams the changes of `options.family` through `adapter` until a stop request
- * (SIGINT / SIGTERM) or an adapter error. Human lines or NDJSON, one `write` per line. For `changed`
+ * (SIGINT / SIGTERM) or an adapter error. On a stop, bursts that `--debounce` still holds are
+ * printed first. Human lines or NDJSON, one `write` per line. For `changed`
  * the fields that differ from the row seen before for the interface are shown; rows are first
  * seeded from the table once the registration is live. Resolves with the exit code once the
  * registration is cancelled: 0 when stopped, 1 on an adapter error (written to stderr).
@@ -65,11 +66,14 @@ export function runWatch(options: WatchOptions, adapter: IpInterfaceAdapter, io:
     let finished = false;
     let cancelError: unknown;
 
+    // A stop completes the source instead of just unsubscribing, so that --debounce first prints the
+    // bursts it still holds (the operator flushes on completion).
+    const stop$ = new Subject<void>();
     // Always ask for the marker: it says when the registration is live (to seed the rows).
     let changes$: Observable<IpInterfaceChange> = ipInterfaceChanges$(options.family, true, {
       adapter: tracked.adapter,
       onCancelError: (error) => (cancelError = error),
-    });
+    }).pipe(takeUntil(stop$));
     if (options.debounceMs !== undefined) changes$ = changes$.pipe(debounceInterfaceChanges<IpInterfaceChange>(options.debounceMs));
 
     const print = (change: IpInterfaceChange, previous: IpInterfaceRow | undefined): void => {
@@ -110,7 +114,11 @@ export function runWatch(options: WatchOptions, adapter: IpInterfaceAdapter, io:
 
     // Listen before subscribing: the marker may be written during subscribe, and whoever reads it may
     // signal at once.
-    stopListening = io.onStopRequest(() => finish(0));
+    stopListening = io.onStopRequest(() => {
+      stop$.next();
+      // Normally the completion above has finished already; not when the stop came during subscribe.
+      finish(0);
+    });
     subscription = changes$.subscribe({
       next: (change) => {
         if (change.kind === 'initial') {

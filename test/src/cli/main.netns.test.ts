@@ -92,7 +92,7 @@ describeWithNetns('the built CLI against real changes in a network namespace (li
   it('--debounce: a burst per interface becomes its net effect; a device that came and went prints nothing', async () => {
     ns.addVeth('dv0');
     const index = ns.ifindex('dv0');
-    const cli = start(['--family', 'inet', '--debounce', '400', '--initial']);
+    const cli = start(['--family', 'inet', '--debounce', '800', '--initial']);
     await cli.waitForLine(/initial  inet/);
     // Let the table seeding finish so the change can be compared with the row before the burst.
     await new Promise((r) => setTimeout(r, 300));
@@ -102,7 +102,7 @@ describeWithNetns('the built CLI against real changes in a network namespace (li
     ]);
     await cli.waitForLine(human('changed', 'inet', 'dv0', index, 'nlMtu 1500 -> 1200$'));
     // Quiet for longer than the debounce time: nothing else may come.
-    await new Promise((r) => setTimeout(r, 1200));
+    await new Promise((r) => setTimeout(r, 1500));
     cli.signal('SIGINT');
     expect((await cli.exited).code).toBe(0);
     expect(cli.stdout.slice(1)).toEqual([expect.stringMatching(human('changed', 'inet', 'dv0', index, 'nlMtu 1500 -> 1200$'))]);

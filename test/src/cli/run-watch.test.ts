@@ -119,6 +119,23 @@ describe('runWatch', () => {
     expect(lines(io.out)).toEqual(['14:00:00.000  changed  inet    eth1                 3  nlMtu 1500 -> 1200']);
   });
 
+  it('--debounce: a stop prints the bursts still pending before exiting', async () => {
+    const adapter = createMockAdapter({ table: [eth1] });
+    const io = testIo();
+    const done = runWatch(options({ debounceMs: 60_000 }), adapter, io);
+    await settle();
+    adapter.emit({ kind: 'changed', row: { ...eth1, nlMtu: 1400 } });
+    adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 8, interfaceName: 'veth8' }) });
+    expect(io.out).toEqual([]);
+    io.stop();
+    expect(await done).toBe(0);
+    expect(lines(io.out).map((l) => l.slice(14))).toEqual([
+      'changed  inet    eth1                 3  nlMtu 1500 -> 1400',
+      'added    inet    veth8                8',
+    ]);
+    expect(adapter.active).toBe(0);
+  });
+
   it('an adapter error: code and message on stderr, exit code 1, nothing left registered', async () => {
     const adapter = createMockAdapter();
     adapter.failNextRegistration('NOT_ENOUGH_MEMORY', 8);
