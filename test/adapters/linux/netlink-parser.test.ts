@@ -1,0 +1,236 @@
+import { NetlinkParseError, parseNetlinkMessages, type NetlinkMessage } from '../../../adapters/linux/netlink-parser';
+import {
+  IFA_ADDRESS, IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_CACHEINFO, IFLA_INET6_CONF, IFLA_INET6_FLAGS, IFLA_INET6_TOKEN, IFLA_INET_CONF,
+  IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, NDTA_NAME, NDTA_PARMS, NDTPA_BASE_REACHABLE_TIME, NDTPA_IFINDEX, NDTPA_REACHABLE_TIME,
+  NDTPA_RETRANS_TIME, NETCONFA_FORWARDING, NETCONFA_IFINDEX, NLMSG_DONE, NLMSG_ERROR, RTM_DELNETCONF, RTM_NEWADDR, RTM_NEWLINK,
+  RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
+} from '../../../adapters/linux/netlink-constants';
+
+const pad4 = (b: Buffer): Buffer => Buffer.concat([b, Buffer.alloc((4 - (b.length % 4)) % 4)]);
+const u32 = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v >>> 0);
+  return b;
+};
+const u64 = (v: number): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(v));
+  return b;
+};
+const i32s = (values: number[]): Buffer => Buffer.concat(values.map((v) => u32(v)));
+
+function attr(type: number, payload: Buffer): Buffer {
+  const h = Buffer.alloc(4);
+  h.writeUInt16LE(4 + payload.length, 0);
+  h.writeUInt16LE(type, 2);
+  return pad4(Buffer.concat([h, payload]));
+}
+
+function msg(type: number, body: Buffer, flags = 0, seq = 0): Buffer {
+  const h = Buffer.alloc(16);
+  h.writeUInt32LE(16 + body.length, 0);
+  h.writeUInt16LE(type, 4);
+  h.writeUInt16LE(flags, 6);
+  h.writeUInt32LE(seq, 8);
+  return pad4(Buffer.concat([h, body]));
+}
+
+function ifinfomsg(family: number, ifindex: number, flags = 0x1043, type = 1): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt8(family, 0);
+  b.writeUInt16LE(type, 2);
+  b.writeInt32LE(ifindex, 4);
+  b.writeUInt32LE(flags, 8);
+  return b;
+}
+
+const inet6Conf = (mtu6: number): number[] => {
+  const conf = new Array<number>(90).fill(0);
+  conf[2] = mtu6;
+  conf[3] = 1; // accept_ra
+  conf[6] = 1; // dad_transmits
+  conf[17] = 1; // accept_ra_defrtr
+  conf[27] = 1; // accept_dad
+  return conf;
+};
+
+const token = Buffer.from('00000000000000000011223344556677', 'hex');
+
+function newLink(): Buffer {
+  const inet = attr(2, attr(IFLA_INET_CONF, i32s([1, ...new Array<number>(32).fill(0)])));
+  const cache = Buffer.concat([u32(65535), u32(123), u32(30000), u32(1000)]);
+  const inet6 = attr(
+    10,
+    Buffer.concat([attr(IFLA_INET6_FLAGS, u32(0xc0)), attr(IFLA_INET6_CONF, i32s(inet6Conf(1400))), attr(IFLA_INET6_CACHEINFO, cache), attr(IFLA_INET6_TOKEN, token)]),
+  );
+  return msg(
+    RTM_NEWLINK,
+    Buffer.concat([
+      ifinfomsg(0, 7),
+      attr(IFLA_IFNAME, Buffer.from('eth7\0')),
+      attr(IFLA_MTU, u32(1400)),
+      attr(IFLA_OPERSTATE, Buffer.from([6])),
+      attr(IFLA_AF_SPEC, Buffer.concat([inet, inet6])),
+    ]),
+  );
+}
+
+const ipv6InfoLink = (): Buffer =>
+  msg(RTM_NEWLINK, Buffer.concat([ifinfomsg(10, 7), attr(IFLA_PROTINFO, attr(IFLA_INET6_FLAGS, u32(0x40)))]));
+const netconf = (type: number, family: number, ifindex: number, forwarding?: number): Buffer =>
+  msg(type, Buffer.concat([Buffer.from([family, 0, 0, 0]), attr(NETCONFA_IFINDEX, u32(ifindex)), ...(forwarding === undefined ? [] : [attr(NETCONFA_FORWARDING, u32(forwarding))])]));
+const address = (): Buffer =>
+  msg(RTM_NEWADDR, Buffer.concat([Buffer.from([10, 64, 0, 253]), u32(7), attr(IFA_ADDRESS, Buffer.from('fe80000000000000021122fffe334455', 'hex'))]));
+const neightbl = (): Buffer =>
+  msg(
+    RTM_NEWNEIGHTBL,
+    Buffer.concat([
+      Buffer.from([2, 0, 0, 0]),
+      attr(NDTA_NAME, Buffer.from('arp_cache\0')),
+      attr(NDTA_PARMS, Buffer.concat([attr(NDTPA_IFINDEX, u32(7)), attr(NDTPA_REACHABLE_TIME, u64(27000)), attr(NDTPA_BASE_REACHABLE_TIME, u64(30000)), attr(NDTPA_RETRANS_TIME, u64(1000))])),
+    ]),
+  );
+const errorMsg = (errno: number): Buffer => msg(NLMSG_ERROR, Buffer.concat([u32(-errno), Buffer.alloc(16)]));
+const done = (): Buffer => msg(NLMSG_DONE, u32(0), 2);
+
+describe('parseNetlinkMessages', () => {
+  it('parses a device RTM_NEWLINK with its IPv4 and IPv6 blocks', () => {
+    const [m] = parseNetlinkMessages(newLink());
+    expect(m).toMatchObject({ kind: 'link', deleted: false, family: 0, ifindex: 7, ifiType: 1, name: 'eth7', mtu: 1400, operstate: 6 });
+    if (m?.kind !== 'link') throw new Error('not a link');
+    expect(m.inetConf?.[0]).toBe(1);
+    expect(m.inet6?.conf?.[2]).toBe(1400);
+    expect(m.inet6?.conf).toHaveLength(90);
+    expect(m.inet6?.flags).toBe(0xc0);
+    expect(m.inet6?.cacheInfo).toEqual({ maxReasmLen: 65535, reachableTime: 30000, retransTime: 1000 });
+    expect(m.inet6?.token).toBe(0x0011223344556677n);
+  });
+
+  it('reads the IPv6 block of an RTNLGRP_IPV6_IFINFO message from IFLA_PROTINFO', () => {
+    const [m] = parseNetlinkMessages(ipv6InfoLink());
+    expect(m).toMatchObject({ kind: 'link', family: 10, ifindex: 7, inet6: { flags: 0x40 } });
+  });
+
+  it('parses netconf (including the -1 / -2 pseudo entries), addresses, neighbour tables, errors and done', () => {
+    const all = Buffer.concat([
+      netconf(RTM_NEWNETCONF, 2, 7, 1),
+      netconf(RTM_DELNETCONF, 10, 7),
+      netconf(RTM_NEWNETCONF, 2, 0xffffffff, 0),
+      address(),
+      neightbl(),
+      errorMsg(19),
+      done(),
+    ]);
+    const out = parseNetlinkMessages(all);
+    expect(out.map((m) => m.kind)).toEqual(['netconf', 'netconf', 'netconf', 'address', 'neightbl', 'error', 'done']);
+    expect(out[0]).toMatchObject({ family: 2, ifindex: 7, forwarding: 1, deleted: false });
+    expect(out[1]).toMatchObject({ family: 10, ifindex: 7, deleted: true, forwarding: undefined });
+    expect(out[2]).toMatchObject({ ifindex: -1 });
+    expect(out[3]).toMatchObject({ family: 10, ifindex: 7, scope: 253 });
+    expect(out[4]).toMatchObject({ tableName: 'arp_cache', ifindex: 7, reachableTime: 27000, baseReachableTime: 30000, retransTime: 1000 });
+    expect(out[5]).toMatchObject({ kind: 'error', errno: 19 });
+  });
+
+  it('rejects a truncated header, a bad length and an attribute running past its message', () => {
+    const link = newLink();
+    expect(() => parseNetlinkMessages(link.subarray(0, 10))).toThrow(NetlinkParseError);
+    const badLen = Buffer.from(link);
+    badLen.writeUInt32LE(8, 0);
+    expect(() => parseNetlinkMessages(badLen)).toThrow(NetlinkParseError);
+    const badAttr = Buffer.from(link);
+    badAttr.writeUInt16LE(0xfff0, 32);
+    expect(() => parseNetlinkMessages(badAttr)).toThrow(NetlinkParseError);
+  });
+});
+
+/** mulberry32: a small seeded PRNG so a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('parseNetlinkMessages fuzz', () => {
+  const CASES = 100_000;
+
+  it(`${CASES} malformed inputs: only NetlinkParseError, never another throw, always terminates`, () => {
+    const random = prng(0x5eed);
+    const int = (n: number): number => Math.floor(random() * n);
+    const corpus = [newLink(), ipv6InfoLink(), netconf(RTM_NEWNETCONF, 10, 3, 1), address(), neightbl(), errorMsg(105), done()];
+    const randomAttrs = (depth: number): Buffer => {
+      const parts: Buffer[] = [];
+      for (let i = int(6); i > 0; i--) {
+        const payload = depth > 0 && random() < 0.3 ? randomAttrs(depth - 1) : Buffer.from(Array.from({ length: int(40) }, () => int(256)));
+        parts.push(attr(int(40), payload));
+      }
+      return Buffer.concat(parts);
+    };
+    let parseErrors = 0;
+    let parsed = 0;
+    const failures: string[] = [];
+    for (let i = 0; i < CASES; i++) {
+      const base = Buffer.concat(Array.from({ length: 1 + int(3) }, () => corpus[int(corpus.length)]!));
+      let input: Buffer;
+      switch (i % 7) {
+        case 0: // truncated
+          input = base.subarray(0, int(base.length));
+          break;
+        case 1: // random bytes flipped
+          input = Buffer.from(base);
+          for (let k = 1 + int(8); k > 0; k--) input[int(input.length)] = int(256);
+          break;
+        case 2: {
+          // oversized / undersized lengths in a header or an attribute
+          input = Buffer.from(base);
+          const at = int(input.length - 2) & ~1;
+          input.writeUInt16LE([0, 1, 3, 4, 0xffff, int(0x10000)][int(6)]!, at);
+          break;
+        }
+        case 3: {
+          // misaligned: the same bytes at an odd offset of a larger buffer
+          const holder = Buffer.alloc(base.length + 3);
+          const offset = 1 + int(3);
+          base.copy(holder, offset);
+          input = holder.subarray(offset, offset + base.length);
+          break;
+        }
+        case 4: {
+          // random attributes behind a valid header of a known type
+          const type = [RTM_NEWLINK, RTM_NEWNETCONF, RTM_NEWADDR, RTM_NEWNEIGHTBL, NLMSG_ERROR][int(5)]!;
+          const fixed = type === RTM_NEWLINK ? ifinfomsg(int(11), int(100)) : Buffer.from(Array.from({ length: 4 * int(5) }, () => int(256)));
+          input = msg(type, Buffer.concat([fixed, randomAttrs(3)]));
+          break;
+        }
+        case 5: // oversized total length field
+          input = Buffer.from(base);
+          input.writeUInt32LE(input.length + 1 + int(1 << 20), 0);
+          break;
+        default: // pure noise
+          input = Buffer.from(Array.from({ length: int(200) }, () => int(256)));
+      }
+      try {
+        const out: NetlinkMessage[] = parseNetlinkMessages(input, input.length);
+        parsed++;
+        // Every message consumes at least a 16-byte header: the output is bounded by the input.
+        if (out.length > Math.ceil(input.length / 16)) failures.push(`case ${i}: ${out.length} messages from ${input.length} bytes`);
+      } catch (error) {
+        if (error instanceof NetlinkParseError) parseErrors++;
+        else failures.push(`case ${i}: ${String(error)} for ${input.toString('hex')}`);
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(parsed + parseErrors).toBe(CASES);
+    // Both outcomes are exercised (a fuzzer that only ever errors or only ever parses tests little).
+    expect(parseErrors).toBeGreaterThan(CASES / 10);
+    expect(parsed).toBeGreaterThan(CASES / 10);
+  }, 60000);
+
+  it('rejects a length beyond the buffer', () => {
+    expect(() => parseNetlinkMessages(Buffer.alloc(16), 17)).toThrow(NetlinkParseError);
+  });
+});
