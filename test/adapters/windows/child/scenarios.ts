@@ -265,6 +265,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     const events = 1000;
     for (let i = 0; i < events / 2; i++) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 2);
     await waitFor(() => rows >= events, 20000, `${events} rows`);
+    // The fake counts a callback after it returned, which can be just after JS saw the row.
+    await waitFor(() => ctx.controls.stats().callbacks - before.callbacks >= events, 5000, 'the fake to count the callbacks');
     const after = ctx.controls.stats();
     // One at a time: the cost of a single crossing with an idle JS thread.
     const single = 200;
@@ -274,6 +276,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       await waitFor(() => rows > rowsSingle, 5000, 'one row');
       rowsSingle = rows;
     }
+    await waitFor(() => ctx.controls.stats().callbacks - after.callbacks >= single, 5000, 'the fake to count the callbacks');
     const end = ctx.controls.stats();
     await adapter.cancelMibChangeNotify2(handle);
     const callbacks = after.callbacks - before.callbacks;
