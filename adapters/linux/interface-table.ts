@@ -308,7 +308,7 @@ export class InterfaceTable {
     // Apply the kernel's rule here: mtu6 becomes the device MTU when that is at least 1280.
     if (inet6 && conf && previous?.mtu !== undefined && m.mtu !== undefined && m.mtu !== previous.mtu && m.mtu >= IPV6_MIN_MTU &&
       DEVCONF_MTU6 < conf.length) {
-      const patched = Int32Array.from(conf);
+      const patched = [...conf];
       patched[DEVCONF_MTU6] = m.mtu;
       inet6 = { ...inet6, conf: patched };
     }

@@ -44,7 +44,7 @@ export interface Inet6CacheInfo {
 export interface Inet6Info {
   readonly flags?: number | undefined;
   /** DEVCONF_* values; length from the kernel (longer than old headers say). */
-  readonly conf?: Int32Array | undefined;
+  readonly conf?: readonly number[] | undefined;
   readonly cacheInfo?: Inet6CacheInfo | undefined;
   /** Low 64 bits of IFLA_INET6_TOKEN (0n: no token). */
   readonly token?: bigint | undefined;
@@ -65,7 +65,7 @@ export interface LinkMessage extends NetlinkHeader {
   readonly mtu?: number | undefined;
   readonly operstate?: number | undefined;
   /** IPV4_DEVCONF values (element i = IPV4_DEVCONF_(i+1)); present when the device has an IPv4 part. */
-  readonly inetConf?: Int32Array | undefined;
+  readonly inetConf?: readonly number[] | undefined;
   /** Present when the device has an IPv6 part. */
   readonly inet6?: Inet6Info | undefined;
 }
@@ -155,22 +155,29 @@ function u64(view: DataView, start: number, end: number, what: string): number {
   return LE ? hi * 2 ** 32 + lo : lo * 2 ** 32 + hi;
 }
 
-function int32Array(view: DataView, start: number, end: number): Int32Array {
+function int32Array(view: DataView, start: number, end: number): number[] {
+  // A plain array: small typed arrays get an off-heap backing store each, which costs more than the parse.
   const count = (end - start) >> 2;
-  const out = new Int32Array(count);
+  const out = new Array<number>(count);
   for (let i = 0; i < count; i++) out[i] = view.getInt32(start + i * 4, LE);
   return out;
 }
 
 function cString(bytes: Uint8Array, start: number, end: number): string {
   let stop = start;
-  while (stop < end && bytes[stop] !== 0) stop++;
+  let ascii = true;
+  while (stop < end && bytes[stop] !== 0) {
+    if (bytes[stop]! >= 0x80) ascii = false;
+    stop++;
+  }
+  // Interface names are nearly always ASCII; TextDecoder is slow for a few bytes.
+  if (ascii && stop - start <= 64) return String.fromCharCode(...bytes.subarray(start, stop));
   return decoder.decode(bytes.subarray(start, stop));
 }
 
 function parseInet6(view: DataView, start: number, end: number): Inet6Info {
   let flags: number | undefined;
-  let conf: Int32Array | undefined;
+  let conf: number[] | undefined;
   let cacheInfo: Inet6CacheInfo | undefined;
   let token: bigint | undefined;
   let addrGenMode: number | undefined;
@@ -211,7 +218,7 @@ function parseLink(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: n
   let name: string | undefined;
   let mtu: number | undefined;
   let operstate: number | undefined;
-  let inetConf: Int32Array | undefined;
+  let inetConf: number[] | undefined;
   let inet6: Inet6Info | undefined;
   forEachAttribute(view, start + 16, end, (type, s, e) => {
     switch (type) {

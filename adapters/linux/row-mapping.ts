@@ -19,7 +19,7 @@ export interface LinkState {
   readonly name?: string | undefined;
   readonly mtu?: number | undefined;
   readonly operstate?: number | undefined;
-  readonly inetConf?: Int32Array | undefined;
+  readonly inetConf?: readonly number[] | undefined;
   readonly inet6?: Inet6Info | undefined;
 }
 
@@ -88,9 +88,16 @@ function isConnected(link: LinkState): boolean | undefined {
   return link.operstate === IF_OPER_UNKNOWN && (link.ifiFlags & (IFF_UP | IFF_RUNNING)) === (IFF_UP | IFF_RUNNING);
 }
 
-function zoneIndices(ifindex: number): number[] {
-  // Interface, link and subnet scopes are the interface; admin..organization a single default zone.
-  return Array.from({ length: ZONE_INDEX_COUNT }, (_, i) => (i >= 1 && i <= 3 ? ifindex : i >= 4 && i <= 13 ? 1 : 0));
+const zoneCache = new Map<number, readonly number[]>();
+function zoneIndices(ifindex: number): readonly number[] {
+  let zones = zoneCache.get(ifindex);
+  if (!zones) {
+    // Interface, link and subnet scopes are the interface; admin..organization a single default zone.
+    zones = Object.freeze(Array.from({ length: ZONE_INDEX_COUNT }, (_, i) => (i >= 1 && i <= 3 ? ifindex : i >= 4 && i <= 13 ? 1 : 0)));
+    if (zoneCache.size > 65536) zoneCache.clear();
+    zoneCache.set(ifindex, zones);
+  }
+  return zones;
 }
 
 function routerDiscovery(acceptRa: number | undefined): RouterDiscoveryBehavior | undefined {
