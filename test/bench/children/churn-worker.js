@@ -6,11 +6,17 @@
  */
 const { fail } = require('../lib/child.js');
 const { load } = require('../lib/library.js');
-const { resources } = require('../lib/proc.js');
+const { resources: procResources } = require('../lib/proc.js');
 const { summarize } = require('../lib/stats.js');
 
 const opts = JSON.parse(process.argv[2]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** /proc figures plus V8's view (heap used, external and ArrayBuffer memory), in KiB. */
+function resources() {
+  const m = process.memoryUsage();
+  return { ...procResources(), heapUsedKiB: Math.round(m.heapUsed / 1024), heapTotalKiB: Math.round(m.heapTotal / 1024), externalKiB: Math.round(m.external / 1024), arrayBuffersKiB: Math.round(m.arrayBuffers / 1024) };
+}
 
 function settled() {
   global.gc?.();
@@ -20,7 +26,7 @@ function settled() {
 (async () => {
   const cold = settled();
   const lib = load(opts.dist, 'src/index.js');
-  const adapter = load(opts.dist, 'adapters/linux/index.js').linuxAdapter({ netns: opts.netns });
+  const adapter = load(opts.dist, 'adapters/linux/index.js').linuxAdapter(opts.netns ? { netns: opts.netns } : {});
   const cycle = () =>
     new Promise((resolve, reject) => {
       let done = false;
@@ -48,7 +54,7 @@ function settled() {
     const t = process.hrtime.bigint();
     await cycle();
     times.push(Number(process.hrtime.bigint() - t) / 1000);
-    if ((i + 1) % Math.max(1, Math.floor(opts.cycles / 10)) === 0) samples.push({ cycle: i + 1, ...resources() });
+    if ((i + 1) % Math.max(1, Math.floor(opts.cycles / 10)) === 0) samples.push({ cycle: i + 1, ...settled() });
     if (Number(process.hrtime.bigint() - start) / 1e9 > opts.capSeconds) {
       capped = true;
       break;

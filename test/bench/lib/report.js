@@ -116,40 +116,53 @@ function idleSection(r) {
   if (!r || r.error) return `## 3. Idle cost\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
   const rows = Object.values(r.processes).map((p) =>
     p.unavailable
-      ? [p.label, `unavailable: ${p.unavailable}`, '', '', '', '']
-      : [p.label, f2(p.cpuMs), f2(p.cpuSecondsPerHour), p.contextSwitches, p.mainThreadVoluntary, p.threads],
+      ? [p.label, `unavailable: ${p.unavailable}`, '', '', '', '', '']
+      : [p.label, f2(p.cpuMs), f2(p.cpuSecondsPerHour), p.contextSwitches, p.mainThreadVoluntary, p.threads, `${p.settleContextSwitches} switches, ${f1(p.settleCpuMs)} ms CPU`],
   );
   return `## 3. Idle cost
 
-Over ${r.seconds} s with no change, after a 2 s settle; the three processes ran side by side in the
-same window. CPU from each thread's \`/proc/<pid>/task/<tid>/schedstat\` (ns), context switches =
+Over ${r.seconds} s with no change, after a ${r.settleSeconds} s settle (reported in the last column: V8's
+memory reducer runs a one-off full GC some 8-16 s after a process that loaded code goes idle, which
+shows as 100-200 switches of V8's worker threads); the three processes ran side by side. CPU from each thread's \`/proc/<pid>/task/<tid>/schedstat\` (ns), context switches =
 voluntary + involuntary summed over all threads (\`/proc/<pid>/task/*/status\`), each counted
 switch being a wakeup.
 
-${table(['process', 'CPU (ms)', 'CPU s / hour', 'context switches (all threads)', 'main thread voluntary', 'threads'], rows)}
+${table(['process', 'CPU (ms)', 'CPU s / hour', 'context switches (all threads)', 'main thread voluntary', 'threads', 'during the settle'], rows)}
 `;
 }
 
 function churnSection(r) {
   if (!r || r.error) return `## 4. Subscribe / unsubscribe churn\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
-  const row = (label, x) => [label, x.fds, x.threads, f1(x.rssKiB / 1024)];
-  return `## 4. Subscribe / unsubscribe churn
+  const parts = Object.values(r.variants).map((v) => {
+    const row = (label, x) => [label, x.fds, x.threads, f1(x.rssKiB / 1024), f1(x.heapUsedKiB / 1024), f1(x.heapTotalKiB / 1024), f1(x.externalKiB / 1024)];
+    return `### ${v.how}
 
-${r.cycles} cycles${r.capped ? ` (stopped by the time cap; ${r.requested} requested)` : ''} in ${f1(r.totalSeconds)} s, each: subscribe
-\`ipInterfaceChanges$(AF_UNSPEC, true)\` with one linux adapter instance, wait for the \`initial\`
-marker, unsubscribe. Time per cycle: p50 ${n0(r.cycleUs.p50)} µs, p90 ${n0(r.cycleUs.p90)} µs,
-p99 ${n0(r.cycleUs.p99)} µs, max ${n0(r.cycleUs.max)} µs. The baseline is the process after one warm-up
-cycle (things created once per process, like the loaded native library or libuv's thread pool, exist
-from then on); "end" is 1 s after the last cycle, after a GC.
+${v.cycles} cycles${v.capped ? ` (stopped by the ${r.capSeconds} s time cap; ${v.requested} requested)` : ''} in ${f1(v.totalSeconds)} s. Time per cycle:
+p50 ${n0(v.cycleUs.p50)} µs, p90 ${n0(v.cycleUs.p90)} µs, p99 ${n0(v.cycleUs.p99)} µs, max ${n0(v.cycleUs.max)} µs.
 
-${table(['when', 'fds', 'threads', 'RSS (MiB)'], [
-  row('before loading the library', r.cold),
-  row('library loaded', r.afterLoad),
-  row('after 1 warm-up cycle (baseline)', r.warm),
-  ...r.samples.map((s) => row(`after ${s.cycle} cycles`, s)),
-  row('end', r.end),
+${table(['when', 'fds', 'threads', 'RSS (MiB)', 'JS heap used (MiB)', 'JS heap reserved (MiB)', 'external (MiB)'], [
+  row('before loading the library', v.cold),
+  row('library loaded', v.afterLoad),
+  row('after 1 warm-up cycle (baseline)', v.warm),
+  ...v.samples.map((s) => row(`after ${s.cycle} cycles`, s)),
+  row('end (1 s later, after a GC)', v.end),
 ])}
 `;
+  });
+  return `## 4. Subscribe / unsubscribe churn
+
+Each cycle: subscribe \`ipInterfaceChanges$(AF_UNSPEC, true)\` with one linux adapter instance, wait
+for the \`initial\` marker, unsubscribe. As nothing else is subscribed, every cycle opens and closes
+the shared namespace reader (sockets, dump, poll handle). Two variants: the process runs inside the
+namespace and uses \`linuxAdapter()\`, or stays outside and uses \`linuxAdapter({ netns })\`, where the
+adapter creates its sockets from a short-lived Worker thread that enters the namespace. The baseline
+is the process after one warm-up cycle (things created once per process, like the loaded native
+library or libuv's thread pool, exist from then on). Every row after the baseline is read after a
+forced GC (\`--expose-gc\`), so "JS heap used" and "external" are live memory, while RSS also holds
+what V8 keeps reserved (its young generation grows under allocation pressure and stays committed)
+and what malloc keeps after \`free()\`.
+
+${parts.join('\n')}`;
 }
 
 function operatorsSection(r) {

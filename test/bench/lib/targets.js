@@ -102,13 +102,21 @@ function idleTargets(r) {
 
 function churnTargets(r) {
   if (!r || r.error) return [notMeasured('churn', 'fds/threads back, RSS < 10 MB', r ? r.error : 'scenario not run')];
-  const done = `${r.cycles}${r.capped ? ` of ${r.requested} (time cap)` : ''} cycles`;
-  return [
-    { id: 'churn-fds', target: 'fds back to baseline after churn', status: r.fdsBack ? 'met' : 'missed', result: `${r.warm.fds} → ${r.end.fds} (${done})` },
-    { id: 'churn-threads', target: 'threads back to baseline after churn', status: r.threadsBack ? 'met' : 'missed', result: `${r.warm.threads} → ${r.end.threads}` },
-    { id: 'churn-rss', target: 'RSS growth < 10 MB', status: r.rssGrowthMiB < 10 ? 'met' : 'missed', result: `${r.rssGrowthMiB.toFixed(1)} MiB` },
-    ...(r.capped ? [{ id: 'churn-count', target: `${r.requested} cycles`, status: 'missed', result: `stopped by the time cap after ${r.cycles}` }] : []),
-  ];
+  const out = [];
+  for (const [id, v] of Object.entries(r.variants)) {
+    const done = `${v.cycles}${v.capped ? ` of ${v.requested} (time cap)` : ''} cycles`;
+    out.push(
+      { id: `churn-fds-${id}`, target: `churn, ${v.how}: fds back to baseline`, status: v.fdsBack ? 'met' : 'missed', result: `${v.warm.fds} → ${v.end.fds} (${done})` },
+      { id: `churn-threads-${id}`, target: `churn, ${v.how}: threads back to baseline`, status: v.threadsBack ? 'met' : 'missed', result: `${v.warm.threads} → ${v.end.threads}` },
+      {
+        id: `churn-rss-${id}`,
+        target: `churn, ${v.how}: RSS growth < 10 MB over ${v.requested} cycles`,
+        status: v.rssGrowthMiB < 10 && !v.capped ? 'met' : 'missed',
+        result: `${v.rssGrowthMiB.toFixed(1)} MiB over ${done}`,
+      },
+    );
+  }
+  return out;
 }
 
 function operatorTargets(r) {

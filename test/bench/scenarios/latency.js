@@ -28,6 +28,7 @@ const { spawn } = require('node:child_process');
 const { BenchNetns } = require('../lib/netns.js');
 const { RtnlWriter, clockPair } = require('../lib/rtnl.js');
 const { Child } = require('../lib/child.js');
+const { cpuAndSwitches } = require('../lib/proc.js');
 const { summarize } = require('../lib/stats.js');
 const { parseIpMonitor } = require('../lib/ip-monitor.js');
 const { match, MTU_SPAN } = require('../lib/match.js');
@@ -119,6 +120,7 @@ async function run(ctx) {
     for (const l of active) if (l.child) await l.child.request('events');
     if (active.find((l) => l.id === 'ip-monitor')) fs.truncateSync(active.find((l) => l.id === 'ip-monitor').outFile, 0);
 
+    for (const l of active) l.cpu0 = cpuAndSwitches(l.pid);
     const clock0 = clockPair();
     const t0 = Date.now();
     for (let i = 0; i < count; i++) {
@@ -128,6 +130,8 @@ async function run(ctx) {
       }
     }
     const clock1 = clockPair();
+    await sleep(300);
+    for (const l of active) l.cpu1 = cpuAndSwitches(l.pid);
     const runSeconds = (Date.now() - t0) / 1000;
     await sleep(2500); // late events, and the poller's next sample
     const driftUs = Number(clock1.realNs - clock1.monoNs - (clock0.realNs - clock0.monoNs)) / 1000;
@@ -135,6 +139,8 @@ async function run(ctx) {
     const results = {};
     const collected = new Map();
     for (const l of listeners) if (l.child && !l.unavailable) collected.set(l, (await l.child.request('events')).events);
+    const lib = active.find((l) => l.id === 'library');
+    const libStats = lib ? (await lib.child.request('stats')).stats : null;
 
     // The poller samples once a second: at 4 ms spacing its latency would only be the age of the
     // state it happened to sample. Measure it again with up/down changes 1.05-1.6 s apart.
@@ -185,6 +191,9 @@ async function run(ctx) {
         mtu: summarize(pick('mtu')),
         upDown: summarize(pick('up')),
         samplesUs: all.map((v) => Math.round(v * 10) / 10),
+        // CPU the listener process spent per change during the run (all its threads).
+        cpuUsPerChange: (l.cpu1.cpuNs - l.cpu0.cpuNs) / 1000 / l.changes.length,
+        wakeupsPerChange: (l.cpu1.voluntary + l.cpu1.involuntary - l.cpu0.voluntary - l.cpu0.involuntary) / l.changes.length,
       };
     }
     if (slow) {
@@ -206,6 +215,7 @@ async function run(ctx) {
         samplesUs: all.map((v) => Math.round(v)),
       };
     }
+    if (libStats && results.library) results.library.adapterStats = libStats;
     return { count, gapMs, runSeconds, clockDriftUs: driftUs, listeners: results };
   } finally {
     for (const l of listeners) {
