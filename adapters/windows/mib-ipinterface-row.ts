@@ -68,7 +68,15 @@ export type NativeIpInterfaceRow = {
 const ROUTER_DISCOVERY: Record<number, RouterDiscoveryBehavior> = { 0: 'disabled', 1: 'enabled', 2: 'dhcp', [-1]: 'unchanged' };
 const LINK_LOCAL: Record<number, LinkLocalAddressBehavior> = { 0: 'alwaysOff', 1: 'delayed', 2: 'alwaysOn', [-1]: 'unchanged' };
 
-/** A 64-bit field as an unsigned BigInt, whichever way koffi decoded it. */
+/**
+ * A 64-bit field as an unsigned BigInt, whichever way koffi decoded it.
+ *
+ * @example
+ * ```ts
+ * toUint64(1689399632855040); // 1689399632855040n (koffi gave a Number: it fits in 2^53)
+ * toUint64(19984724082016256n); // unchanged (koffi gave a BigInt)
+ * ```
+ */
 export function toUint64(value: number | bigint): bigint {
   return BigInt.asUintN(64, BigInt(value));
 }

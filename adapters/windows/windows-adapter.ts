@@ -229,7 +229,13 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     if (reg.state !== 'registering' && reg.state !== 'live') return;
     // The OS's own initial notification: the adapter emits its marker itself once registration succeeded.
     if (type === MIB_INITIAL_NOTIFICATION || rowPointer === null || (type !== 0 && type !== 1 && type !== 2)) return;
-    reg.queue.push({ type, row: lib.decodeRow(rowPointer) });
+    let row: NativeIpInterfaceRow;
+    try {
+      row = lib.decodeRow(rowPointer);
+    } catch {
+      return; // an undecodable row is dropped; throwing here would only reach koffi
+    }
+    reg.queue.push({ type, row });
     scheduleDrain(reg);
   };
 
