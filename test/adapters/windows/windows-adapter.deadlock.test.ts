@@ -41,10 +41,11 @@ async function completes(name: string, timeoutMs = WATCHDOG_MS): Promise<Record<
 describe('windows adapter over the fake iphlpapi: deadlock scenarios (child processes, watchdog)', () => {
   it('the fake reproduces the hazards: synchronous cancel/register deadlock, and koffi alone does not keep the process alive', async () => {
     const [inFlight, waitInitial, inCallback, noKeepAlive] = await Promise.all([
-      scenario('control-sync-cancel-in-flight', 2000),
-      scenario('control-sync-register-wait-initial', 2000),
-      scenario('control-sync-cancel-in-callback', 2000),
-      scenario('control-no-keep-alive', 5000),
+      // Long enough for a slow start on a loaded machine to reach the blocking call.
+      scenario('control-sync-cancel-in-flight', 5000),
+      scenario('control-sync-register-wait-initial', 5000),
+      scenario('control-sync-cancel-in-callback', 5000),
+      scenario('control-no-keep-alive', 10000),
     ]);
     for (const o of [inFlight, waitInitial, inCallback]) {
       expect(o.stdout).toContain('BLOCKING');
