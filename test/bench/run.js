@@ -161,7 +161,7 @@ async function main() {
       const series = Object.entries(L)
         .filter(([, l]) => !l.unavailable && !l.latencyNote && l.samplesUs.length)
         .map(([id, l]) => ({
-          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
+          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'floor-koffi': 'floor: Node + koffi poll, minimal parse', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
           note: `p50 ${fmtUs(l.all.p50 ?? 0)}, p99 ${fmtUs(l.all.p99 ?? 0)}, ${l.seen} of ${l.changes} changes seen`,
           samplesUs: l.samplesUs,
         }));

@@ -20,6 +20,7 @@ const LABEL = {
   library: 'this library (`ipInterfaceChanges$`, linux adapter)',
   'ip-monitor': '`ip -ts monitor link` (iproute2)',
   'netlink-npm': '`netlink` npm 0.3.0',
+  'floor-koffi': 'reference floor: Node + koffi poll, minimal parse (not a product)',
   'polling-1s': 'this library, polling adapter (1 s), same rapid changes',
   'polling-1s-slow': 'this library, polling adapter (1 s), up/down 1.05-1.6 s apart',
 };

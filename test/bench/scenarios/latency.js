@@ -64,6 +64,8 @@ async function startListeners(ctx, which) {
         l.child = new Child('netlink-listener.js', {}, { netns: ns.name });
       } else if (id === 'library') {
         l.child = new Child('library-listener.js', { dist: ctx.dist, adapter: 'linux', netns: ns.path, family: 'inet' });
+      } else if (id === 'floor-koffi') {
+        l.child = new Child('floor-listener.js', {}, { netns: ns.name });
       } else if (id === 'polling-1s') {
         l.child = new Child('library-listener.js', { dist: ctx.dist, adapter: 'polling', intervalMs: 1000, family: 'inet' }, { netns: ns.name });
       }
@@ -105,7 +107,7 @@ function change(l, record) {
 async function run(ctx) {
   const count = ctx.quick ? 1000 : 1000;
   const gapMs = 4;
-  const ids = ['library', 'ip-monitor', 'netlink-npm', 'polling-1s'];
+  const ids = ['library', 'ip-monitor', 'netlink-npm', 'floor-koffi', 'polling-1s'];
   ctx.log(`latency: ${count} changes per listener, ${gapMs} ms apart round-robin over ${ids.length} namespaces`);
   const listeners = await startListeners(ctx, ids);
   const active = listeners.filter((l) => !l.unavailable);

@@ -7,7 +7,7 @@
 const { Child } = require('../lib/child.js');
 
 async function run(ctx) {
-  const opts = { dist: ctx.dist, interfaces: 1000, changes: ctx.quick ? 200000 : 1000000, repeats: ctx.quick ? 3 : 5, dueMs: 100 };
+  const opts = { dist: ctx.dist, interfaces: 1000, changes: 1000000, repeats: ctx.quick ? 3 : 5, dueMs: 100 };
   ctx.log(`operators: ${opts.changes} changes over ${opts.interfaces} interfaces, ${opts.repeats} runs per case`);
   const child = new Child('operators-worker.js', opts, { nodeArgs: ['--expose-gc'] });
   try {
