@@ -9,7 +9,7 @@ import { offloadFlagsFromByte } from '../../../src/ip-interface-row';
 /** Functions whose next call `setNextError` can make fail. */
 export const FAKE_FUNCTION = { notify: 0, cancel: 1, table: 2, entry: 3, name: 4 } as const;
 /** Options of `setOption`. */
-export const FAKE_OPTION = { waitInitial: 0, nullHandle: 1, sparseRows: 2, entryNotFound: 3, registerDelayMs: 4, deliveryDelayMs: 5, returnDelayMs: 6 } as const;
+export const FAKE_OPTION = { waitInitial: 0, nullHandle: 1, sparseRows: 2, entryNotFound: 3, registerDelayMs: 4, deliveryDelayMs: 5, returnDelayMs: 6, holdReturn: 7 } as const;
 /** Native family numbers. */
 export const NATIVE = { unspec: 0, inet: 2, inet6: 23 } as const;
 /** Notification types. */

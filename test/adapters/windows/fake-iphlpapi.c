@@ -156,7 +156,7 @@ static iface_t g_ifs[MAX_IFS];
 static event_t *g_head, *g_tail;
 static uint32_t g_next_id = HANDLE_BASE;
 static uint32_t g_next_error[E_COUNT];
-static int g_wait_initial, g_null_handle, g_sparse = 1, g_entry_not_found, g_register_delay_ms, g_delivery_delay_ms, g_return_delay_ms;
+static int g_wait_initial, g_null_handle, g_sparse = 1, g_entry_not_found, g_register_delay_ms, g_delivery_delay_ms, g_return_delay_ms, g_hold_return;
 static int g_in_flight, g_outstanding_tables;
 static uint64_t g_cb_count, g_cb_ns_total, g_cb_ns_max, g_registrations_total;
 
@@ -367,8 +367,13 @@ EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback 
   }
   *handle = (void *)(uintptr_t)id;
   int return_delay = g_return_delay_ms;
-  mutex_unlock(&g_lock);
   /* Registered but not yet returned: callbacks may come before the caller has its handle. */
+  while (g_hold_return) {
+    mutex_unlock(&g_lock);
+    sleep_ms(1);
+    mutex_lock(&g_lock);
+  }
+  mutex_unlock(&g_lock);
   if (return_delay > 0) sleep_ms(return_delay);
   return 0;
 }
@@ -533,7 +538,8 @@ EXPORT void fake_set_next_error(int32_t fn, uint32_t code) {
 
 /* option: 0 register waits for its own initial callback, 1 Wine's NULL handle, 2 sparse rows,
  * 3 GetIpInterfaceEntry says ERROR_NOT_FOUND, 4 register sleeps `value` ms first, 5 the delivery
- * thread sleeps `value` ms before each event, 6 register sleeps `value` ms after registering. */
+ * thread sleeps `value` ms before each event, 6 register sleeps `value` ms after registering,
+ * 7 register does not return (after registering) while `value` is non-zero. */
 EXPORT void fake_set_option(int32_t option, int32_t value) {
   mutex_lock(&g_lock);
   switch (option) {
@@ -544,6 +550,7 @@ EXPORT void fake_set_option(int32_t option, int32_t value) {
     case 4: g_register_delay_ms = value; break;
     case 5: g_delivery_delay_ms = value; break;
     case 6: g_return_delay_ms = value; break;
+    case 7: g_hold_return = value; break;
     default: break;
   }
   mutex_unlock(&g_lock);
@@ -554,7 +561,7 @@ EXPORT void fake_reset(void) {
   mutex_lock(&g_lock);
   reset_table_locked();
   memset(g_next_error, 0, sizeof g_next_error);
-  g_wait_initial = g_null_handle = g_entry_not_found = g_register_delay_ms = g_delivery_delay_ms = g_return_delay_ms = 0;
+  g_wait_initial = g_null_handle = g_entry_not_found = g_register_delay_ms = g_delivery_delay_ms = g_return_delay_ms = g_hold_return = 0;
   g_sparse = 1;
   mutex_unlock(&g_lock);
 }

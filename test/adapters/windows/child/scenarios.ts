@@ -76,7 +76,9 @@ export const SCENARIOS: Record<string, Scenario> = {
           return;
         }
         rowsBefore++;
-        // 40 notifications are queued: the delivery thread is (or is about to be) blocked in the next one.
+        // One more notification, queued while this thread is busy here: the OS thread is (or will be,
+        // whatever it already delivered) blocked in a callback that only this thread can run.
+        ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 1);
         inFlightAtCancel = ctx.controls.waitInFlight(2000);
         unsubscribed = true;
         sub.unsubscribe();
@@ -140,7 +142,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     const seen: IpInterfaceChange[] = [];
     ctx.controls.setOption(FAKE_OPTION.registerDelayMs, 200);
     const slow = ipInterfaceChanges$('unspec', true, { adapter }).subscribe((c) => seen.push(c));
-    await sleep(20); // the adapter is inside the (asynchronous) native call now
+    // The adapter is inside the (asynchronous, 200 ms) native call now.
+    await waitFor(() => adapter.diagnostics().liveRegistrations === 1, 5000, 'the registration to start');
     const registeringBefore = adapter.diagnostics().liveRegistrations;
     slow.unsubscribe();
     await settle(adapter, ctx.controls);
