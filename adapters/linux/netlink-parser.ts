@@ -43,7 +43,7 @@ export interface Inet6CacheInfo {
 /** The inet6 block of a link message (IFLA_AF_SPEC/AF_INET6 or IFLA_PROTINFO). */
 export interface Inet6Info {
   readonly flags?: number | undefined;
-  /** DEVCONF_* values; length from the kernel (longer than old headers say). */
+  /** DEVCONF_* values, the first {@link DEVCONF_ENTRIES_KEPT} of them (sized from rta_len, never from headers). */
   readonly conf?: readonly number[] | undefined;
   readonly cacheInfo?: Inet6CacheInfo | undefined;
   /** Low 64 bits of IFLA_INET6_TOKEN (0n: no token). */
@@ -64,7 +64,7 @@ export interface LinkMessage extends NetlinkHeader {
   readonly name?: string | undefined;
   readonly mtu?: number | undefined;
   readonly operstate?: number | undefined;
-  /** IPV4_DEVCONF values (element i = IPV4_DEVCONF_(i+1)); present when the device has an IPv4 part. */
+  /** IPV4_DEVCONF values (element i = IPV4_DEVCONF_(i+1)), the first {@link DEVCONF_ENTRIES_KEPT}; present when the device has an IPv4 part. */
   readonly inetConf?: readonly number[] | undefined;
   /** Present when the device has an IPv6 part. */
   readonly inet6?: Inet6Info | undefined;
@@ -155,9 +155,15 @@ function u64(view: DataView, start: number, end: number, what: string): number {
   return LE ? hi * 2 ** 32 + lo : lo * 2 ** 32 + hi;
 }
 
+/**
+ * Devconf entries kept: the adapter reads IPv4 entry 0 and IPv6 entries up to DEVCONF_ACCEPT_DAD (27);
+ * the kernel sends about 90, and reading them all is most of a message's parse time.
+ */
+export const DEVCONF_ENTRIES_KEPT = 32;
+
 function int32Array(view: DataView, start: number, end: number): number[] {
   // A plain array: small typed arrays get an off-heap backing store each, which costs more than the parse.
-  const count = (end - start) >> 2;
+  const count = Math.min((end - start) >> 2, DEVCONF_ENTRIES_KEPT);
   const out = new Array<number>(count);
   for (let i = 0; i < count; i++) out[i] = view.getInt32(start + i * 4, LE);
   return out;
@@ -175,14 +181,26 @@ function cString(bytes: Uint8Array, start: number, end: number): string {
   return decoder.decode(bytes.subarray(start, stop));
 }
 
+/** Validates the rtattr at `offset` (which has at least 4 bytes before `end`) and returns its length. */
+function attributeLength(view: DataView, offset: number, end: number): number {
+  const len = view.getUint16(offset, LE);
+  if (len < 4 || offset + len > end) throw new NetlinkParseError(`bad attribute length ${len} at ${offset}`);
+  return len;
+}
+
+// The link parsers below walk attributes with plain loops (no callbacks): a link message is the hot
+// path of every notification.
 function parseInet6(view: DataView, start: number, end: number): Inet6Info {
   let flags: number | undefined;
   let conf: number[] | undefined;
   let cacheInfo: Inet6CacheInfo | undefined;
   let token: bigint | undefined;
   let addrGenMode: number | undefined;
-  forEachAttribute(view, start, end, (type, s, e) => {
-    switch (type) {
+  for (let offset = start; offset + 4 <= end; ) {
+    const len = attributeLength(view, offset, end);
+    const s = offset + 4;
+    const e = offset + len;
+    switch (view.getUint16(offset + 2, LE) & 0x3fff) {
       case IFLA_INET6_FLAGS:
         flags = u32(view, s, e, 'IFLA_INET6_FLAGS');
         break;
@@ -191,11 +209,7 @@ function parseInet6(view: DataView, start: number, end: number): Inet6Info {
         break;
       case IFLA_INET6_CACHEINFO:
         if (e - s < 16) throw new NetlinkParseError(`IFLA_INET6_CACHEINFO: ${e - s} bytes, need 16`);
-        cacheInfo = {
-          maxReasmLen: view.getUint32(s, LE),
-          reachableTime: view.getUint32(s + 8, LE),
-          retransTime: view.getUint32(s + 12, LE),
-        };
+        cacheInfo = { maxReasmLen: view.getUint32(s, LE), reachableTime: view.getUint32(s + 8, LE), retransTime: view.getUint32(s + 12, LE) };
         break;
       case IFLA_INET6_TOKEN:
         if (e - s < 16) throw new NetlinkParseError(`IFLA_INET6_TOKEN: ${e - s} bytes, need 16`);
@@ -205,23 +219,34 @@ function parseInet6(view: DataView, start: number, end: number): Inet6Info {
         addrGenMode = u8(view, s, e, 'IFLA_INET6_ADDR_GEN_MODE');
         break;
     }
-  });
+    offset += align4(len);
+  }
   return { flags, conf, cacheInfo, token, addrGenMode };
+}
+
+function parseInetConf(view: DataView, start: number, end: number): number[] | undefined {
+  let conf: number[] | undefined;
+  for (let offset = start; offset + 4 <= end; ) {
+    const len = attributeLength(view, offset, end);
+    if ((view.getUint16(offset + 2, LE) & 0x3fff) === IFLA_INET_CONF) conf = int32Array(view, offset + 4, offset + len);
+    offset += align4(len);
+  }
+  return conf;
 }
 
 function parseLink(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): LinkMessage {
   if (end - start < 16) throw new NetlinkParseError(`ifinfomsg: ${end - start} bytes, need 16`);
   const family = view.getUint8(start);
-  const ifiType = view.getUint16(start + 2, LE);
-  const ifindex = view.getInt32(start + 4, LE);
-  const ifiFlags = view.getUint32(start + 8, LE);
   let name: string | undefined;
   let mtu: number | undefined;
   let operstate: number | undefined;
   let inetConf: number[] | undefined;
   let inet6: Inet6Info | undefined;
-  forEachAttribute(view, start + 16, end, (type, s, e) => {
-    switch (type) {
+  for (let offset = start + 16; offset + 4 <= end; ) {
+    const len = attributeLength(view, offset, end);
+    const s = offset + 4;
+    const e = offset + len;
+    switch (view.getUint16(offset + 2, LE) & 0x3fff) {
       case IFLA_IFNAME:
         name = cString(bytes, s, e);
         break;
@@ -235,19 +260,34 @@ function parseLink(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: n
         if (family === LINUX_AF_INET6) inet6 = parseInet6(view, s, e);
         break;
       case IFLA_AF_SPEC:
-        forEachAttribute(view, s, e, (af, as, ae) => {
-          if (af === LINUX_AF_INET) {
-            forEachAttribute(view, as, ae, (t, cs, ce) => {
-              if (t === IFLA_INET_CONF) inetConf = int32Array(view, cs, ce);
-            });
-          } else if (af === LINUX_AF_INET6) {
-            inet6 = parseInet6(view, as, ae);
-          }
-        });
+        for (let o = s; o + 4 <= e; ) {
+          const l = attributeLength(view, o, e);
+          const af = view.getUint16(o + 2, LE) & 0x3fff;
+          if (af === LINUX_AF_INET) inetConf = parseInetConf(view, o + 4, o + l);
+          else if (af === LINUX_AF_INET6) inet6 = parseInet6(view, o + 4, o + l);
+          o += align4(l);
+        }
         break;
     }
-  });
-  return { ...h, kind: 'link', deleted: h.type === RTM_DELLINK, family, ifindex, ifiType, ifiFlags, name, mtu, operstate, inetConf, inet6 };
+    offset += align4(len);
+  }
+  return {
+    type: h.type,
+    flags: h.flags,
+    seq: h.seq,
+    pid: h.pid,
+    kind: 'link',
+    deleted: h.type === RTM_DELLINK,
+    family,
+    ifindex: view.getInt32(start + 4, LE),
+    ifiType: view.getUint16(start + 2, LE),
+    ifiFlags: view.getUint32(start + 8, LE),
+    name,
+    mtu,
+    operstate,
+    inetConf,
+    inet6,
+  };
 }
 
 function parseNetconf(view: DataView, h: NetlinkHeader, start: number, end: number): NetconfMessage {

@@ -123,24 +123,23 @@ function linkLocalBehavior(mode: number | undefined): LinkLocalAddressBehavior |
 export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExtras = {}): IpInterfaceRow {
   const noArp = (link.ifiFlags & IFF_NOARP) !== 0;
   const neigh = extras.neigh;
-  const common = {
-    family,
-    interfaceLuid: synthesizeLuid(link.ifiType, link.ifindex),
-    interfaceIndex: link.ifindex,
-    interfaceName: link.name,
-    // Linux is a weak-host system (it accepts and sends on any interface for any local address).
-    weakHostSend: true,
-    weakHostReceive: true,
-    useNeighborUnreachabilityDetection: !noArp,
-    supportsNeighborDiscovery: !noArp,
-    connected: isConnected(link),
-    zoneIndices: zoneIndices(link.ifindex),
-    forwardingEnabled: extras.forwarding === undefined ? undefined : extras.forwarding !== 0,
-    baseReachableTime: neigh?.baseReachableTime,
-  };
+  const interfaceLuid = synthesizeLuid(link.ifiType, link.ifindex);
+  const forwardingEnabled = extras.forwarding === undefined ? undefined : extras.forwarding !== 0;
   if (family === 'inet') {
     return {
-      ...common,
+      family,
+      interfaceLuid,
+      interfaceIndex: link.ifindex,
+      interfaceName: link.name,
+      // Linux is a weak-host system (it accepts and sends on any interface for any local address).
+      weakHostSend: true,
+      weakHostReceive: true,
+      useNeighborUnreachabilityDetection: !noArp,
+      supportsNeighborDiscovery: !noArp,
+      connected: isConnected(link),
+      zoneIndices: zoneIndices(link.ifindex),
+      forwardingEnabled,
+      baseReachableTime: neigh?.baseReachableTime,
       nlMtu: link.mtu,
       reachableTime: neigh?.reachableTime,
       retransmitTime: neigh?.retransTime,
@@ -153,14 +152,26 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
   const dad = at(DEVCONF_DAD_TRANSMITS);
   const defrtr = at(DEVCONF_ACCEPT_RA_DEFRTR);
   const token = inet6?.token;
+  const flags = inet6?.flags;
   return {
-    ...common,
+    family,
+    interfaceLuid,
+    interfaceIndex: link.ifindex,
+    interfaceName: link.name,
+    weakHostSend: true,
+    weakHostReceive: true,
+    useNeighborUnreachabilityDetection: !noArp,
+    supportsNeighborDiscovery: !noArp,
+    connected: isConnected(link),
+    zoneIndices: zoneIndices(link.ifindex),
+    forwardingEnabled,
+    baseReachableTime: neigh?.baseReachableTime,
     nlMtu: at(DEVCONF_MTU6),
     maxReassemblySize: inet6?.cacheInfo?.maxReasmLen,
     reachableTime: inet6?.cacheInfo?.reachableTime,
     retransmitTime: inet6?.cacheInfo?.retransTime,
-    managedAddressConfigurationSupported: inet6?.flags === undefined ? undefined : (inet6.flags & IF_RA_MANAGED) !== 0,
-    otherStatefulConfigurationSupported: inet6?.flags === undefined ? undefined : (inet6.flags & IF_RA_OTHERCONF) !== 0,
+    managedAddressConfigurationSupported: flags === undefined ? undefined : (flags & IF_RA_MANAGED) !== 0,
+    otherStatefulConfigurationSupported: flags === undefined ? undefined : (flags & IF_RA_OTHERCONF) !== 0,
     routerDiscoveryBehavior: routerDiscovery(at(DEVCONF_ACCEPT_RA)),
     dadTransmits: dad === undefined ? undefined : acceptDad !== undefined && acceptDad <= 0 ? 0 : dad,
     disableDefaultRoutes: defrtr === undefined ? undefined : defrtr === 0,

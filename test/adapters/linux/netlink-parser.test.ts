@@ -1,4 +1,4 @@
-import { NetlinkParseError, parseNetlinkMessages, type NetlinkMessage } from '../../../adapters/linux/netlink-parser';
+import { DEVCONF_ENTRIES_KEPT, NetlinkParseError, parseNetlinkMessages, type NetlinkMessage } from '../../../adapters/linux/netlink-parser';
 import {
   IFA_ADDRESS, IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_CACHEINFO, IFLA_INET6_CONF, IFLA_INET6_FLAGS, IFLA_INET6_TOKEN, IFLA_INET_CONF,
   IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, NDTA_NAME, NDTA_PARMS, NDTPA_BASE_REACHABLE_TIME, NDTPA_IFINDEX, NDTPA_REACHABLE_TIME,
@@ -100,7 +100,8 @@ describe('parseNetlinkMessages', () => {
     if (m?.kind !== 'link') throw new Error('not a link');
     expect(m.inetConf?.[0]).toBe(1);
     expect(m.inet6?.conf?.[2]).toBe(1400);
-    expect(m.inet6?.conf).toHaveLength(90);
+    expect(m.inet6?.conf).toHaveLength(DEVCONF_ENTRIES_KEPT); // of 90 sent
+    expect(m.inet6?.conf?.[27]).toBe(1);
     expect(m.inet6?.flags).toBe(0xc0);
     expect(m.inet6?.cacheInfo).toEqual({ maxReasmLen: 65535, reachableTime: 30000, retransTime: 1000 });
     expect(m.inet6?.token).toBe(0x0011223344556677n);
