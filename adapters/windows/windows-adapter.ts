@@ -267,7 +267,12 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
         drainScheduled: false,
         lastRows: new Map(),
       };
-      reg.callbackPointer = lib.registerCallback((_context, row, type) => onNative(lib, reg, row, type));
+      try {
+        reg.callbackPointer = lib.registerCallback((_context, row, type) => onNative(lib, reg, row, type));
+      } catch (error) {
+        // koffi has a fixed number of callback slots (8192 in koffi 3).
+        throw new IpInterfaceError('NOT_ENOUGH_MEMORY', `koffi could not register a callback: ${String(error)}`, { adapter: name, cause: error });
+      }
       registeredCallbacks++;
       pending.add(reg);
       holdKeepAlive();
