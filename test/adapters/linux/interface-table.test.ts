@@ -1,0 +1,189 @@
+import { InterfaceTable, type TableResolver } from '../../../adapters/linux/interface-table';
+import type { LinkMessage, NeighTableMessage, NetconfMessage } from '../../../adapters/linux/netlink-parser';
+import {
+  RTM_DELLINK, RTM_DELNETCONF, RTM_NEWLINK, RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
+} from '../../../adapters/linux/netlink-constants';
+
+const header = { flags: 0, seq: 0, pid: 0 };
+
+function inet6Conf(mtu6: number): number[] {
+  const conf = new Array<number>(32).fill(0);
+  conf[2] = mtu6;
+  return conf;
+}
+
+function link(ifindex: number, over: Partial<LinkMessage> = {}): LinkMessage {
+  const mtu = over.mtu ?? 1500;
+  return {
+    ...header,
+    type: RTM_NEWLINK,
+    kind: 'link',
+    deleted: false,
+    family: 0,
+    ifindex,
+    ifiType: 1,
+    ifiFlags: 0x1003,
+    name: `eth${ifindex}`,
+    mtu,
+    operstate: 6,
+    inetConf: [0],
+    inet6: mtu >= 1280 ? { conf: inet6Conf(mtu), flags: 0, cacheInfo: { maxReasmLen: 65535, reachableTime: 30000, retransTime: 1000 } } : undefined,
+    ...over,
+  };
+}
+
+const delLink = (ifindex: number): LinkMessage => ({ ...link(ifindex), type: RTM_DELLINK, deleted: true });
+
+function netconf(family: 2 | 10, ifindex: number, deleted = false, forwarding?: number): NetconfMessage {
+  return { ...header, type: deleted ? RTM_DELNETCONF : RTM_NEWNETCONF, kind: 'netconf', deleted, family, ifindex, forwarding: deleted ? undefined : forwarding };
+}
+
+const neigh = (family: number, ifindex: number): NeighTableMessage => ({
+  ...header,
+  type: RTM_NEWNEIGHTBL,
+  kind: 'neightbl',
+  family,
+  tableName: family === 2 ? 'arp_cache' : 'ndisc_cache',
+  ifindex,
+  baseReachableTime: 30000,
+  reachableTime: 27000,
+  retransTime: 1000,
+});
+
+/** A fake kernel for the few reads the table makes. */
+class FakeKernel implements TableResolver {
+  readonly links = new Map<number, LinkMessage>();
+  getLinkCalls = 0;
+  neighCalls = 0;
+  getLink(ifindex: number): LinkMessage | undefined {
+    this.getLinkCalls++;
+    return this.links.get(ifindex);
+  }
+  neighTables(family: number): NeighTableMessage[] {
+    this.neighCalls++;
+    return [...this.links.keys()].map((i) => neigh(family, i));
+  }
+}
+
+function withDevice(table: InterfaceTable, kernel: FakeKernel, ifindex: number): void {
+  kernel.links.set(ifindex, link(ifindex));
+  table.loadSnapshot({
+    links: [...kernel.links.values()],
+    netconf: [...kernel.links.keys()].flatMap((i) => [netconf(2, i, false, 0), netconf(10, i, false, 0)]),
+    neigh: [...kernel.links.keys()].flatMap((i) => [neigh(2, i), neigh(10, i)]),
+    addresses: [],
+  });
+}
+
+describe('InterfaceTable', () => {
+  it('device creation: netconf before the link message, completed from the link of the same batch', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    kernel.links.set(5, link(5));
+    for (const m of [netconf(2, 5, false, 0), netconf(10, 5, false, 0), link(5)]) table.apply(m);
+    const changes = table.finishBatch(kernel);
+    expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.interfaceName} ${c.row.nlMtu}`)).toEqual(['add inet eth5 1500', 'add inet6 eth5 1500']);
+    expect(kernel.getLinkCalls).toBe(0);
+    expect(changes[0]?.row.baseReachableTime).toBe(30000);
+  });
+
+  it('device creation split across wake-ups: an RTM_GETLINK completes the row at once', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    kernel.links.set(5, link(5, { name: 'fresh' }));
+    table.apply(netconf(2, 5, false, 0));
+    const changes = table.finishBatch(kernel);
+    expect(kernel.getLinkCalls).toBe(1);
+    expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.interfaceName}`)).toEqual(['add inet fresh']);
+    // The link message arriving later changes nothing we map: no duplicate.
+    table.apply(link(5, { name: 'fresh' }));
+    expect(table.finishBatch(kernel)).toEqual([]);
+  });
+
+  it('a device created and deleted within one batch produces nothing', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    for (const m of [netconf(2, 6), link(6), netconf(2, 6, true), delLink(6)]) table.apply(m);
+    expect(table.finishBatch(kernel)).toEqual([]);
+    expect(table.size).toBe(0);
+  });
+
+  it('rename: DEL + NEW netconf is a change, also when the NEW arrives in a later batch', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 3);
+    kernel.links.set(3, link(3, { name: 'renamed' }));
+    for (const m of [link(3, { name: 'renamed' }), netconf(2, 3, true), netconf(2, 3)]) table.apply(m);
+    expect(table.finishBatch(kernel).map((c) => `${c.type} ${c.row.family} ${c.row.interfaceName}`).sort()).toEqual([
+      'parameter inet renamed',
+      'parameter inet6 renamed',
+    ]);
+    // Split: the lone DELNETCONF is checked with RTM_GETLINK; the device still has IPv6, so no removal.
+    table.apply(netconf(10, 3, true));
+    expect(table.finishBatch(kernel)).toEqual([]);
+    table.apply(netconf(10, 3));
+    expect(table.finishBatch(kernel)).toEqual([]);
+    expect(table.size).toBe(2);
+  });
+
+  it('IPv6 MTU below 1280: DELNETCONF inet6 confirmed by RTM_GETLINK becomes removed', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 4);
+    kernel.links.set(4, link(4, { mtu: 1200 }));
+    for (const m of [link(4, { mtu: 1200, inet6: { conf: inet6Conf(1500) } }), netconf(10, 4, true)]) table.apply(m);
+    const changes = table.finishBatch(kernel);
+    expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`).sort()).toEqual(['delete inet6 1500', 'parameter inet 1200']);
+  });
+
+  it('MTU change: the inet6 row gets the new MTU although the message still carries the old mtu6', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 2);
+    table.apply(link(2, { mtu: 1400, inet6: { conf: inet6Conf(1500) } }));
+    const changes = table.finishBatch(kernel);
+    expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`)).toEqual(['parameter inet 1400', 'parameter inet6 1400']);
+  });
+
+  it('changed only on a real difference; forwarding from a partial netconf', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 2);
+    table.apply(link(2));
+    expect(table.finishBatch(kernel)).toEqual([]);
+    table.apply(netconf(2, 2, false, 1));
+    const changes = table.finishBatch(kernel);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.row).toMatchObject({ family: 'inet', forwardingEnabled: true });
+  });
+
+  it('netconf pseudo entries -1 and -2 are not interfaces', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    table.apply(netconf(2, -1, false, 1));
+    table.apply(netconf(10, -2, false, 1));
+    expect(table.finishBatch(kernel)).toEqual([]);
+    expect(kernel.getLinkCalls).toBe(0);
+  });
+
+  it('a snapshot after loss synthesizes added, changed and removed against what was emitted', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 2);
+    withDevice(table, kernel, 3);
+    const changes = table.loadSnapshot({
+      links: [link(2, { mtu: 1400 }), link(7)],
+      netconf: [netconf(2, 2), netconf(10, 2), netconf(2, 7), netconf(10, 7), netconf(2, -1), netconf(10, -2)],
+      neigh: [],
+      addresses: [],
+    });
+    expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.interfaceIndex}`).sort()).toEqual([
+      'add inet 7',
+      'add inet6 7',
+      'delete inet 3',
+      'delete inet6 3',
+      'parameter inet 2',
+      'parameter inet6 2',
+    ]);
+  });
+});
