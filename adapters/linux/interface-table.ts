@@ -82,6 +82,8 @@ export class InterfaceTable {
 
   // Per-batch state.
   private readonly dirty = new Set<number>();
+  /** Notifications decided while applying messages, delivered at the end of the batch. */
+  private readonly out: TableChange[] = [];
   private readonly pendingAdd = new Map<number, number>();
   private readonly pendingRemove = new Set<number>();
   private readonly deletedLinks = new Set<number>();
@@ -110,8 +112,7 @@ export class InterfaceTable {
           const link = this.links.get(m.ifindex);
           if (link) {
             this.links.set(m.ifindex, { ...link, inet6: { ...link.inet6, ...stripUndefined(m.inet6) } });
-            const key = keyOf('inet6', m.ifindex);
-            if (this.present.has(key)) this.dirty.add(key);
+            this.touch(keyOf('inet6', m.ifindex));
             // base_reachable_time changes arrive as this message but it does not carry the value.
             this.neighStale.add('inet6');
           }
@@ -131,25 +132,16 @@ export class InterfaceTable {
         } else if (this.present.has(key)) {
           // DEL then NEW for the same interface: a rename, not a removal.
           this.pendingRemove.delete(key);
-          this.dirty.add(key);
+          this.touch(key);
         } else if (!this.pendingAdd.has(key)) {
           this.pendingAdd.set(key, this.linkVersion.get(m.ifindex) ?? 0);
           this.dirty.add(key);
         }
         break;
       }
-      case 'address': {
-        if (m.family !== LINUX_AF_INET6 || m.scope !== RT_SCOPE_LINK) break;
-        const id = linkLocalIdentifier(m.address);
-        if (id === undefined) break;
-        const current = this.linkLocal.get(m.ifindex);
-        if (m.deleted) {
-          if (current === id) this.linkLocal.delete(m.ifindex);
-        } else if (current === undefined) this.linkLocal.set(m.ifindex, id);
-        const key = keyOf('inet6', m.ifindex);
-        if (this.present.has(key)) this.dirty.add(key);
+      case 'address':
+        if (this.recordAddress(m)) this.touch(keyOf('inet6', m.ifindex));
         break;
-      }
       default:
         break;
     }
@@ -157,7 +149,7 @@ export class InterfaceTable {
 
   /** True when the current batch has anything to resolve. */
   get batchPending(): boolean {
-    return this.dirty.size > 0 || this.deletedLinks.size > 0;
+    return this.out.length > 0 || this.dirty.size > 0 || this.deletedLinks.size > 0;
   }
 
   /** Resolves the batch: completes adds, confirms removals, diffs rows. Returns the notifications in event order. */
@@ -209,7 +201,7 @@ export class InterfaceTable {
     }
     for (const family of needNeigh) this.loadNeigh(family, resolver.neighTables(LINUX_FAMILY[family]));
 
-    const changes: TableChange[] = [];
+    const changes = this.out.splice(0);
     for (const key of this.dirty) {
       const [family, ifindex] = parseKey(key);
       if (removed.has(key)) {
@@ -240,6 +232,8 @@ export class InterfaceTable {
    * (the synthesized notifications that heal lost messages).
    */
   loadSnapshot(snapshot: TableSnapshot): TableChange[] {
+    // Changes already decided in this batch were not delivered yet: they go first.
+    const changes = this.out.splice(0);
     this.clearBatch();
     this.links.clear();
     this.linkVersion.clear();
@@ -251,7 +245,7 @@ export class InterfaceTable {
     for (const family of ['inet', 'inet6'] as const) {
       this.loadNeigh(family, snapshot.neigh.filter((m) => m.family === LINUX_FAMILY[family]));
     }
-    for (const m of snapshot.addresses) this.apply(m);
+    for (const m of snapshot.addresses) this.recordAddress(m);
     const exists = new Set<number>();
     for (const m of snapshot.netconf) {
       const family = familyOfLinux(m.family);
@@ -264,7 +258,6 @@ export class InterfaceTable {
       if (link && (family === 'inet' ? link.inetConf : link.inet6)) exists.add(key);
     }
     this.dirty.clear();
-    const changes: TableChange[] = [];
     for (const [key, row] of this.rows) {
       if (!exists.has(key)) {
         this.rows.delete(key);
@@ -327,11 +320,41 @@ export class InterfaceTable {
     if (v6 !== undefined) this.forwarding.set(keyOf('inet6', m.ifindex), v6);
   }
 
+  /** Tracks the first IPv6 link-local address per device (for interfaceIdentifier); true when relevant. */
+  private recordAddress(m: AddressMessage): boolean {
+    if (m.family !== LINUX_AF_INET6 || m.scope !== RT_SCOPE_LINK) return false;
+    const id = linkLocalIdentifier(m.address);
+    if (id === undefined) return false;
+    const current = this.linkLocal.get(m.ifindex);
+    if (m.deleted) {
+      if (current === id) this.linkLocal.delete(m.ifindex);
+    } else if (current === undefined) this.linkLocal.set(m.ifindex, id);
+    return true;
+  }
+
   private touchDevice(ifindex: number): void {
-    for (const family of ['inet', 'inet6'] as const) {
-      const key = keyOf(family, ifindex);
-      if (this.present.has(key)) this.dirty.add(key);
+    this.touch(keyOf('inet', ifindex));
+    this.touch(keyOf('inet6', ifindex));
+  }
+
+  /**
+   * A parameter of an existing interface changed: decide now, per message, so two changes within one
+   * batch are two notifications (1500 -> 1400 -> 1500 is not silence). Interfaces with an add or a
+   * removal pending wait for the end of the batch.
+   */
+  private touch(key: number): void {
+    if (!this.present.has(key)) return;
+    if (this.pendingRemove.has(key) || this.pendingAdd.has(key)) {
+      this.dirty.add(key);
+      return;
     }
+    const [family, ifindex] = parseKey(key);
+    const row = this.rowFor(family, ifindex);
+    if (!row) return;
+    const previous = this.rows.get(key);
+    if (previous && rowsEqual(previous, row)) return;
+    this.rows.set(key, row);
+    this.out.push({ type: previous ? 'parameter' : 'add', row });
   }
 
   private loadNeigh(family: RowFamily, messages: readonly NeighTableMessage[]): void {

@@ -131,7 +131,8 @@ describe('InterfaceTable', () => {
     const kernel = new FakeKernel();
     withDevice(table, kernel, 4);
     kernel.links.set(4, link(4, { mtu: 1200 }));
-    for (const m of [link(4, { mtu: 1200, inet6: { conf: inet6Conf(1500) } }), netconf(10, 4, true)]) table.apply(m);
+    // As the kernel sends it: the old IPv6 block (IPv6 goes away right after).
+    for (const m of [link(4, { mtu: 1200, inet6: link(4).inet6 }), netconf(10, 4, true)]) table.apply(m);
     const changes = table.finishBatch(kernel);
     expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`).sort()).toEqual(['delete inet6 1500', 'parameter inet 1200']);
   });
@@ -184,6 +185,23 @@ describe('InterfaceTable', () => {
       'delete inet6 3',
       'parameter inet 2',
       'parameter inet6 2',
+    ]);
+  });
+});
+
+describe('InterfaceTable per-message decisions', () => {
+  it('two changes within one batch are two notifications (1500 -> 1400 -> 1500 is not silence)', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 2);
+    table.apply(link(2, { mtu: 1400 }));
+    table.apply(link(2, { mtu: 1500 }));
+    const changes = table.finishBatch(kernel);
+    expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`)).toEqual([
+      'parameter inet 1400',
+      'parameter inet6 1400',
+      'parameter inet 1500',
+      'parameter inet6 1500',
     ]);
   });
 });
