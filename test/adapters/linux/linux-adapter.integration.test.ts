@@ -122,6 +122,19 @@ describeWithNetns('linux adapter: real kernel events in a test namespace', () =>
     expect([...types]).toEqual(['parameter']);
   });
 
+  it('a silent sysctl (accept_ra) shows only after resync(), which notifies the difference', async () => {
+    await sleep(QUIET_MS);
+    const from = all.calls.length;
+    ns.sysctl('net.ipv6.conf.iv0renamed.accept_ra', 2);
+    await sleep(QUIET_MS);
+    expect(callsFor(all.calls, index, { from })).toEqual([]);
+    await adapter.resync();
+    const changed = callsFor(all.calls, index, { from });
+    expect(changed.map((c) => `${c.type} ${c.row?.family}`)).toEqual(['parameter inet6']);
+    expect(changed[0]?.row?.routerDiscoveryBehavior).toBe('enabled');
+    expect(adapter.stats().resyncs).toBeGreaterThan(0);
+  });
+
   it('the table read agrees with the notifications', async () => {
     const rows = await adapter.getIpInterfaceTable('unspec');
     const mine = rows.filter((r) => r.interfaceIndex === index);
