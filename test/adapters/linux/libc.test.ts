@@ -1,4 +1,5 @@
 import type { IpInterfaceError } from '../../../src/ip-interface-error';
+import { linuxAdapter } from '../../../adapters/linux';
 
 // koffi is replaced by a module that fails to load: the adapter must not touch it until it is used,
 // and then report NATIVE_LOAD_FAILED.
@@ -9,8 +10,7 @@ jest.mock('koffi', () => {
 });
 
 describe('lazy native loading', () => {
-  it('linuxAdapter() loads nothing; the first registration fails with NATIVE_LOAD_FAILED saying what was tried', async () => {
-    const { linuxAdapter } = await import('../../../adapters/linux');
+  it('importing the adapter and linuxAdapter() load nothing; the first registration fails with NATIVE_LOAD_FAILED saying what was tried', async () => {
     const adapter = linuxAdapter();
     expect(mockKoffiRequested).toBe(0);
     let error: IpInterfaceError | undefined;
