@@ -147,6 +147,16 @@ export class InterfaceTable {
     }
   }
 
+  /** Notifications already decided (parameter changes) and not yet taken. */
+  get decidedCount(): number {
+    return this.out.length;
+  }
+
+  /** Takes the notifications decided so far (parameter changes); the rest comes from `finishBatch`. */
+  takeDecided(): TableChange[] {
+    return this.out.splice(0);
+  }
+
   /** True when the current batch has anything to resolve. */
   get batchPending(): boolean {
     return this.out.length > 0 || this.dirty.size > 0 || this.deletedLinks.size > 0;
