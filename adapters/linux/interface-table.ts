@@ -84,6 +84,13 @@ export class InterfaceTable {
   private readonly dirty = new Set<number>();
   /** Notifications decided while applying messages, delivered at the end of the batch. */
   private readonly out: TableChange[] = [];
+
+  /**
+   * Receives parameter changes the moment they are decided (while a message is applied), instead of
+   * collecting them for `finishBatch` / `takeDecided`: the first row reaches its subscriber before
+   * the second family's row is even computed.
+   */
+  onDecided: ((change: TableChange) => void) | undefined;
   private readonly pendingAdd = new Map<number, number>();
   private readonly pendingRemove = new Set<number>();
   private readonly deletedLinks = new Set<number>();
@@ -364,7 +371,9 @@ export class InterfaceTable {
     const previous = this.rows.get(key);
     if (previous && rowsEqual(previous, row)) return;
     this.rows.set(key, row);
-    this.out.push({ type: previous ? 'parameter' : 'add', row });
+    const change: TableChange = { type: previous ? 'parameter' : 'add', row };
+    if (this.onDecided) this.onDecided(change);
+    else this.out.push(change);
   }
 
   private loadNeigh(family: RowFamily, messages: readonly NeighTableMessage[]): void {

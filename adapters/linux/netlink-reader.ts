@@ -121,6 +121,7 @@ export class NetlinkReader {
       setReceiveTimeout(libc, dumpFd, DUMP_TIMEOUT_MS);
       // Bound first, then dumped: anything that changes after the dump is already queued as an event.
       this.table.loadSnapshot(this.guardedSnapshot());
+      this.table.onDecided = (change) => this.deliver([change]);
       this.poll = libc.poll(fd, () => this.onReadable());
     } catch (error) {
       this.closeFds();
@@ -236,11 +237,10 @@ export class NetlinkReader {
         continue;
       }
       this.stats.messages += messages.length;
-      for (const m of messages) this.table.apply(m);
-      // Parameter changes are final as soon as their message is applied: deliver them now rather
-      // than after draining the socket (one recv and a batch resolution less on the latency path).
-      if (this.table.decidedCount > 0) {
-        this.deliver(this.table.takeDecided());
+      // Parameter changes are final as soon as their message is applied: they are delivered from
+      // inside apply (table.onDecided) rather than after draining the socket.
+      for (const m of messages) {
+        this.table.apply(m);
         if (this.closed) return; // a callback cancelled the last registration
       }
     }
