@@ -122,7 +122,14 @@ export class NetlinkReader {
       // Bound first, then dumped: anything that changes after the dump is already queued as an event.
       this.table.loadSnapshot(this.guardedSnapshot());
       this.table.onDecided = (change) => this.deliver([change]);
-      this.poll = libc.poll(fd, () => this.onReadable());
+      this.poll = libc.poll(fd, () => {
+        try {
+          this.onReadable();
+        } catch (error) {
+          // Nothing may escape into the event loop from here; record it and heal by a re-read.
+          this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', `linux reader failed: ${String(error)}`, { adapter: 'linux', cause: error }));
+        }
+      });
     } catch (error) {
       this.closeFds();
       throw error;

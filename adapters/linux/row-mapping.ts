@@ -78,7 +78,8 @@ export function ifTypeOfArphrd(arphrd: number): number {
  * ```
  */
 export function synthesizeLuid(arphrd: number, ifindex: number): bigint {
-  return (BigInt(ifTypeOfArphrd(arphrd)) << 48n) | ((BigInt(ifindex) & 0xffffffn) << 24n);
+  // Plain arithmetic first (exact below 2^53), one BigInt conversion: this runs for every row built.
+  return BigInt(ifTypeOfArphrd(arphrd) * 2 ** 24 + (ifindex & 0xffffff)) << 24n;
 }
 
 /** Connected: operationally up, or (for drivers that report no operstate, like `lo`) up and running. */
@@ -189,9 +190,12 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
  * ```
  */
 export function rowsEqual(a: IpInterfaceRow, b: IpInterfaceRow): boolean {
-  const ka = Object.keys(a) as (keyof IpInterfaceRow)[];
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
+  let count = 0;
+  for (const key in b) if (Object.prototype.hasOwnProperty.call(b, key)) count++;
+  for (const key in a) {
+    if (!Object.prototype.hasOwnProperty.call(a, key)) continue;
+    count--;
+    const k = key as keyof IpInterfaceRow;
     const va = a[k];
     const vb = b[k];
     if (va === vb) continue;
@@ -207,5 +211,5 @@ export function rowsEqual(a: IpInterfaceRow, b: IpInterfaceRow): boolean {
     }
     return false;
   }
-  return true;
+  return count === 0;
 }
