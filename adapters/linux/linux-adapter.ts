@@ -36,6 +36,8 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly tableSize: number;
   /** Netlink port id (nl_pid) of the open reader's event socket. */
   readonly portId: number | undefined;
+  /** The last failure the reader healed from (see `errors`), if any. */
+  readonly lastError: IpInterfaceError | undefined;
 }
 
 /** The Linux adapter: an {@link IpInterfaceAdapter} plus diagnostics and an explicit re-read. */
@@ -179,6 +181,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         receiveBufferOption: reader?.receiveBufferOption,
         tableSize: open?.tableSize ?? 0,
         portId: open?.portId,
+        lastError: reader?.lastError,
       };
     },
 
