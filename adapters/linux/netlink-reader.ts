@@ -195,10 +195,7 @@ export class NetlinkReader {
     try {
       return this.requester.snapshot();
     } catch (error) {
-      if (error instanceof NetlinkParseError) {
-        this.stats.parseErrors++;
-        throw new IpInterfaceError('OS_ERROR', `malformed netlink dump: ${error.message}`, { adapter: 'linux', cause: error });
-      }
+      if (error instanceof IpInterfaceError && error.cause instanceof NetlinkParseError) this.stats.parseErrors++;
       throw error;
     }
   }

@@ -251,7 +251,13 @@ export class NetlinkRequester {
         this.counters.droppedForeign++;
         continue;
       }
-      for (const m of parseNetlinkMessages(this.buf, n)) {
+      let replies: NetlinkMessage[];
+      try {
+        replies = parseNetlinkMessages(this.buf, n);
+      } catch (error) {
+        throw new IpInterfaceError('OS_ERROR', `malformed netlink reply: ${String(error)}`, { adapter: 'linux', cause: error });
+      }
+      for (const m of replies) {
         if (m.seq !== seq) continue;
         if (m.flags & NLM_F_DUMP_INTR) intr = true;
         if (m.kind === 'done') return { messages, intr, errno: 0 };
