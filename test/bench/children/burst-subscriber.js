@@ -14,6 +14,7 @@ const opts = JSON.parse(process.argv[2]);
 const table = new Map();
 const counts = { added: 0, changed: 0, removed: 0 };
 let lastEventUs = 0;
+let lastEventIndex = 0;
 let adapter;
 let sub;
 let busy = opts.busyMs > 0;
@@ -43,6 +44,7 @@ try {
         return;
       }
       lastEventUs = Number(process.hrtime.bigint()) / 1000;
+      lastEventIndex = change.row.interfaceIndex;
       counts[change.kind]++;
       const row = toPlain(change.row);
       if (change.kind === 'removed') table.delete(keyOf(row));
@@ -59,6 +61,7 @@ serve({
   progress: () => ({ lastEventUs, counts: { ...counts }, size: table.size }),
   snapshot: () => ({
     lastEventUs,
+    lastEventIndex,
     counts: { ...counts },
     rows: [...table.values()],
     stats: typeof adapter.stats === 'function' ? adapter.stats() : null,

@@ -12,17 +12,28 @@ class Child {
   /**
    * @param {string} script file name under test/bench/children/
    * @param {object} options JSON-able options passed as argv[2]
-   * @param {{ netns?: string, nodeArgs?: string[] }} [how]
+   * @param {{ netns?: string, nodeArgs?: string[], pipeStdout?: boolean }} [how]
    */
   constructor(script, options, how = {}) {
     const file = path.join(__dirname, '..', 'children', script);
     const argv = [...(how.nodeArgs ?? []), file, JSON.stringify(options)];
-    const stdio = ['ignore', 'inherit', 'inherit', 'ipc'];
+    const stdio = ['ignore', how.pipeStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'];
     this.name = script.replace(/\.js$/, '');
     this.proc = how.netns
       ? spawn('ip', ['netns', 'exec', how.netns, process.execPath, ...argv], { stdio })
       : spawn(process.execPath, argv, { stdio });
     this.pid = this.proc.pid;
+    /** With pipeStdout: stdout lines with the time (Date.now()) they arrived. */
+    this.lines = [];
+    if (how.pipeStdout) {
+      let rest = '';
+      this.proc.stdout.setEncoding('utf8');
+      this.proc.stdout.on('data', (d) => {
+        const parts = (rest + d).split('\n');
+        rest = parts.pop();
+        for (const line of parts) this.lines.push({ at: Date.now(), line });
+      });
+    }
     this.waiters = [];
     this.inbox = [];
     this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => resolve({ code, signal })));

@@ -68,7 +68,7 @@ function burstSection(r) {
   const rows = [];
   for (const run of r.runs) {
     if (run.failed) {
-      rows.push([run.mainThread, 'failed', run.failed, '', '', '', '', '', '']);
+      rows.push([run.mainThread, 'failed', run.failed, '', '', '', '', '', '', '']);
       continue;
     }
     for (const p of run.phases) {
@@ -80,8 +80,9 @@ function burstSection(r) {
         `${e.added} / ${e.changed} / ${e.removed}`,
         p.stats ? `${n0(p.stats.messages)} / ${n0(p.stats.resyncs)}` : 'no stats()',
         p.stats ? Object.entries(p.stats).filter(([k, v]) => typeof v === 'number' && !['messages', 'resyncs'].includes(k)).map(([k, v]) => `${k} ${n0(v)}`).join(', ') : '',
-        f1(p.lagFromIpMonitorLastMs),
+        f1(p.lagMs),
         f1(p.lagFromLastRequestMs),
+        f1(p.kernelTrailMs),
         p.diff.empty && p.ipLinkProblemCount === 0
           ? `empty (${p.tableRows} rows)${p.diff.silentFieldDiffs.length ? `; reachableTime only: ${p.diff.silentFieldDiffs.map((d) => d.name).join(', ')}` : ''}`
           : `${p.diff.missing} missing, ${p.diff.onlySubscriber} extra, ${p.diff.differingCount} differing${p.diff.differing.length ? ` (${p.diff.differing.map((d) => `${d.name}: ${d.fields.join(',')}`).join('; ')})` : ''}, ip link: ${p.ipLinkProblemCount}`,
@@ -103,13 +104,15 @@ fresh process (every field but \`reachableTime\`, which the kernel re-randomizes
 The subscriber's table starts from \`getIpInterfaceTable\` at the \`initial\` marker (the Windows
 pattern; the namespace is quiet then). Messages, resyncs and the other counters are the adapter's
 cumulative \`stats()\` at the end of the phase. Lag (the target): the subscriber's last event minus
-the time an \`ip -ts monitor link\` in the namespace received the kernel's last message of the phase
-(wall clock converted to monotonic with a clock pair read at the end of the phase). The last column
-measures from the return of the phase's last request instead: negative for the group delete, a
-single long syscall whose messages are delivered while it still runs; the up phase's operstate
-messages come from the kernel's linkwatch work after the last request.
+the time an \`ip -ts monitor link\` in the namespace received the kernel message behind it (its last
+message about the same interface before the event; wall clock converted to monotonic with a clock
+pair read at the end of the phase). Also shown: the lag from the return of the phase's last request
+(misleading alone: the group delete is one long syscall whose messages are delivered while it still
+runs), and how long the kernel kept sending after the last request (after the up phase its linkwatch
+work sends operstate messages for seconds, the last ones repeating a state already sent, so no event
+is due for them).
 
-${table(['main thread', 'phase', 'requests (s)', 'events added / changed / removed', 'messages / resyncs', 'other adapter counters', 'lag (ms)', 'lag vs last request (ms)', 'diff vs kernel'], rows)}
+${table(['main thread', 'phase', 'requests (s)', 'events added / changed / removed', 'messages / resyncs', 'other adapter counters', 'lag (ms)', 'lag vs last request (ms)', 'kernel sent until (ms after last request)', 'diff vs kernel'], rows)}
 `;
 }
 
@@ -117,8 +120,8 @@ function idleSection(r) {
   if (!r || r.error) return `## 3. Idle cost\n\nNot measured: ${r ? r.error : 'not run'}.\n`;
   const rows = Object.values(r.processes).map((p) =>
     p.unavailable
-      ? [p.label, `unavailable: ${p.unavailable}`, '', '', '', '', '']
-      : [p.label, f2(p.cpuMs), f2(p.cpuSecondsPerHour), p.contextSwitches, p.mainThreadVoluntary, p.threads, `${p.settleContextSwitches} switches, ${f1(p.settleCpuMs)} ms CPU`],
+      ? [p.label, `unavailable: ${p.unavailable}`, '', '', '', '', '', '']
+      : [p.label, f2(p.cpuMs), f2(p.cpuSecondsPerHour), p.contextSwitches, p.mainThreadVoluntary, p.gcsInWindow, p.threads, `${p.settleContextSwitches} switches, ${f1(p.settleCpuMs)} ms CPU, ${p.gcsInSettle} GCs`],
   );
   return `## 3. Idle cost
 
@@ -128,7 +131,7 @@ shows as 100-200 switches of V8's worker threads); the three processes ran side 
 voluntary + involuntary summed over all threads (\`/proc/<pid>/task/*/status\`), each counted
 switch being a wakeup.
 
-${table(['process', 'CPU (ms)', 'CPU s / hour', 'context switches (all threads)', 'main thread voluntary', 'threads', 'during the settle'], rows)}
+${table(['process', 'CPU (ms)', 'CPU s / hour', 'context switches (all threads)', 'main thread voluntary', 'V8 GCs in the window', 'threads', 'during the settle'], rows)}
 `;
 }
 

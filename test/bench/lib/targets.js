@@ -95,7 +95,7 @@ function idleTargets(r) {
       id: 'idle',
       target: `zero wakeups over ${r.seconds} s with one idle subscription`,
       status: p.contextSwitches === 0 ? 'met' : 'missed',
-      result: `${p.contextSwitches} context switches, ${p.cpuMs.toFixed(2)} ms CPU${cmp}`,
+      result: `${p.contextSwitches} context switches (${p.gcsInWindow} V8 GCs in the window), ${p.cpuMs.toFixed(2)} ms CPU${cmp}`,
     },
   ];
 }

@@ -8,12 +8,14 @@
  * fresh dump made by a fresh process (full rows), and with `ip -j link` (index, name, MTU,
  * operstate) as an independent check. Run once with an idle and once with a busy main thread.
  *
- * Delivery lag: subscriber's last event (CLOCK_MONOTONIC) minus the time the kernel's last message
- * of the phase was received by an `ip -ts monitor link` running in the namespace (its wall-clock
- * stamp converted with a REALTIME/MONOTONIC pair read at the end of the phase). The return of the
- * phase's last request is not used for the target: the group delete is one long syscall that sends
- * its messages all along, and the up phase's operstate messages come from the kernel's linkwatch
- * work after the requests; it is reported too. When ip monitor saw nothing, that is the fallback.
+ * Delivery lag: the subscriber's last event (CLOCK_MONOTONIC) minus the time an `ip -ts monitor
+ * link` running in the namespace received the kernel message behind it (its last message about the
+ * same interface before the event; wall clock converted with a REALTIME/MONOTONIC pair read at the
+ * end of the phase). Not the phase's last request: the group delete is one long syscall that sends
+ * its messages all along, and after the up phase the kernel's linkwatch work keeps sending
+ * operstate messages for seconds, the last ones repeating a state already sent (no row changes, so
+ * no event is due). Both other references are reported. Fallback when ip monitor saw nothing: the
+ * last request.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -107,9 +109,16 @@ async function runOnce(ctx, pairs, busyMs) {
       const mon = parseIpMonitor(fs.readFileSync(monFile, 'utf8'));
       const offsetUs = Number(last.realNs - last.monoNs) / 1000;
       const lastKernelMonoUs = mon.length ? Math.max(...mon.map((e) => e[0])) - offsetUs : null;
+      // The kernel message behind the subscriber's last event: ip monitor's last message about that
+      // interface received before the event.
+      let causeMonoUs = null;
+      for (const e of mon) {
+        const t = e[0] - offsetUs;
+        if (e[1] === snap.lastEventIndex && t <= snap.lastEventUs && (causeMonoUs === null || t > causeMonoUs)) causeMonoUs = t;
+      }
       const lastChangeUs = Number(last.monoNs) / 1000;
       const events = Object.fromEntries(Object.entries(snap.counts).map(([k, v]) => [k, v - before[k]]));
-      const lagIpMon = lastKernelMonoUs !== null && snap.lastEventUs ? (snap.lastEventUs - lastKernelMonoUs) / 1000 : null;
+      const lagIpMon = causeMonoUs !== null && snap.lastEventUs ? (snap.lastEventUs - causeMonoUs) / 1000 : null;
       const lagReq = snap.lastEventUs ? (snap.lastEventUs - lastChangeUs) / 1000 : null;
       phases.push({
         phase: name,
@@ -119,6 +128,8 @@ async function runOnce(ctx, pairs, busyMs) {
         lagMs: lagIpMon ?? lagReq,
         lagFromLastRequestMs: lagReq,
         lagFromIpMonitorLastMs: lagIpMon,
+        kernelTrailMs: lastKernelMonoUs !== null ? (lastKernelMonoUs - lastChangeUs) / 1000 : null,
+        lastEventAfterKernelLastMs: lastKernelMonoUs !== null && snap.lastEventUs ? (snap.lastEventUs - lastKernelMonoUs) / 1000 : null,
         ipMonitorMessages: mon.length,
         tableRows: snap.rows.length,
         kernelRows: truth.length,
