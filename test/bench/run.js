@@ -5,12 +5,13 @@
  * network namespaces the benchmark makes and deletes.
  *
  *   node test/bench/run.js [--quick] [--no-write | --write] [--only latency,burst,idle,churn,operators]
- *                          [--dist <dir>] [--out <dir>] [--strict]
+ *                          [--dist <dir> | --head] [--out <dir>] [--strict]
  *
  * --quick     all scenarios with smaller counts (for CI; under 4 minutes). Writes no docs unless --write.
  * --no-write  print only; by default a full run writes docs/performance.{md,json} and the SVG chart.
  * --strict    exit 1 when a target is missed (default: only when a scenario could not run).
  * --dist      the CommonJS build to measure (default dist/cjs; env BENCH_DIST).
+ * --head      measure the committed HEAD, built apart (see lib/build-head.js).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -21,11 +22,12 @@ const { distDir, root } = require('./lib/library.js');
 const { judge } = require('./lib/targets.js');
 const { render } = require('./lib/report.js');
 const { latencyCdfSvg, fmtUs } = require('./lib/svg.js');
+const { buildHead } = require('./lib/build-head.js');
 
 const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators'];
 
 function parseArgs(argv) {
-  const a = { quick: false, write: undefined, only: SCENARIOS, dist: undefined, out: path.join(root, 'docs'), strict: false };
+  const a = { quick: false, write: undefined, only: SCENARIOS, dist: undefined, head: false, out: path.join(root, 'docs'), strict: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
@@ -34,6 +36,7 @@ function parseArgs(argv) {
     else if (v === '--strict') a.strict = true;
     else if (v === '--only') a.only = argv[++i].split(',');
     else if (v === '--dist') a.dist = argv[++i];
+    else if (v === '--head') a.head = true;
     else if (v === '--out') a.out = path.resolve(argv[++i]);
     else throw new Error(`unknown option ${v}`);
   }
@@ -113,9 +116,17 @@ async function main() {
   }
   const stale = BenchNetns.cleanupStale();
   if (stale) console.log(`bench: removed ${stale} namespaces left by an earlier, killed run`);
-  const dist = distDir(args.dist);
+  let built;
+  if (args.head) {
+    built = buildHead();
+    console.log(`bench: measuring HEAD ${built.commit}, built in ${path.relative(root, built.dist)}`);
+  }
+  const dist = distDir(built ? built.dist : args.dist);
   const ctx = { quick: args.quick, dist, log: (s) => console.log(s) };
   const m = meta(args);
+  m.measured = built
+    ? `HEAD ${built.commit} (clean export of src/ and adapters/, built apart)`
+    : `the build in ${path.relative(root, dist)} (working tree at ${m.commit})`;
   const started = Date.now();
   const results = {};
   const busy = {};

@@ -228,7 +228,7 @@ ${table(['', ''], [
   ['OS', m.os],
   ['Node', m.node],
   ['iproute2', m.iproute2],
-  ['rxjs-ip-interface', `${m.packageVersion} (${m.commit})`],
+  ['rxjs-ip-interface', `${m.packageVersion}; measured: ${m.measured}`],
   ['netlink (npm)', m.netlinkVersion],
   ['koffi', m.koffiVersion],
   ['rxjs', m.rxjsVersion],
