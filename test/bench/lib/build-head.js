@@ -15,6 +15,10 @@ function buildHead() {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
   const dir = path.join(root, 'node_modules', '.cache', 'rxipi-bench', `head-${commit}`);
   const dist = path.join(dir, 'dist', 'cjs');
+  const cache = path.dirname(dir);
+  if (fs.existsSync(cache)) {
+    for (const old of fs.readdirSync(cache)) if (old.startsWith('head-') && old !== path.basename(dir)) fs.rmSync(path.join(cache, old), { recursive: true, force: true });
+  }
   if (!fs.existsSync(path.join(dist, 'src', 'index.js'))) {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
