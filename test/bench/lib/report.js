@@ -79,7 +79,8 @@ function burstSection(r) {
         f2(p.requestsSeconds),
         `${e.added} / ${e.changed} / ${e.removed}`,
         p.stats ? `${n0(p.stats.messages)} / ${n0(p.stats.resyncs)}` : 'no stats()',
-        p.stats ? Object.entries(p.stats).filter(([k, v]) => typeof v === 'number' && !['messages', 'resyncs'].includes(k)).map(([k, v]) => `${k} ${n0(v)}`).join(', ') : '',
+        (p.stats ? Object.entries(p.stats).filter(([k, v]) => typeof v === 'number' && !['messages', 'resyncs', 'portId'].includes(k)).map(([k, v]) => `${k} ${n0(v)}`).join(', ') : '') +
+          `; subscriber CPU ${n0(p.subscriberCpuMs)} ms`,
         f1(p.lagMs),
         f1(p.lagFromLastRequestMs),
         f1(p.kernelTrailMs),

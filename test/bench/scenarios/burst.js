@@ -26,6 +26,7 @@ const { RtnlWriter, clockPair } = require('../lib/rtnl.js');
 const { Child } = require('../lib/child.js');
 const { diffTables } = require('../lib/rows.js');
 const { parseIpMonitor } = require('../lib/ip-monitor.js');
+const { cpuAndSwitches } = require('../lib/proc.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const GROUP = 7;
@@ -95,10 +96,12 @@ async function runOnce(ctx, pairs, busyMs) {
     for (const [name, step] of steps) {
       const before = (await child.request('progress')).counts;
       fs.truncateSync(monFile, 0);
+      const cpu0 = cpuAndSwitches(child.pid);
       const first = clockPair();
       step();
       const last = clockPair(); // after the last request's ACK
       const quiet = await waitQuiet(child, 120000);
+      const cpu1 = cpuAndSwitches(child.pid);
       const snap = await child.request('snapshot', {}, 120000);
       const truth = await kernelTable(ctx, ns);
       const diff = diffTables(snap.rows, truth);
@@ -131,6 +134,8 @@ async function runOnce(ctx, pairs, busyMs) {
         kernelTrailMs: lastKernelMonoUs !== null ? (lastKernelMonoUs - lastChangeUs) / 1000 : null,
         lastEventAfterKernelLastMs: lastKernelMonoUs !== null && snap.lastEventUs ? (snap.lastEventUs - lastKernelMonoUs) / 1000 : null,
         ipMonitorMessages: mon.length,
+        // The subscriber process's CPU over the phase (busy runs include the 20 ms chunks).
+        subscriberCpuMs: (cpu1.cpuNs - cpu0.cpuNs) / 1e6,
         tableRows: snap.rows.length,
         kernelRows: truth.length,
         diff: {
