@@ -78,9 +78,10 @@ function burstSection(r) {
         p.phase,
         f2(p.requestsSeconds),
         `${e.added} / ${e.changed} / ${e.removed}`,
-        p.stats ? `${n0(p.stats.messages)} / ${n0(p.stats.resyncs)}` : 'no stats()',
-        (p.stats ? Object.entries(p.stats).filter(([k, v]) => typeof v === 'number' && !['messages', 'resyncs', 'portId'].includes(k)).map(([k, v]) => `${k} ${n0(v)}`).join(', ') : '') +
-          `; subscriber CPU ${n0(p.subscriberCpuMs)} ms`,
+        p.statsDelta ? `${n0(p.statsDelta.messages)} / ${n0(p.statsDelta.resyncs)}` : 'no stats()',
+        (p.statsDelta
+          ? ['wakeups', 'dumps', 'overruns', 'errors', 'tableSize'].filter((k) => typeof p.statsDelta[k] === 'number').map((k) => `${k} ${n0(p.statsDelta[k])}`).join(', ') + '; '
+          : '') + `subscriber CPU ${n0(p.subscriberCpuMs)} ms`,
         f1(p.lagMs),
         f1(p.lagFromLastRequestMs),
         f1(p.kernelTrailMs),
@@ -103,8 +104,9 @@ fresh process (every field but \`reachableTime\`, which the kernel re-randomizes
 \`ip -j link\` (index, name, MTU, operstate; UNKNOWN with LOWER_UP counts as up, as in the kernel's
 \`netif_oper_up()\`).
 The subscriber's table starts from \`getIpInterfaceTable\` at the \`initial\` marker (the Windows
-pattern; the namespace is quiet then). Messages, resyncs and the other counters are the adapter's
-cumulative \`stats()\` at the end of the phase. Lag (the target): the subscriber's last event minus
+pattern; the namespace is quiet then). Messages, resyncs, wakeups, dumps, overruns and errors are
+what the adapter's \`stats()\` counted during the phase (tableSize: at its end); subscriber CPU is
+the subscriber process's CPU time over the phase (with the busy main thread, the busy work included). Lag (the target): the subscriber's last event minus
 the time an \`ip -ts monitor link\` in the namespace received the kernel message behind it (its last
 message about the same interface before the event; wall clock converted to monotonic with a clock
 pair read at the end of the phase). Also shown: the lag from the return of the phase's last request

@@ -33,6 +33,17 @@ const GROUP = 7;
 const QUIET_MS = 1500;
 const SILENT_FIELDS = ['reachableTime'];
 
+/** Per-phase change of the adapter's cumulative counters (gauges such as tableSize pass through). */
+const GAUGES = new Set(['open', 'liveRegistrations', 'readerRegistrations', 'receiveBufferOption', 'tableSize', 'portId']);
+function delta(before, after) {
+  if (!after) return null;
+  const out = {};
+  for (const [k, v] of Object.entries(after)) {
+    out[k] = typeof v === 'number' && !GAUGES.has(k) && before && typeof before[k] === 'number' ? v - before[k] : v;
+  }
+  return out;
+}
+
 async function waitQuiet(child, limitMs) {
   const start = Date.now();
   let last = (await child.request('progress')).lastEventUs;
@@ -85,6 +96,7 @@ async function runOnce(ctx, pairs, busyMs) {
   fs.closeSync(fd);
   const child = new Child('burst-subscriber.js', { dist: ctx.dist, netns: ns.path, busyMs });
   const phases = [];
+  let prevStats = null;
   try {
     await child.waitFor('ready', 30000);
     await sleep(300);
@@ -150,7 +162,9 @@ async function runOnce(ctx, pairs, busyMs) {
         ipLinkProblems: ipDiff.slice(0, 5),
         ipLinkProblemCount: ipDiff.length,
         stats: snap.stats,
+        statsDelta: delta(prevStats, snap.stats),
       });
+      prevStats = snap.stats;
       ctx.log(`  burst ${busyMs ? 'busy' : 'idle'} ${name}: ${JSON.stringify(events)} lag ${phases.at(-1).lagMs?.toFixed(1)} ms, diff ${diff.empty ? 'empty' : 'NOT EMPTY'}, ip link check ${ipDiff.length ? ipDiff.length + ' problems' : 'ok'}`);
     }
     const final = await child.request('snapshot', {}, 60000);
