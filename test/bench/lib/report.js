@@ -162,7 +162,9 @@ Each cycle: subscribe \`ipInterfaceChanges$(AF_UNSPEC, true)\` with one linux ad
 for the \`initial\` marker, unsubscribe. As nothing else is subscribed, every cycle opens and closes
 the shared namespace reader (sockets, dump, poll handle). Two variants: the process runs inside the
 namespace and uses \`linuxAdapter()\`, or stays outside and uses \`linuxAdapter({ netns })\`, where the
-adapter creates its sockets from a short-lived Worker thread that enters the namespace. The baseline
+adapter creates its sockets from a short-lived Worker thread that enters the namespace; the first
+variant is run again with V8's young generation capped (\`node --max-semi-space-size=1\`) to show how
+much of the RSS growth is V8 enlarging its heap under the loop's allocation rate. The baseline
 is the process after one warm-up cycle (things created once per process, like the loaded native
 library or libuv's thread pool, exist from then on). Every row after the baseline is read after a
 forced GC (\`--expose-gc\`), so "JS heap used" and "external" are live memory, while RSS also holds
