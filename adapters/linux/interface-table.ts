@@ -365,8 +365,8 @@ export class InterfaceTable {
       this.dirty.add(key);
       return;
     }
-    const [family, ifindex] = parseKey(key);
-    const row = this.rowFor(family, ifindex);
+    // No tuple from parseKey here: this runs for every link message.
+    const row = this.rowFor(key % 2 === 1 ? 'inet6' : 'inet', (key - (key % 2)) / 2);
     if (!row) return;
     const previous = this.rows.get(key);
     if (previous && rowsEqual(previous, row)) return;

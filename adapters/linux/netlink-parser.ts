@@ -169,16 +169,41 @@ function int32Array(view: DataView, start: number, end: number): number[] {
   return out;
 }
 
+/** Decoded ASCII names by content hash: names repeat in every message, decoding them is not free. */
+const nameCache = new Map<number, string>();
+const NAME_CACHE_MAX = 4096;
+
 function cString(bytes: Uint8Array, start: number, end: number): string {
   let stop = start;
   let ascii = true;
+  let hash = 0;
   while (stop < end && bytes[stop] !== 0) {
-    if (bytes[stop]! >= 0x80) ascii = false;
+    const b = bytes[stop]!;
+    if (b >= 0x80) ascii = false;
+    hash = (Math.imul(hash, 31) + b) | 0;
     stop++;
   }
-  // Interface names are nearly always ASCII; TextDecoder is slow for a few bytes.
-  if (ascii && stop - start <= 64) return String.fromCharCode(...bytes.subarray(start, stop));
-  return decoder.decode(bytes.subarray(start, stop));
+  const length = stop - start;
+  if (!ascii || length > 64) return decoder.decode(bytes.subarray(start, stop));
+  // Interface names are nearly always ASCII and the same as last time: reuse the string when every
+  // byte matches (a hash collision just decodes again), so a message allocates no name.
+  const key = hash * 64 + length;
+  const cached = nameCache.get(key);
+  if (cached !== undefined && cached.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (cached.charCodeAt(i) !== bytes[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  let name = '';
+  for (let i = start; i < stop; i++) name += String.fromCharCode(bytes[i]!);
+  if (nameCache.size >= NAME_CACHE_MAX) nameCache.clear();
+  nameCache.set(key, name);
+  return name;
 }
 
 /** Validates the rtattr at `offset` (which has at least 4 bytes before `end`) and returns its length. */
@@ -213,7 +238,8 @@ function parseInet6(view: DataView, start: number, end: number): Inet6Info {
         break;
       case IFLA_INET6_TOKEN:
         if (e - s < 16) throw new NetlinkParseError(`IFLA_INET6_TOKEN: ${e - s} bytes, need 16`);
-        token = view.getBigUint64(s + 8, false);
+        // Almost always no token: skip the BigInt allocation then.
+        token = view.getUint32(s + 8, LE) === 0 && view.getUint32(s + 12, LE) === 0 ? 0n : view.getBigUint64(s + 8, false);
         break;
       case IFLA_INET6_ADDR_GEN_MODE:
         addrGenMode = u8(view, s, e, 'IFLA_INET6_ADDR_GEN_MODE');

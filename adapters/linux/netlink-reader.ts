@@ -121,7 +121,7 @@ export class NetlinkReader {
       setReceiveTimeout(libc, dumpFd, DUMP_TIMEOUT_MS);
       // Bound first, then dumped: anything that changes after the dump is already queued as an event.
       this.table.loadSnapshot(this.guardedSnapshot());
-      this.table.onDecided = (change) => this.deliver([change]);
+      this.table.onDecided = (change) => this.deliverOne(change);
       this.poll = libc.poll(fd, () => {
         try {
           this.onReadable();
@@ -286,27 +286,55 @@ export class NetlinkReader {
   /** Fans notifications out to matching live registrations, serialized (never re-entrant). */
   deliver(changes: readonly TableChange[]): void {
     if (changes.length === 0) return;
-    this.queue.push(...changes);
-    if (this.delivering) return;
+    if (this.delivering) {
+      for (const change of changes) this.queue.push(change);
+      return;
+    }
     this.delivering = true;
     try {
-      for (let change = this.queue.shift(); change; change = this.queue.shift()) {
-        this.stats.rowsEmitted++;
-        for (const s of [...this.subscribers]) {
-          if (!s.live || !familyMatches(s.family, change.row.family)) continue;
-          this.stats.callbacks++;
-          try {
-            s.callback(change.row, change.type);
-          } catch (error) {
-            // A throwing callback must not break the reader; surface it like any uncaught error.
-            queueMicrotask(() => {
-              throw error;
-            });
-          }
-        }
-      }
+      for (const change of changes) this.emit(change);
+      this.drainQueue();
     } finally {
       this.delivering = false;
+    }
+  }
+
+  /** One decided change (the per-message path): no array around it unless a delivery is running. */
+  private deliverOne(change: TableChange): void {
+    if (this.delivering) {
+      this.queue.push(change);
+      return;
+    }
+    this.delivering = true;
+    try {
+      this.emit(change);
+      this.drainQueue();
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private drainQueue(): void {
+    for (let change = this.queue.shift(); change; change = this.queue.shift()) this.emit(change);
+  }
+
+  private emit(change: TableChange): void {
+    this.stats.rowsEmitted++;
+    const row = change.row;
+    // A callback may cancel registrations (the set changes under iteration): iterate a copy, except
+    // for the common single registration, where nothing can be skipped or revisited.
+    const subscribers = this.subscribers.size === 1 ? this.subscribers : [...this.subscribers];
+    for (const s of subscribers) {
+      if (!s.live || !familyMatches(s.family, row.family)) continue;
+      this.stats.callbacks++;
+      try {
+        s.callback(row, change.type);
+      } catch (error) {
+        // A throwing callback must not break the reader; surface it like any uncaught error.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     }
   }
 }

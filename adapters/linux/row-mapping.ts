@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { IpInterfaceRow, LinkLocalAddressBehavior, RouterDiscoveryBehavior } from '../../src/ip-interface-row.js';
-import { ZONE_INDEX_COUNT } from '../../src/ip-interface-row.js';
+import type { InterfaceOffloadFlags, IpInterfaceRow, LinkLocalAddressBehavior, RouterDiscoveryBehavior } from '../../src/ip-interface-row.js';
+import { OFFLOAD_FLAG_NAMES, ZONE_INDEX_COUNT } from '../../src/ip-interface-row.js';
 import {
   DEVCONF_ACCEPT_DAD, DEVCONF_ACCEPT_RA, DEVCONF_ACCEPT_RA_DEFRTR, DEVCONF_DAD_TRANSMITS, DEVCONF_MTU6, IF_OPER_UNKNOWN,
   IF_OPER_UP, IF_RA_MANAGED, IF_RA_OTHERCONF, IFF_NOARP, IFF_RUNNING, IFF_UP, IN6_ADDR_GEN_MODE_NONE,
@@ -101,6 +101,10 @@ function zoneIndices(ifindex: number): readonly number[] {
   return zones;
 }
 
+function confAt(conf: readonly number[] | undefined, i: number): number | undefined {
+  return conf && i < conf.length ? conf[i] : undefined;
+}
+
 function routerDiscovery(acceptRa: number | undefined): RouterDiscoveryBehavior | undefined {
   if (acceptRa === undefined) return undefined;
   return acceptRa > 0 ? 'enabled' : 'disabled';
@@ -148,10 +152,9 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
   }
   const inet6 = link.inet6;
   const conf = inet6?.conf;
-  const at = (i: number): number | undefined => (conf && i < conf.length ? conf[i] : undefined);
-  const acceptDad = at(DEVCONF_ACCEPT_DAD);
-  const dad = at(DEVCONF_DAD_TRANSMITS);
-  const defrtr = at(DEVCONF_ACCEPT_RA_DEFRTR);
+  const acceptDad = confAt(conf, DEVCONF_ACCEPT_DAD);
+  const dad = confAt(conf, DEVCONF_DAD_TRANSMITS);
+  const defrtr = confAt(conf, DEVCONF_ACCEPT_RA_DEFRTR);
   const token = inet6?.token;
   const flags = inet6?.flags;
   return {
@@ -167,13 +170,13 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
     zoneIndices: zoneIndices(link.ifindex),
     forwardingEnabled,
     baseReachableTime: neigh?.baseReachableTime,
-    nlMtu: at(DEVCONF_MTU6),
+    nlMtu: confAt(conf, DEVCONF_MTU6),
     maxReassemblySize: inet6?.cacheInfo?.maxReasmLen,
     reachableTime: inet6?.cacheInfo?.reachableTime,
     retransmitTime: inet6?.cacheInfo?.retransTime,
     managedAddressConfigurationSupported: flags === undefined ? undefined : (flags & IF_RA_MANAGED) !== 0,
     otherStatefulConfigurationSupported: flags === undefined ? undefined : (flags & IF_RA_OTHERCONF) !== 0,
-    routerDiscoveryBehavior: routerDiscovery(at(DEVCONF_ACCEPT_RA)),
+    routerDiscoveryBehavior: routerDiscovery(confAt(conf, DEVCONF_ACCEPT_RA)),
     dadTransmits: dad === undefined ? undefined : acceptDad !== undefined && acceptDad <= 0 ? 0 : dad,
     disableDefaultRoutes: defrtr === undefined ? undefined : defrtr === 0,
     linkLocalAddressBehavior: linkLocalBehavior(inet6?.addrGenMode),
@@ -181,8 +184,50 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
   };
 }
 
+/** Every field of a row: the compile-time check below fails when the row type gains one. */
+const ROW_KEYS = [
+  'family', 'interfaceLuid', 'interfaceIndex', 'interfaceName', 'maxReassemblySize', 'interfaceIdentifier',
+  'minRouterAdvertisementInterval', 'maxRouterAdvertisementInterval', 'advertisingEnabled', 'forwardingEnabled', 'weakHostSend',
+  'weakHostReceive', 'useAutomaticMetric', 'useNeighborUnreachabilityDetection', 'managedAddressConfigurationSupported',
+  'otherStatefulConfigurationSupported', 'advertiseDefaultRoute', 'routerDiscoveryBehavior', 'dadTransmits', 'baseReachableTime',
+  'retransmitTime', 'pathMtuDiscoveryTimeout', 'linkLocalAddressBehavior', 'linkLocalAddressTimeout', 'zoneIndices',
+  'sitePrefixLength', 'metric', 'nlMtu', 'connected', 'supportsWakeUpPatterns', 'supportsNeighborDiscovery',
+  'supportsRouterDiscovery', 'reachableTime', 'transmitOffload', 'receiveOffload', 'disableDefaultRoutes',
+] as const satisfies readonly (keyof IpInterfaceRow)[];
+type UncomparedRowKey = Exclude<keyof IpInterfaceRow, (typeof ROW_KEYS)[number]>;
+const everyRowKeyCompared: [UncomparedRowKey] extends [never] ? true : never = true;
+
 /**
- * True when two rows have the same value in every field (deep for arrays and offload flags).
+ * The fields of a row, for tests that check {@link rowsEqual} sees a difference in each.
+ *
+ * @example
+ * ```ts
+ * for (const key of rowKeys()) console.log(key);
+ * ```
+ */
+export function rowKeys(): readonly (keyof IpInterfaceRow)[] {
+  return everyRowKeyCompared ? ROW_KEYS : [];
+}
+
+function sameNumbers(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameOffload(a: InterfaceOffloadFlags | undefined, b: InterfaceOffloadFlags | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  for (const name of OFFLOAD_FLAG_NAMES) if (a[name] !== b[name]) return false;
+  return true;
+}
+
+/**
+ * True when two rows have the same value in every field (arrays and offload flags by value; a field
+ * that is absent equals one that is `undefined`). Written out field by field, the fields that change
+ * most first: this runs for every notification the kernel sends, and a generic key walk cost more
+ * than building the row.
  *
  * @example
  * ```ts
@@ -190,26 +235,42 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
  * ```
  */
 export function rowsEqual(a: IpInterfaceRow, b: IpInterfaceRow): boolean {
-  let count = 0;
-  for (const key in b) if (Object.prototype.hasOwnProperty.call(b, key)) count++;
-  for (const key in a) {
-    if (!Object.prototype.hasOwnProperty.call(a, key)) continue;
-    count--;
-    const k = key as keyof IpInterfaceRow;
-    const va = a[k];
-    const vb = b[k];
-    if (va === vb) continue;
-    if (Array.isArray(va) && Array.isArray(vb)) {
-      if (va.length !== vb.length || va.some((x, i) => x !== vb[i])) return false;
-      continue;
-    }
-    if (typeof va === 'object' && typeof vb === 'object' && va !== null && vb !== null) {
-      const oa = va as unknown as Record<string, unknown>;
-      const ob = vb as unknown as Record<string, unknown>;
-      if (Object.keys(oa).some((x) => oa[x] !== ob[x])) return false;
-      continue;
-    }
-    return false;
-  }
-  return count === 0;
+  return (
+    a.nlMtu === b.nlMtu &&
+    a.connected === b.connected &&
+    a.interfaceIndex === b.interfaceIndex &&
+    a.family === b.family &&
+    a.interfaceName === b.interfaceName &&
+    a.forwardingEnabled === b.forwardingEnabled &&
+    a.interfaceLuid === b.interfaceLuid &&
+    a.baseReachableTime === b.baseReachableTime &&
+    a.reachableTime === b.reachableTime &&
+    a.retransmitTime === b.retransmitTime &&
+    a.maxReassemblySize === b.maxReassemblySize &&
+    a.interfaceIdentifier === b.interfaceIdentifier &&
+    a.weakHostSend === b.weakHostSend &&
+    a.weakHostReceive === b.weakHostReceive &&
+    a.useNeighborUnreachabilityDetection === b.useNeighborUnreachabilityDetection &&
+    a.supportsNeighborDiscovery === b.supportsNeighborDiscovery &&
+    a.managedAddressConfigurationSupported === b.managedAddressConfigurationSupported &&
+    a.otherStatefulConfigurationSupported === b.otherStatefulConfigurationSupported &&
+    a.routerDiscoveryBehavior === b.routerDiscoveryBehavior &&
+    a.dadTransmits === b.dadTransmits &&
+    a.disableDefaultRoutes === b.disableDefaultRoutes &&
+    a.linkLocalAddressBehavior === b.linkLocalAddressBehavior &&
+    a.minRouterAdvertisementInterval === b.minRouterAdvertisementInterval &&
+    a.maxRouterAdvertisementInterval === b.maxRouterAdvertisementInterval &&
+    a.advertisingEnabled === b.advertisingEnabled &&
+    a.useAutomaticMetric === b.useAutomaticMetric &&
+    a.advertiseDefaultRoute === b.advertiseDefaultRoute &&
+    a.pathMtuDiscoveryTimeout === b.pathMtuDiscoveryTimeout &&
+    a.linkLocalAddressTimeout === b.linkLocalAddressTimeout &&
+    a.sitePrefixLength === b.sitePrefixLength &&
+    a.metric === b.metric &&
+    a.supportsWakeUpPatterns === b.supportsWakeUpPatterns &&
+    a.supportsRouterDiscovery === b.supportsRouterDiscovery &&
+    sameNumbers(a.zoneIndices, b.zoneIndices) &&
+    sameOffload(a.transmitOffload, b.transmitOffload) &&
+    sameOffload(a.receiveOffload, b.receiveOffload)
+  );
 }

@@ -132,6 +132,18 @@ describe('parseNetlinkMessages', () => {
     expect(out[5]).toMatchObject({ kind: 'error', errno: 19 });
   });
 
+  it('decodes names exactly when they repeat, differ by one byte, are non-ASCII or have no NUL', () => {
+    const named = (name: Buffer): string | undefined => {
+      const [m] = parseNetlinkMessages(msg(RTM_NEWLINK, Buffer.concat([ifinfomsg(0, 5), attr(IFLA_IFNAME, name)])));
+      return m?.kind === 'link' ? m.name : undefined;
+    };
+    const z = (text: string): Buffer => Buffer.from(`${text}\0`, 'utf8');
+    expect([named(z('veth0')), named(z('veth1')), named(z('veth0')), named(z('veth0'))]).toEqual(['veth0', 'veth1', 'veth0', 'veth0']);
+    expect(named(z('wlan\u00e9'))).toBe('wlan\u00e9');
+    expect(named(Buffer.from('abcd'))).toBe('abcd');
+    expect(named(z(''))).toBe('');
+  });
+
   it('rejects a truncated header, a bad length and an attribute running past its message', () => {
     const link = newLink();
     expect(() => parseNetlinkMessages(link.subarray(0, 10))).toThrow(NetlinkParseError);

@@ -1,4 +1,5 @@
-import { ifTypeOfArphrd, mapRow, rowsEqual, synthesizeLuid, type LinkState } from '../../../adapters/linux/row-mapping';
+import { ifTypeOfArphrd, mapRow, rowKeys, rowsEqual, synthesizeLuid, type LinkState } from '../../../adapters/linux/row-mapping';
+import { offloadFlagsFromByte, type IpInterfaceRow } from '../../../src/ip-interface-row';
 import { assertValidRow } from '../../contract/contract-suite';
 
 function conf(values: Record<number, number>): number[] {
@@ -79,5 +80,26 @@ describe('row mapping', () => {
     expect(rowsEqual(a, { ...a, nlMtu: 1400 })).toBe(false);
     expect(rowsEqual(a, { ...a, zoneIndices: [9] })).toBe(false);
     expect(rowsEqual(mapRow('inet', eth), a)).toBe(false);
+  });
+
+  it('rowsEqual sees a difference in every field of the row type, and treats absent as undefined', () => {
+    const a: IpInterfaceRow = { ...mapRow('inet6', eth), transmitOffload: offloadFlagsFromByte(3), receiveOffload: offloadFlagsFromByte(3) };
+    const other = (key: keyof IpInterfaceRow): unknown => {
+      const v = a[key];
+      if (key === 'zoneIndices') return [...(a.zoneIndices ?? []), 7];
+      if (key === 'transmitOffload' || key === 'receiveOffload') return offloadFlagsFromByte(4);
+      if (typeof v === 'bigint') return v + 1n;
+      if (typeof v === 'number') return v + 1;
+      if (typeof v === 'boolean') return !v;
+      return v === undefined ? 42 : `${String(v)}x`;
+    };
+    expect(rowKeys().length).toBeGreaterThan(30);
+    for (const key of rowKeys()) {
+      expect([key, rowsEqual(a, { ...a, [key]: other(key) } as IpInterfaceRow)]).toEqual([key, false]);
+      expect([key, rowsEqual({ ...a, [key]: other(key) } as IpInterfaceRow, a)]).toEqual([key, false]);
+    }
+    expect(rowsEqual(a, { ...a, transmitOffload: offloadFlagsFromByte(3) })).toBe(true);
+    expect('metric' in a).toBe(false);
+    expect(rowsEqual(a, { ...a, metric: undefined })).toBe(true);
   });
 });
