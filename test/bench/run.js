@@ -124,6 +124,8 @@ async function main() {
   const dist = distDir(built ? built.dist : args.dist);
   const ctx = { quick: args.quick, dist, log: (s) => console.log(s) };
   const m = meta(args);
+  const flags = process.argv.slice(2).join(' ');
+  m.command = `npm run bench${flags ? ` -- ${flags}` : ''}`;
   m.measured = built
     ? `HEAD ${built.commit} (clean export of src/ and adapters/, built apart)`
     : `the build in ${path.relative(root, dist)} (working tree at ${m.commit})`;
