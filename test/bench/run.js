@@ -177,6 +177,7 @@ async function main() {
           label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'floor-koffi': 'floor: Node + koffi poll, minimal parse', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
           note: `p50 ${fmtUs(l.all.p50 ?? 0)}, p99 ${fmtUs(l.all.p99 ?? 0)}, ${l.seen} of ${l.changes} changes seen`,
           samplesUs: l.samplesUs,
+          dashed: id === 'floor-koffi',
         }));
       fs.writeFileSync(
         path.join(args.out, svgName),

@@ -17,7 +17,7 @@ function fmtUs(us) {
 }
 
 /**
- * @param {{ label: string, samplesUs: number[], note?: string }[]} series
+ * @param {{ label: string, samplesUs: number[], note?: string, dashed?: boolean }[]} series
  * @param {{ title: string, subtitle?: string }} meta
  */
 function latencyCdfSvg(series, meta) {
@@ -58,13 +58,13 @@ function latencyCdfSvg(series, meta) {
       const pts = [];
       for (let k = 0; k < n; k += step) pts.push(`${x(v[k]).toFixed(1)},${y((k + 1) / n).toFixed(1)}`);
       pts.push(`${x(v[n - 1]).toFixed(1)},${y(1).toFixed(1)}`);
-      out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.join(' ')}"/>`);
+      out.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''} points="${pts.join(' ')}"/>`);
       const p50 = v[Math.ceil(0.5 * n) - 1];
       out.push(`<circle cx="${x(p50).toFixed(1)}" cy="${y(0.5).toFixed(1)}" r="4" fill="${color}"/>`);
     }
     const lx = m.left;
     const ly = m.top + ph + 58 + i * 20;
-    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${color}" stroke-width="3"/>`);
+    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${color}" stroke-width="3"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     out.push(`<text x="${lx + 28}" y="${ly}">${esc(s.label)}${s.note ? ` — ${esc(s.note)}` : ''}</text>`);
   });
   out.push('</svg>');
