@@ -11,7 +11,7 @@ import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import {
   DEVCONF_FORWARDING, DEVCONF_MTU6, IPV4_DEVCONF_FORWARDING_INDEX, LINUX_AF_INET, LINUX_AF_INET6, LINUX_AF_UNSPEC, RT_SCOPE_LINK,
 } from './netlink-constants.js';
-import type { AddressMessage, LinkMessage, NeighTableMessage, NetconfMessage, NetlinkMessage } from './netlink-parser.js';
+import type { AddressMessage, LinkMessage, LinkSummary, NeighTableMessage, NetconfMessage, NetlinkMessage } from './netlink-parser.js';
 import { mapRow, rowsEqual, type LinkState, type NeighParms } from './row-mapping.js';
 
 /** An IP interface family as rows carry it. */
@@ -152,6 +152,29 @@ export class InterfaceTable {
       default:
         break;
     }
+  }
+
+  /**
+   * Decides the IPv4 row of an existing interface from a device RTM_NEWLINK's summary, before that
+   * message is parsed and applied in full, so the row reaches subscribers without waiting for the
+   * rest (the IPv6 block above all). The row is exactly what applying the message would build (a
+   * device message replaces the link state; forwarding comes from its IPv4 block or stays), and it is
+   * recorded as emitted: applying the message afterwards finds it unchanged and emits nothing twice.
+   * Undefined when the interface is not plainly present (an add or removal pending, unknown) or
+   * nothing changed.
+   */
+  decideInetEarly(s: LinkSummary): TableChange | undefined {
+    const key = keyOf('inet', s.ifindex);
+    if (!this.present.has(key) || this.pendingRemove.has(key) || this.pendingAdd.has(key) || !this.links.has(s.ifindex)) return undefined;
+    const previous = this.rows.get(key);
+    if (!previous) return undefined;
+    const row = mapRow('inet', s, {
+      forwarding: s.inetForwarding ?? this.forwarding.get(key),
+      neigh: this.neigh.get(key) ?? this.neighDefaults.get('inet'),
+    });
+    if (rowsEqual(previous, row)) return undefined;
+    this.rows.set(key, row);
+    return { type: 'parameter', row };
   }
 
   /** Notifications already decided (parameter changes) and not yet taken. */

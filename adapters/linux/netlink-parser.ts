@@ -364,6 +364,97 @@ function parseNeighTable(view: DataView, bytes: Uint8Array, h: NetlinkHeader, st
   return { ...h, kind: 'neightbl', family, tableName, ifindex, baseReachableTime, reachableTime, retransTime };
 }
 
+/** What the IPv4 row of a device needs from an RTM_NEWLINK, read by {@link summarizeLink} without allocating. */
+export interface LinkSummary {
+  ifindex: number;
+  ifiType: number;
+  ifiFlags: number;
+  name: string | undefined;
+  mtu: number | undefined;
+  operstate: number | undefined;
+  /** IPV4_DEVCONF_FORWARDING when the message carries the device's IPv4 block. */
+  inetForwarding: number | undefined;
+}
+
+/**
+ * A fresh summary to pass to {@link summarizeLink} (reuse it: the call overwrites every field).
+ *
+ * @example
+ * ```ts
+ * const summary = emptyLinkSummary();
+ * ```
+ */
+export function emptyLinkSummary(): LinkSummary {
+  return { ifindex: 0, ifiType: 0, ifiFlags: 0, name: undefined, mtu: undefined, operstate: undefined, inetForwarding: undefined };
+}
+
+const rd16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
+const rd32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) | 0;
+
+/**
+ * Reads, without allocating, the fields an IPv4 row needs from a datagram holding exactly one device
+ * RTM_NEWLINK (ifi_family 0) into `out`; false for anything else or anything odd (then nothing is
+ * known and the message takes the ordinary path, where {@link parseNetlinkMessages} judges it).
+ * Values are read exactly as {@link parseNetlinkMessages} reads them (the last of a repeated
+ * attribute wins). It is the first thing done per wake-up, so the IPv4 row can be delivered before
+ * the rest of the message (the large IPv6 block above all) is parsed.
+ *
+ * @example
+ * ```ts
+ * if (summarizeLink(buffer, received, summary)) console.log(summary.ifindex, summary.mtu);
+ * ```
+ */
+export function summarizeLink(bytes: Uint8Array, length: number, out: LinkSummary): boolean {
+  // Little-endian hosts only (netlink is host-endian); others take the ordinary path.
+  if (!LE || length < NLMSG_HDRLEN + 16 || length > bytes.length) return false;
+  const len = rd32(bytes, 0) >>> 0;
+  if (len < NLMSG_HDRLEN + 16 || len > length || length - len >= 4) return false;
+  if (rd16(bytes, 4) !== RTM_NEWLINK || bytes[NLMSG_HDRLEN] !== 0) return false;
+  let name: string | undefined;
+  let mtu: number | undefined;
+  let operstate: number | undefined;
+  let inetForwarding: number | undefined;
+  for (let o = NLMSG_HDRLEN + 16; o + 4 <= len; ) {
+    const alen = rd16(bytes, o);
+    if (alen < 4 || o + alen > len) return false;
+    const type = rd16(bytes, o + 2) & 0x3fff;
+    if (type === IFLA_IFNAME) name = cString(bytes, o + 4, o + alen);
+    else if (type === IFLA_MTU) {
+      if (alen < 8) return false;
+      mtu = rd32(bytes, o + 4) >>> 0;
+    } else if (type === IFLA_OPERSTATE) {
+      if (alen < 5) return false;
+      operstate = bytes[o + 4]!;
+    } else if (type === IFLA_AF_SPEC) {
+      for (let a = o + 4; a + 4 <= o + alen; ) {
+        const flen = rd16(bytes, a);
+        if (flen < 4 || a + flen > o + alen) return false;
+        if ((rd16(bytes, a + 2) & 0x3fff) === LINUX_AF_INET) {
+          // As parseLink: each AF_INET block replaces the conf (undefined without IFLA_INET_CONF).
+          let forwarding: number | undefined;
+          for (let c = a + 4; c + 4 <= a + flen; ) {
+            const clen = rd16(bytes, c);
+            if (clen < 4 || c + clen > a + flen) return false;
+            if ((rd16(bytes, c + 2) & 0x3fff) === IFLA_INET_CONF) forwarding = clen >= 8 ? rd32(bytes, c + 4) : undefined;
+            c += align4(clen);
+          }
+          inetForwarding = forwarding;
+        }
+        a += align4(flen);
+      }
+    }
+    o += align4(alen);
+  }
+  out.ifiType = rd16(bytes, NLMSG_HDRLEN + 2);
+  out.ifindex = rd32(bytes, NLMSG_HDRLEN + 4);
+  out.ifiFlags = rd32(bytes, NLMSG_HDRLEN + 8) >>> 0;
+  out.name = name;
+  out.mtu = mtu;
+  out.operstate = operstate;
+  out.inetForwarding = inetForwarding;
+  return true;
+}
+
 /**
  * Parses the netlink messages in `bytes[0, length)` (one datagram as `recv` returned it).
  *

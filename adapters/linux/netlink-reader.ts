@@ -16,7 +16,7 @@ import {
   EAGAIN, EINTR, ENOBUFS, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
-import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
+import { emptyLinkSummary, NetlinkParseError, parseNetlinkMessages, summarizeLink } from './netlink-parser.js';
 import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveBuffer, setReceiveTimeout } from './netlink-socket.js';
 
 /** Diagnostics of one reader (see `LinuxIpInterfaceAdapter.stats`). */
@@ -98,6 +98,7 @@ export class NetlinkReader {
   private readonly buf = sharedEventBuffer();
   private readonly from = Buffer.alloc(12);
   private readonly fromLen = Buffer.alloc(4);
+  private readonly summary = emptyLinkSummary();
   private poll: PollHandle | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   /** The last socket or dump failure the reader healed from (see `stats.errors`). */
@@ -230,6 +231,14 @@ export class NetlinkReader {
       if (this.from.readUInt32LE(4) !== 0) {
         this.stats.droppedForeign++;
         continue;
+      }
+      // The common event is one device message: its IPv4 row goes out before the full parse.
+      if (summarizeLink(this.buf, n, this.summary)) {
+        const early = this.table.decideInetEarly(this.summary);
+        if (early) {
+          this.deliverOne(early);
+          if (this.closed) return; // a callback cancelled the last registration
+        }
       }
       let messages;
       try {

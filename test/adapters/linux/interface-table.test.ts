@@ -87,6 +87,33 @@ describe('InterfaceTable', () => {
     expect(changes[0]?.row.baseReachableTime).toBe(30000);
   });
 
+  it('decideInetEarly: the IPv4 row of a link message decided first is the one apply would build, never emitted twice', () => {
+    const early = new InterfaceTable();
+    const plain = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(early, kernel, 5);
+    withDevice(plain, kernel, 5);
+    const m = link(5, { mtu: 1400, inetConf: [1] });
+    const summary = { ifindex: 5, ifiType: m.ifiType, ifiFlags: m.ifiFlags, name: m.name, mtu: m.mtu, operstate: m.operstate, inetForwarding: 1 };
+    const decided = early.decideInetEarly(summary);
+    expect(decided?.type).toBe('parameter');
+    early.apply(m);
+    plain.apply(m);
+    const rest = early.finishBatch(kernel);
+    const all = plain.finishBatch(kernel);
+    expect(all.map((c) => `${c.type} ${c.row.family}`)).toEqual(['parameter inet', 'parameter inet6']);
+    expect(decided?.row).toEqual(all[0]?.row);
+    expect(rest.map((c) => `${c.type} ${c.row.family}`)).toEqual(['parameter inet6']);
+    expect(early.currentRows()).toEqual(plain.currentRows());
+    // Nothing changed, or forwarding absent from the message (kept): nothing decided.
+    expect(early.decideInetEarly(summary)).toBeUndefined();
+    expect(early.decideInetEarly({ ...summary, inetForwarding: undefined })).toBeUndefined();
+    // Unknown interfaces and pending adds or removals are left to the ordinary path.
+    expect(early.decideInetEarly({ ...summary, ifindex: 9, mtu: 1300 })).toBeUndefined();
+    early.apply(netconf(2, 5, true));
+    expect(early.decideInetEarly({ ...summary, mtu: 1300 })).toBeUndefined();
+  });
+
   it('device creation split across wake-ups: an RTM_GETLINK completes the row at once', () => {
     const table = new InterfaceTable();
     const kernel = new FakeKernel();

@@ -1,8 +1,10 @@
-import { DEVCONF_ENTRIES_KEPT, NetlinkParseError, parseNetlinkMessages, type NetlinkMessage } from '../../../adapters/linux/netlink-parser';
+import {
+  DEVCONF_ENTRIES_KEPT, emptyLinkSummary, NetlinkParseError, parseNetlinkMessages, summarizeLink, type NetlinkMessage,
+} from '../../../adapters/linux/netlink-parser';
 import {
   IFA_ADDRESS, IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_CACHEINFO, IFLA_INET6_CONF, IFLA_INET6_FLAGS, IFLA_INET6_TOKEN, IFLA_INET_CONF,
   IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, NDTA_NAME, NDTA_PARMS, NDTPA_BASE_REACHABLE_TIME, NDTPA_IFINDEX, NDTPA_REACHABLE_TIME,
-  NDTPA_RETRANS_TIME, NETCONFA_FORWARDING, NETCONFA_IFINDEX, NLMSG_DONE, NLMSG_ERROR, RTM_DELNETCONF, RTM_NEWADDR, RTM_NEWLINK,
+  NDTPA_RETRANS_TIME, NETCONFA_FORWARDING, NETCONFA_IFINDEX, NLMSG_DONE, NLMSG_ERROR, RTM_DELLINK, RTM_DELNETCONF, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
 } from '../../../adapters/linux/netlink-constants';
 
@@ -132,6 +134,19 @@ describe('parseNetlinkMessages', () => {
     expect(out[5]).toMatchObject({ kind: 'error', errno: 19 });
   });
 
+  it('summarizeLink reads a lone device RTM_NEWLINK as the full parse does, and declines anything else', () => {
+    const summary = emptyLinkSummary();
+    expect(summarizeLink(newLink(), newLink().length, summary)).toBe(true);
+    expect(summary).toEqual({ ifindex: 7, ifiType: 1, ifiFlags: 0x1043, name: 'eth7', mtu: 1400, operstate: 6, inetForwarding: 1 });
+    const noInet = msg(RTM_NEWLINK, Buffer.concat([ifinfomsg(0, 8), attr(IFLA_IFNAME, Buffer.from('x\0')), attr(IFLA_MTU, u32(1500))]));
+    expect(summarizeLink(noInet, noInet.length, summary)).toBe(true);
+    expect(summary).toEqual({ ifindex: 8, ifiType: 1, ifiFlags: 0x1043, name: 'x', mtu: 1500, operstate: undefined, inetForwarding: undefined });
+    const two = Buffer.concat([newLink(), newLink()]);
+    for (const other of [ipv6InfoLink(), two, done(), msg(RTM_DELLINK, ifinfomsg(0, 7)), newLink().subarray(0, 40)]) {
+      expect(summarizeLink(other, other.length, summary)).toBe(false);
+    }
+  });
+
   it('decodes names exactly when they repeat, differ by one byte, are non-ASCII or have no NUL', () => {
     const named = (name: Buffer): string | undefined => {
       const [m] = parseNetlinkMessages(msg(RTM_NEWLINK, Buffer.concat([ifinfomsg(0, 5), attr(IFLA_IFNAME, name)])));
@@ -185,6 +200,8 @@ describe('parseNetlinkMessages fuzz', () => {
     };
     let parseErrors = 0;
     let parsed = 0;
+    let summaries = 0;
+    const summary = emptyLinkSummary();
     const failures: string[] = [];
     for (let i = 0; i < CASES; i++) {
       const base = Buffer.concat(Array.from({ length: 1 + int(3) }, () => corpus[int(corpus.length)]!));
@@ -226,9 +243,25 @@ describe('parseNetlinkMessages fuzz', () => {
         default: // pure noise
           input = Buffer.from(Array.from({ length: int(200) }, () => int(256)));
       }
+      let summarized = false;
+      try {
+        summarized = summarizeLink(input, input.length, summary);
+      } catch (error) {
+        failures.push(`case ${i}: summarizeLink threw ${String(error)} for ${input.toString('hex')}`);
+      }
       try {
         const out: NetlinkMessage[] = parseNetlinkMessages(input, input.length);
         parsed++;
+        if (summarized) {
+          // The summary must say exactly what the full parse says.
+          summaries++;
+          const m = out[0];
+          const same =
+            out.length === 1 && m?.kind === 'link' && !m.deleted && m.family === 0 && m.ifindex === summary.ifindex &&
+            m.ifiType === summary.ifiType && m.ifiFlags === summary.ifiFlags && m.name === summary.name && m.mtu === summary.mtu &&
+            m.operstate === summary.operstate && m.inetConf?.[0] === summary.inetForwarding;
+          if (!same) failures.push(`case ${i}: summary ${JSON.stringify(summary)} vs ${JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+        }
         // Every message consumes at least a 16-byte header: the output is bounded by the input.
         if (out.length > Math.ceil(input.length / 16)) failures.push(`case ${i}: ${out.length} messages from ${input.length} bytes`);
       } catch (error) {
@@ -241,6 +274,7 @@ describe('parseNetlinkMessages fuzz', () => {
     // Both outcomes are exercised (a fuzzer that only ever errors or only ever parses tests little).
     expect(parseErrors).toBeGreaterThan(CASES / 10);
     expect(parsed).toBeGreaterThan(CASES / 10);
+    expect(summaries).toBeGreaterThan(CASES / 100);
   }, 60000);
 
   it('rejects a length beyond the buffer', () => {
