@@ -165,9 +165,12 @@ export class InterfaceTable {
    */
   decideInetEarly(s: LinkSummary): TableChange | undefined {
     const key = keyOf('inet', s.ifindex);
-    if (!this.present.has(key) || this.pendingRemove.has(key) || this.pendingAdd.has(key) || !this.links.has(s.ifindex)) return undefined;
+    // Rows exist only for present interfaces; the pending sets are nearly always empty.
     const previous = this.rows.get(key);
-    if (!previous) return undefined;
+    if (!previous || (this.pendingRemove.size !== 0 && this.pendingRemove.has(key)) || (this.pendingAdd.size !== 0 && this.pendingAdd.has(key))) {
+      return undefined;
+    }
+    if (!this.present.has(key) || !this.links.has(s.ifindex)) return undefined;
     const row = mapRow('inet', s, {
       forwarding: s.inetForwarding ?? this.forwarding.get(key),
       neigh: this.neigh.get(key) ?? this.neighDefaults.get('inet'),

@@ -89,16 +89,26 @@ function isConnected(link: LinkState): boolean | undefined {
   return link.operstate === IF_OPER_UNKNOWN && (link.ifiFlags & (IFF_UP | IFF_RUNNING)) === (IFF_UP | IFF_RUNNING);
 }
 
-const zoneCache = new Map<number, readonly number[]>();
-function zoneIndices(ifindex: number): readonly number[] {
-  let zones = zoneCache.get(ifindex);
-  if (!zones) {
-    // Interface, link and subnet scopes are the interface; admin..organization a single default zone.
-    zones = Object.freeze(Array.from({ length: ZONE_INDEX_COUNT }, (_, i) => (i >= 1 && i <= 3 ? ifindex : i >= 4 && i <= 13 ? 1 : 0)));
-    if (zoneCache.size > 65536) zoneCache.clear();
-    zoneCache.set(ifindex, zones);
+/** What every row of a device shares: built once per (ifindex, ARPHRD), not per notification. */
+interface DeviceConstants {
+  readonly arphrd: number;
+  readonly luid: bigint;
+  readonly zones: readonly number[];
+}
+const deviceCache = new Map<number, DeviceConstants>();
+function deviceConstants(arphrd: number, ifindex: number): DeviceConstants {
+  let device = deviceCache.get(ifindex);
+  if (device === undefined || device.arphrd !== arphrd) {
+    device = {
+      arphrd,
+      luid: synthesizeLuid(arphrd, ifindex),
+      // Interface, link and subnet scopes are the interface; admin..organization a single default zone.
+      zones: Object.freeze(Array.from({ length: ZONE_INDEX_COUNT }, (_, i) => (i >= 1 && i <= 3 ? ifindex : i >= 4 && i <= 13 ? 1 : 0))),
+    };
+    if (deviceCache.size > 65536) deviceCache.clear();
+    deviceCache.set(ifindex, device);
   }
-  return zones;
+  return device;
 }
 
 function confAt(conf: readonly number[] | undefined, i: number): number | undefined {
@@ -128,7 +138,8 @@ function linkLocalBehavior(mode: number | undefined): LinkLocalAddressBehavior |
 export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExtras = {}): IpInterfaceRow {
   const noArp = (link.ifiFlags & IFF_NOARP) !== 0;
   const neigh = extras.neigh;
-  const interfaceLuid = synthesizeLuid(link.ifiType, link.ifindex);
+  const device = deviceConstants(link.ifiType, link.ifindex);
+  const interfaceLuid = device.luid;
   const forwardingEnabled = extras.forwarding === undefined ? undefined : extras.forwarding !== 0;
   if (family === 'inet') {
     return {
@@ -142,7 +153,7 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
       useNeighborUnreachabilityDetection: !noArp,
       supportsNeighborDiscovery: !noArp,
       connected: isConnected(link),
-      zoneIndices: zoneIndices(link.ifindex),
+      zoneIndices: device.zones,
       forwardingEnabled,
       baseReachableTime: neigh?.baseReachableTime,
       nlMtu: link.mtu,
@@ -167,7 +178,7 @@ export function mapRow(family: 'inet' | 'inet6', link: LinkState, extras: RowExt
     useNeighborUnreachabilityDetection: !noArp,
     supportsNeighborDiscovery: !noArp,
     connected: isConnected(link),
-    zoneIndices: zoneIndices(link.ifindex),
+    zoneIndices: device.zones,
     forwardingEnabled,
     baseReachableTime: neigh?.baseReachableTime,
     nlMtu: confAt(conf, DEVCONF_MTU6),
