@@ -133,7 +133,8 @@ async function load(): Promise<Libc> {
       bind: (fd, addr, len) => bind(fd, addr, len) as number,
       setsockopt: (fd, level, name, value, len) => setsockopt(fd, level, name, value, len) as number,
       getsockname: (fd, addr, len) => getsockname(fd, addr, len) as number,
-      recvfrom: (fd, buf, len, flags, addr, addrLen) => recvfrom(fd, buf, len, flags, addr, addrLen) as number,
+      // The koffi function itself, not a wrapper: this is the first call of every wake-up.
+      recvfrom: recvfrom as unknown as Libc['recvfrom'],
       sendto: (fd, buf, len, flags, addr, addrLen) => sendto(fd, buf, len, flags, addr, addrLen) as number,
       close: (fd) => close(fd) as number,
       strerror: (errno) => String(strerror(errno) ?? `errno ${errno}`),

@@ -96,8 +96,12 @@ export class NetlinkReader {
   private readonly table = new InterfaceTable();
   private readonly requester: NetlinkRequester;
   private readonly buf = sharedEventBuffer();
-  private readonly from = Buffer.alloc(12);
-  private readonly fromLen = Buffer.alloc(4);
+  // sockaddr_nl and its length as 32-bit words: read and written per datagram without Buffer's
+  // checked accessors; the byte views are what recvfrom fills.
+  private readonly from32 = new Uint32Array(3);
+  private readonly fromLen32 = new Uint32Array(1);
+  private readonly from = new Uint8Array(this.from32.buffer);
+  private readonly fromLen = new Uint8Array(this.fromLen32.buffer);
   private readonly summary = emptyLinkSummary();
   private poll: PollHandle | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -208,7 +212,7 @@ export class NetlinkReader {
     let lost = false;
     let fatal: IpInterfaceError | undefined;
     for (let i = 0; i < MAX_DATAGRAMS_PER_WAKEUP; i++) {
-      this.fromLen.writeUInt32LE(12, 0);
+      this.fromLen32[0] = 12; // host order, as the kernel reads it
       const n = this.libc.recvfrom(this.fd, this.buf, this.buf.length, MSG_DONTWAIT | MSG_TRUNC, this.from, this.fromLen);
       if (n < 0) {
         const errno = this.libc.errno();
@@ -228,7 +232,7 @@ export class NetlinkReader {
         lost = true;
         continue;
       }
-      if (this.from.readUInt32LE(4) !== 0) {
+      if (this.from32[1] !== 0) { // nl_pid of the sender, host order
         this.stats.droppedForeign++;
         continue;
       }
