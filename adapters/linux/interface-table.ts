@@ -91,6 +91,8 @@ export class InterfaceTable {
    * the second family's row is even computed.
    */
   onDecided: ((change: TableChange) => void) | undefined;
+  /** ifindex whose IPv4 row decideInetEarly judged from the message `apply` gets next; -1 none. */
+  private inetDecidedFor = -1;
   private readonly pendingAdd = new Map<number, number>();
   private readonly pendingRemove = new Set<number>();
   private readonly deletedLinks = new Set<number>();
@@ -108,13 +110,18 @@ export class InterfaceTable {
 
   /** Applies one event message (dump replies go through `loadSnapshot`). */
   apply(m: NetlinkMessage): void {
+    // Good for the very next message only: the one whose summary decideInetEarly just judged.
+    const inetDecided = this.inetDecidedFor;
+    this.inetDecidedFor = -1;
     switch (m.kind) {
       case 'link':
         if (m.deleted) {
           if (m.family === LINUX_AF_UNSPEC) this.deletedLinks.add(m.ifindex);
         } else if (m.family === LINUX_AF_UNSPEC) {
           this.storeLink(m);
-          this.touchDevice(m.ifindex);
+          // The IPv4 row was already built from this message and compared (decideInetEarly).
+          if (inetDecided !== m.ifindex) this.touch(keyOf('inet', m.ifindex));
+          this.touch(keyOf('inet6', m.ifindex));
         } else if (m.family === LINUX_AF_INET6 && m.inet6) {
           const link = this.links.get(m.ifindex);
           if (link) {
@@ -159,7 +166,8 @@ export class InterfaceTable {
    * message is parsed and applied in full, so the row reaches subscribers without waiting for the
    * rest (the IPv6 block above all). The row is exactly what applying the message would build (a
    * device message replaces the link state; forwarding comes from its IPv4 block or stays), and it is
-   * recorded as emitted: applying the message afterwards finds it unchanged and emits nothing twice.
+   * recorded as emitted: applying that message next (and only next) skips the IPv4 row, so nothing is
+   * built or emitted twice.
    * Undefined when the interface is not plainly present (an add or removal pending, unknown) or
    * nothing changed.
    */
@@ -175,6 +183,7 @@ export class InterfaceTable {
       forwarding: s.inetForwarding ?? this.forwarding.get(key),
       neigh: this.neigh.get(key) ?? this.neighDefaults.get('inet'),
     });
+    this.inetDecidedFor = s.ifindex;
     if (rowsEqual(previous, row)) return undefined;
     this.rows.set(key, row);
     return { type: 'parameter', row };
@@ -278,6 +287,7 @@ export class InterfaceTable {
     // Changes already decided in this batch were not delivered yet: they go first.
     const changes = this.out.splice(0);
     this.clearBatch();
+    this.inetDecidedFor = -1;
     this.links.clear();
     this.linkVersion.clear();
     this.forwarding.clear();
@@ -373,11 +383,6 @@ export class InterfaceTable {
       if (current === id) this.linkLocal.delete(m.ifindex);
     } else if (current === undefined) this.linkLocal.set(m.ifindex, id);
     return true;
-  }
-
-  private touchDevice(ifindex: number): void {
-    this.touch(keyOf('inet', ifindex));
-    this.touch(keyOf('inet6', ifindex));
   }
 
   /**

@@ -108,6 +108,12 @@ describe('InterfaceTable', () => {
     // Nothing changed, or forwarding absent from the message (kept): nothing decided.
     expect(early.decideInetEarly(summary)).toBeUndefined();
     expect(early.decideInetEarly({ ...summary, inetForwarding: undefined })).toBeUndefined();
+    // The skip is good for the next message only: a judged summary whose message never comes
+    // (another message is applied first) leaves later messages of the device alone.
+    expect(early.decideInetEarly({ ...summary, mtu: 1300 })?.row.nlMtu).toBe(1300);
+    early.apply(netconf(10, 5, false, 0));
+    early.apply(link(5, { mtu: 1350, inetConf: [1] }));
+    expect(early.finishBatch(kernel).map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`)).toEqual(['parameter inet 1350', 'parameter inet6 1350']);
     // Unknown interfaces and pending adds or removals are left to the ordinary path.
     expect(early.decideInetEarly({ ...summary, ifindex: 9, mtu: 1300 })).toBeUndefined();
     early.apply(netconf(2, 5, true));
