@@ -4,6 +4,7 @@
  * @module
  */
 import type { NetworkInterfaceInfo } from 'node:os';
+import { ifTypeOfArphrd } from '../linux/if-type.js';
 
 /** What the derivation may ask the system. Injected so every branch is testable on any OS. */
 export interface IdentityProbe {
@@ -26,21 +27,6 @@ export interface InterfaceIdentity {
 const IF_TYPE_OTHER = 1;
 const IF_TYPE_SOFTWARE_LOOPBACK = 24;
 
-// ARPHRD_* -> IANA ifType: the same table as the linux adapter's synthesized LUID, so that on Linux
-// `interfaceKey` of a polled row equals the key the linux adapter gives the same interface.
-const IF_TYPE_BY_ARPHRD = new Map<number, number>([
-  [1, 6], // ETHER -> ETHERNET_CSMACD
-  [772, 24], // LOOPBACK -> SOFTWARE_LOOPBACK
-  [512, 23], // PPP
-  [768, 131], // TUNNEL (ipip) -> TUNNEL
-  [769, 131], // TUNNEL6
-  [776, 131], // SIT
-  [778, 131], // IPGRE
-  [823, 131], // IP6GRE
-  [801, 71], // IEEE80211
-  [32, 199], // INFINIBAND
-  [65534, 53], // NONE (tun, wireguard) -> PROP_VIRTUAL
-]);
 
 /** Synthetic indices start here (2^24): far above the small indices operating systems hand out. */
 export const SYNTHETIC_INDEX_BASE = 0x1000000;
@@ -103,7 +89,8 @@ export function deriveInterfaceIdentity(
     const ifindex = positiveInteger(probe.readSysfs(name, 'ifindex'));
     if (ifindex !== undefined) {
       const arphrd = positiveInteger(probe.readSysfs(name, 'type'));
-      const ifType = (arphrd === undefined ? undefined : IF_TYPE_BY_ARPHRD.get(arphrd)) ?? IF_TYPE_OTHER;
+      // The linux adapter's table, so that on Linux a polled row's `interfaceKey` equals the linux adapter's.
+      const ifType = arphrd === undefined ? IF_TYPE_OTHER : ifTypeOfArphrd(arphrd);
       return { interfaceIndex: ifindex, interfaceLuid: luid(ifType, ifindex, 0), source: 'sysfs' };
     }
   }
