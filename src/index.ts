@@ -1,3 +1,9 @@
+/**
+ * IP interface change notifications as RxJS Observables: `ipInterfaceChanges$`, `ipInterfaceTable$`,
+ * the per-interface operators, the row and change types and `IpInterfaceError`.
+ *
+ * @module rxjs-ip-interface
+ */
 export { AF_INET, AF_INET6, AF_UNSPEC, familyMatches, isAddressFamily } from './address-family.js';
 export type { AddressFamily } from './address-family.js';
 export type {

@@ -1,7 +1,7 @@
 /**
  * The Linux adapter: rtnetlink through koffi calling libc. See docs/linux.md for the row mapping.
  *
- * @module
+ * @module rxjs-ip-interface/adapters/linux
  */
 export { linuxAdapter } from './linux-adapter.js';
 export type { LinuxAdapterOptions, LinuxAdapterStats, LinuxIpInterfaceAdapter } from './linux-adapter.js';

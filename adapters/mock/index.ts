@@ -1,3 +1,8 @@
+/**
+ * The mock adapter, for testing your own network logic (with rxjs-marbles or plainly).
+ *
+ * @module rxjs-ip-interface/adapters/mock
+ */
 export { createMockAdapter } from './mock-adapter.js';
 export type { MockAdapterOptions, MockCall, MockChange, MockIpInterfaceAdapter, MockSource } from './mock-adapter.js';
 export { mockLuid, mockRow } from './mock-row.js';

@@ -2,7 +2,7 @@
  * The Windows adapter: `NotifyIpInterfaceChange` / `CancelMibChangeNotify2` of iphlpapi.dll through
  * koffi, loaded on first use. See `docs/windows.md`.
  *
- * @module
+ * @module rxjs-ip-interface/adapters/windows
  */
 export { windowsAdapter } from './windows-adapter.js';
 export type { WindowsAdapterDiagnostics, WindowsAdapterOptions, WindowsIpInterfaceAdapter } from './windows-adapter.js';
