@@ -204,8 +204,30 @@ export class InterfaceTable {
     return this.out.length > 0 || this.dirty.size > 0 || this.deletedLinks.size > 0;
   }
 
-  /** Resolves the batch: completes adds, confirms removals, diffs rows. Returns the notifications in event order. */
-  finishBatch(resolver: TableResolver): TableChange[] {
+  /**
+   * True when the batch holds a removal no message answered yet (a DELNETCONF without the device's
+   * DELLINK or a following NEWNETCONF: finishing now would confirm it with an RTM_GETLINK) or a
+   * neighbour-parameter change that only a dump can read. Both can wait for a quiet socket.
+   */
+  get hasUnansweredRemoval(): boolean {
+    if (this.neighStale.size > 0) return true; // a neighbour dump only for a changed base_reachable_time
+    for (const key of this.pendingRemove) if (!this.deletedLinks.has(Math.floor(key / 2))) return true;
+    return false;
+  }
+
+  /** True when finishing the batch would dump the neighbour tables or fetch links for new interfaces. */
+  get hasCostlyCompletion(): boolean {
+    for (const key of this.pendingAdd.keys()) if (!this.deletedLinks.has(Math.floor(key / 2))) return true;
+    return false;
+  }
+
+  /**
+   * Resolves the batch: completes adds, confirms removals, diffs rows. Returns the notifications in
+   * event order. With `confirmRemovals` false, removals no message answered (and neighbour-parameter
+   * re-reads) stay pending for a later batch instead of being resolved by a request (during a group delete the kernel holds the RTNL
+   * lock, so an RTM_GETLINK would wait for the whole delete while the answer is already on its way).
+   */
+  finishBatch(resolver: TableResolver, confirmRemovals = true): TableChange[] {
     const fetched = new Map<number, LinkMessage | undefined>();
     const fetch = (ifindex: number): LinkMessage | undefined => {
       if (!fetched.has(ifindex)) {
@@ -216,10 +238,15 @@ export class InterfaceTable {
       return fetched.get(ifindex);
     };
     const removed = new Set<number>();
+    const unanswered: number[] = [];
     for (const key of this.pendingRemove) {
       const [family, ifindex] = parseKey(key);
       if (this.deletedLinks.has(ifindex)) {
         removed.add(key);
+        continue;
+      }
+      if (!confirmRemovals) {
+        unanswered.push(key);
         continue;
       }
       // A lone DELNETCONF: the family went away (IPv6 MTU < 1280) unless this is half of a rename,
@@ -246,7 +273,7 @@ export class InterfaceTable {
       if (!this.links.has(ifindex)) continue;
       added.add(key);
     }
-    const needNeigh = new Set<RowFamily>(this.neighStale);
+    const needNeigh = new Set<RowFamily>(confirmRemovals ? this.neighStale : []);
     for (const key of added) {
       const [family, ifindex] = parseKey(key);
       if (!this.neigh.has(key) && this.links.get(ifindex)) needNeigh.add(family);
@@ -254,7 +281,9 @@ export class InterfaceTable {
     for (const family of needNeigh) this.loadNeigh(family, resolver.neighTables(LINUX_FAMILY[family]));
 
     const changes = this.out.splice(0);
+    const carried = new Set(unanswered);
     for (const key of this.dirty) {
+      if (carried.has(key)) continue; // decided with its removal, later
       const [family, ifindex] = parseKey(key);
       if (removed.has(key)) {
         const row = this.rows.get(key);
@@ -275,7 +304,13 @@ export class InterfaceTable {
       else if (!rowsEqual(previous, row)) changes.push({ type: 'parameter', row });
     }
     for (const ifindex of this.deletedLinks) this.forgetDevice(ifindex);
+    const staleLeft = [...this.neighStale].filter((family) => !needNeigh.has(family));
     this.clearBatch();
+    for (const family of staleLeft) this.neighStale.add(family);
+    for (const key of unanswered) {
+      this.pendingRemove.add(key);
+      this.dirty.add(key);
+    }
     return changes;
   }
 

@@ -70,7 +70,8 @@ function namespaceTarget(netns: string | undefined): NamespaceTarget {
 }
 
 const zeroStats = (): ReaderStats => ({
-  messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0,
+  messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0, neighDumps: 0,
+  linkGets: 0, requestMs: 0,
 });
 
 /**
@@ -108,7 +109,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       bindRouteSocket(libc, fd!, 0, []);
       setReceiveTimeout(libc, fd!, 5000);
       const table = new InterfaceTable();
-      table.loadSnapshot(new NetlinkRequester(libc, fd!, { droppedForeign: 0, dumps: 0 }).snapshot());
+      table.loadSnapshot(new NetlinkRequester(libc, fd!, { droppedForeign: 0, dumps: 0, neighDumps: 0, linkGets: 0, requestMs: 0 }).snapshot());
       return table.currentRows();
     } finally {
       libc.close(fd!);

@@ -41,6 +41,12 @@ export interface ReaderStats {
   dumps: number;
   /** Socket or dump failures healed by a later re-read. */
   errors: number;
+  /** RTM_GETNEIGHTBL dumps made to complete rows (each O(devices)). */
+  neighDumps: number;
+  /** Single-index RTM_GETLINK requests (completing adds, confirming lone removals). */
+  linkGets: number;
+  /** Wall time spent in dump-socket requests, in ms. */
+  requestMs: number;
 }
 
 /** A registration as the reader sees it. */
@@ -55,6 +61,17 @@ const DUMP_TIMEOUT_MS = 5000;
 /** Messages handled per wake-up before yielding to the event loop (the poll fires again at once). */
 const MAX_DATAGRAMS_PER_WAKEUP = 4096;
 const RETRY_MS = 1000;
+/**
+ * Completing a batch may need requests whose cost grows with the device count (a neighbour-table
+ * dump walks every device). Within a burst, such a completion waits until the socket has been quiet
+ * this long, so one request serves many devices...
+ */
+const QUIET_MS = 3;
+/** ...but never longer than this, nor than a multiple of what the last such completion cost. */
+const MIN_DEFER_MS = 20;
+const DEFER_COST_FACTOR = 4;
+/** A costly completion this recent means a burst: the next one waits (a lone change does not). */
+const BURST_WINDOW_MS = 100;
 
 let eventBuffer: Buffer | undefined;
 /**
@@ -86,6 +103,7 @@ export class NetlinkReader {
   readonly subscribers = new Set<ReaderSubscriber>();
   readonly stats: ReaderStats = {
     messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0,
+    neighDumps: 0, linkGets: 0, requestMs: 0,
   };
   /** Registrations plus table reads holding this reader. */
   refs = 0;
@@ -109,6 +127,13 @@ export class NetlinkReader {
   lastError: IpInterfaceError | undefined;
   private closed = false;
   private delivering = false;
+  /** Quiet timer of a deferred batch completion. */
+  private deferTimer: NodeJS.Timeout | undefined;
+  /** When the pending completion was first deferred (0: not deferred). */
+  private deferredSince = 0;
+  /** When the last completion that made requests ended, and what it cost (ms). */
+  private lastCostlyAt = -Infinity;
+  private lastCostlyMs = 0;
   private readonly queue: TableChange[] = [];
 
   private constructor(
@@ -174,6 +199,7 @@ export class NetlinkReader {
   resync(): void {
     if (this.closed) return;
     this.stats.resyncs++;
+    this.cancelDeferral();
     this.deliver(this.table.loadSnapshot(this.guardedSnapshot()));
   }
 
@@ -183,6 +209,7 @@ export class NetlinkReader {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    this.cancelDeferral();
     this.subscribers.clear();
     this.queue.length = 0;
     this.closeFds();
@@ -205,10 +232,13 @@ export class NetlinkReader {
     }
   }
 
-  /** One wake-up: drain what is queued, resolve the batch, deliver. */
-  private onReadable(): void {
+  /**
+   * One wake-up: drain what is queued, resolve the batch, deliver. `quiet` is set by the deferral
+   * timer: the socket has been quiet, so the batch is completed whatever it costs.
+   */
+  private onReadable(quiet = false): void {
     if (this.closed) return;
-    this.stats.wakeups++;
+    if (!quiet) this.stats.wakeups++;
     let lost = false;
     let fatal: IpInterfaceError | undefined;
     for (let i = 0; i < MAX_DATAGRAMS_PER_WAKEUP; i++) {
@@ -268,13 +298,68 @@ export class NetlinkReader {
     try {
       if (lost) {
         this.stats.resyncs++;
+        this.cancelDeferral();
         this.deliver(this.table.loadSnapshot(this.guardedSnapshot()));
       } else if (this.table.batchPending) {
-        this.deliver(this.table.finishBatch(this.requester));
+        this.finishBatch(quiet);
       }
     } catch (error) {
       this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', String(error), { adapter: 'linux', cause: error }));
     }
+  }
+
+  /**
+   * Completes the batch now, or later when that would cost requests while more messages are likely
+   * on their way (see QUIET_MS): a removal no message answered yet waits for its DELLINK or
+   * NEWNETCONF; new interfaces within a burst wait to share one neighbour-table dump. Messages keep
+   * being applied meanwhile (the batch simply grows); parameter changes of present interfaces are
+   * delivered as they come.
+   */
+  private finishBatch(quiet: boolean): void {
+    const now = performance.now();
+    if (!quiet) {
+      const unanswered = this.table.hasUnansweredRemoval;
+      const costly = unanswered || this.table.hasCostlyCompletion;
+      if (costly) {
+        const since = this.deferredSince || now;
+        const limit = Math.max(MIN_DEFER_MS, DEFER_COST_FACTOR * this.lastCostlyMs);
+        const inBurst = unanswered || now - this.lastCostlyAt < BURST_WINDOW_MS;
+        if (inBurst && now - since < limit) {
+          this.deferredSince = since;
+          if (this.deferTimer) this.deferTimer.refresh();
+          else this.deferTimer = setTimeout(() => this.onQuiet(), QUIET_MS);
+          return;
+        }
+      }
+    }
+    this.cancelDeferral();
+    const requests = this.stats.dumps;
+    // Past the deadline with messages still flowing, unanswered removals keep waiting: their
+    // confirmation could block on the RTNL lock for as long as the flow lasts.
+    this.deliver(this.table.finishBatch(this.requester, quiet));
+    if (this.stats.dumps !== requests) {
+      this.lastCostlyAt = performance.now();
+      this.lastCostlyMs = this.lastCostlyAt - now;
+    }
+    if (!this.closed && this.table.batchPending && !this.deferTimer) {
+      this.deferredSince = performance.now();
+      this.deferTimer = setTimeout(() => this.onQuiet(), QUIET_MS);
+    }
+  }
+
+  private onQuiet(): void {
+    this.deferTimer = undefined;
+    try {
+      this.onReadable(true);
+    } catch (error) {
+      this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', `linux reader failed: ${String(error)}`, { adapter: 'linux', cause: error }));
+    }
+  }
+
+  private cancelDeferral(): void {
+    if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.deferTimer = undefined;
+    this.deferredSince = 0;
   }
 
   /**

@@ -19,6 +19,12 @@ import type { TableSnapshot } from './interface-table.js';
 export interface DumpCounters {
   droppedForeign: number;
   dumps: number;
+  /** RTM_GETNEIGHTBL dumps (each walks every device's parameters: O(devices)). */
+  neighDumps: number;
+  /** Single-index RTM_GETLINK requests. */
+  linkGets: number;
+  /** Wall time spent in requests on the dump socket (send, wait, receive, parse), in ms. */
+  requestMs: number;
 }
 
 const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -226,6 +232,15 @@ export class NetlinkRequester {
 
   /** Sends one request and collects the replies; `intr` is true when the kernel flagged the dump inconsistent. */
   exchange(type: number, flags: number, body: Uint8Array): { messages: NetlinkMessage[]; intr: boolean; errno: number } {
+    const started = performance.now();
+    try {
+      return this.exchangeTimed(type, flags, body);
+    } finally {
+      this.counters.requestMs += performance.now() - started;
+    }
+  }
+
+  private exchangeTimed(type: number, flags: number, body: Uint8Array): { messages: NetlinkMessage[]; intr: boolean; errno: number } {
     const seq = (this.seq = (this.seq + 1) >>> 0);
     const req = request(type, flags | NLM_F_REQUEST, seq, body);
     for (;;) {
@@ -280,6 +295,7 @@ export class NetlinkRequester {
 
   /** RTM_GETLINK for one index; undefined when there is no such device. */
   getLink(ifindex: number): LinkMessage | undefined {
+    this.counters.linkGets++;
     const r = this.exchange(RTM_GETLINK, 0, ifinfomsgWithExtMask(ifindex));
     if (r.errno === ENODEV) return undefined;
     if (r.errno) throw osError(this.libc, `RTM_GETLINK ${ifindex}`, r.errno);
@@ -288,6 +304,7 @@ export class NetlinkRequester {
 
   /** RTM_GETNEIGHTBL dump of one family. */
   neighTables(family: number): NeighTableMessage[] {
+    this.counters.neighDumps++;
     return this.dump(RTM_GETNEIGHTBL, familyHeader(family, 4)).messages.filter((m): m is NeighTableMessage => m.kind === 'neightbl');
   }
 
