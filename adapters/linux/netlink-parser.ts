@@ -341,6 +341,8 @@ function parseAddress(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start
   return { ...h, kind: 'address', deleted: h.type === RTM_DELADDR, family, ifindex, scope, address };
 }
 
+// Plain loops as for links: a neighbour-table dump is one message per device and family, and
+// completing a burst of new interfaces reads it whole.
 function parseNeighTable(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): NeighTableMessage {
   if (end - start < 4) throw new NetlinkParseError(`ndtmsg: ${end - start} bytes, need 4`);
   const family = view.getUint8(start);
@@ -349,19 +351,30 @@ function parseNeighTable(view: DataView, bytes: Uint8Array, h: NetlinkHeader, st
   let baseReachableTime: number | undefined;
   let reachableTime: number | undefined;
   let retransTime: number | undefined;
-  forEachAttribute(view, start + 4, end, (type, s, e) => {
-    if (type === NDTA_NAME) tableName = cString(bytes, s, e);
+  for (let offset = start + 4; offset + 4 <= end;) {
+    const len = attributeLength(view, offset, end);
+    const type = view.getUint16(offset + 2, LE) & 0x3fff;
+    if (type === NDTA_NAME) tableName = cString(bytes, offset + 4, offset + len);
     else if (type === NDTA_PARMS) {
       ifindex = 0;
-      forEachAttribute(view, s, e, (p, ps, pe) => {
-        if (p === NDTPA_IFINDEX) ifindex = u32(view, ps, pe, 'NDTPA_IFINDEX');
-        else if (p === NDTPA_BASE_REACHABLE_TIME) baseReachableTime = u64(view, ps, pe, 'NDTPA_BASE_REACHABLE_TIME');
-        else if (p === NDTPA_REACHABLE_TIME) reachableTime = u64(view, ps, pe, 'NDTPA_REACHABLE_TIME');
-        else if (p === NDTPA_RETRANS_TIME) retransTime = u64(view, ps, pe, 'NDTPA_RETRANS_TIME');
-      });
+      const pEnd = offset + len;
+      for (let p = offset + 4; p + 4 <= pEnd;) {
+        const pLen = attributeLength(view, p, pEnd);
+        const pType = view.getUint16(p + 2, LE) & 0x3fff;
+        const ps = p + 4;
+        const pe = p + pLen;
+        if (pType === NDTPA_IFINDEX) ifindex = u32(view, ps, pe, 'NDTPA_IFINDEX');
+        else if (pType === NDTPA_BASE_REACHABLE_TIME) baseReachableTime = u64(view, ps, pe, 'NDTPA_BASE_REACHABLE_TIME');
+        else if (pType === NDTPA_REACHABLE_TIME) reachableTime = u64(view, ps, pe, 'NDTPA_REACHABLE_TIME');
+        else if (pType === NDTPA_RETRANS_TIME) retransTime = u64(view, ps, pe, 'NDTPA_RETRANS_TIME');
+        p += align4(pLen);
+      }
     }
-  });
-  return { ...h, kind: 'neightbl', family, tableName, ifindex, baseReachableTime, reachableTime, retransTime };
+    offset += align4(len);
+  }
+  return {
+    type: h.type, flags: h.flags, seq: h.seq, pid: h.pid, kind: 'neightbl', family, tableName, ifindex, baseReachableTime, reachableTime, retransTime,
+  };
 }
 
 /** What the IPv4 row of a device needs from an RTM_NEWLINK, read by {@link summarizeLink} without allocating. */
