@@ -206,13 +206,16 @@ export class InterfaceTable {
 
   /**
    * True when the batch holds a removal no message answered yet (a DELNETCONF without the device's
-   * DELLINK or a following NEWNETCONF: finishing now would confirm it with an RTM_GETLINK) or a
-   * neighbour-parameter change that only a dump can read. Both can wait for a quiet socket.
+   * DELLINK or a following NEWNETCONF): finishing now would confirm it with an RTM_GETLINK.
    */
   get hasUnansweredRemoval(): boolean {
-    if (this.neighStale.size > 0) return true; // a neighbour dump only for a changed base_reachable_time
     for (const key of this.pendingRemove) if (!this.deletedLinks.has(Math.floor(key / 2))) return true;
     return false;
+  }
+
+  /** True when an IPv6 parameter message asks for a neighbour-table re-read (base_reachable_time). */
+  get hasStaleNeighbours(): boolean {
+    return this.neighStale.size > 0;
   }
 
   /** True when finishing the batch would dump the neighbour tables or fetch links for new interfaces. */

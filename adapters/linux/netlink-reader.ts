@@ -67,6 +67,12 @@ const RETRY_MS = 1000;
  * this long, so one request serves many devices...
  */
 const QUIET_MS = 3;
+/**
+ * A neighbour re-read asked for by an IPv6 parameter message waits for a longer quiet: a group
+ * delete sends such messages, then stalls (synchronize_net) with the RTNL lock held, and a dump made
+ * in that stall waits for the whole delete.
+ */
+const STALE_QUIET_MS = 50;
 /** ...but never longer than this, nor than a multiple of what the last such completion cost. */
 const MIN_DEFER_MS = 20;
 const DEFER_COST_FACTOR = 4;
@@ -240,6 +246,7 @@ export class NetlinkReader {
     if (this.closed) return;
     if (!quiet) this.stats.wakeups++;
     let lost = false;
+    let received = false;
     let fatal: IpInterfaceError | undefined;
     for (let i = 0; i < MAX_DATAGRAMS_PER_WAKEUP; i++) {
       this.fromLen32[0] = 12; // host order, as the kernel reads it
@@ -256,6 +263,7 @@ export class NetlinkReader {
         fatal = osError(this.libc, 'recvfrom(netlink events)', errno);
         break;
       }
+      received = true;
       if (lost) continue; // everything queued now is superseded by the re-read below
       if (n > this.buf.length) {
         this.stats.overruns++;
@@ -301,7 +309,9 @@ export class NetlinkReader {
         this.cancelDeferral();
         this.deliver(this.table.loadSnapshot(this.guardedSnapshot()));
       } else if (this.table.batchPending) {
-        this.finishBatch(quiet);
+        // A quiet timer that finds messages waiting was only starved (a busy main thread runs
+        // timers before polling): the socket was not quiet.
+        this.finishBatch(quiet && !received);
       }
     } catch (error) {
       this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', String(error), { adapter: 'linux', cause: error }));
@@ -319,15 +329,15 @@ export class NetlinkReader {
     const now = performance.now();
     if (!quiet) {
       const unanswered = this.table.hasUnansweredRemoval;
-      const costly = unanswered || this.table.hasCostlyCompletion;
-      if (costly) {
+      const stale = this.table.hasStaleNeighbours;
+      const adds = this.table.hasCostlyCompletion;
+      if (unanswered || stale || adds) {
         const since = this.deferredSince || now;
         const limit = Math.max(MIN_DEFER_MS, DEFER_COST_FACTOR * this.lastCostlyMs);
-        const inBurst = unanswered || now - this.lastCostlyAt < BURST_WINDOW_MS;
+        const inBurst = unanswered || stale || now - this.lastCostlyAt < BURST_WINDOW_MS;
         if (inBurst && now - since < limit) {
           this.deferredSince = since;
-          if (this.deferTimer) this.deferTimer.refresh();
-          else this.deferTimer = setTimeout(() => this.onQuiet(), QUIET_MS);
+          this.armQuietTimer(unanswered || adds ? QUIET_MS : STALE_QUIET_MS);
           return;
         }
       }
@@ -341,10 +351,17 @@ export class NetlinkReader {
       this.lastCostlyAt = performance.now();
       this.lastCostlyMs = this.lastCostlyAt - now;
     }
-    if (!this.closed && this.table.batchPending && !this.deferTimer) {
+    if (!this.closed && this.table.batchPending) {
+      // Carried over (unanswered removals, a neighbour re-read): resolved once the socket is quiet.
       this.deferredSince = performance.now();
-      this.deferTimer = setTimeout(() => this.onQuiet(), QUIET_MS);
+      this.armQuietTimer(this.table.hasUnansweredRemoval ? QUIET_MS : STALE_QUIET_MS);
     }
+  }
+
+  /** (Re)starts the quiet timer: it fires only after `ms` without a wake-up that re-arms it. */
+  private armQuietTimer(ms: number): void {
+    if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.deferTimer = setTimeout(() => this.onQuiet(), ms);
   }
 
   private onQuiet(): void {
