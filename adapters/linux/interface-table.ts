@@ -201,7 +201,7 @@ export class InterfaceTable {
 
   /** True when the current batch has anything to resolve. */
   get batchPending(): boolean {
-    return this.out.length > 0 || this.dirty.size > 0 || this.deletedLinks.size > 0;
+    return this.out.length > 0 || this.dirty.size > 0 || this.deletedLinks.size > 0 || this.neighStale.size > 0;
   }
 
   /**
@@ -226,11 +226,12 @@ export class InterfaceTable {
 
   /**
    * Resolves the batch: completes adds, confirms removals, diffs rows. Returns the notifications in
-   * event order. With `confirmRemovals` false, removals no message answered (and neighbour-parameter
-   * re-reads) stay pending for a later batch instead of being resolved by a request (during a group delete the kernel holds the RTNL
+   * event order. With `confirmRemovals` false, removals no message answered stay pending for a later
+   * batch (with `rereadNeighbours` false, neighbour-parameter re-reads too) instead of being resolved
+   * by a request (during a group delete the kernel holds the RTNL
    * lock, so an RTM_GETLINK would wait for the whole delete while the answer is already on its way).
    */
-  finishBatch(resolver: TableResolver, confirmRemovals = true): TableChange[] {
+  finishBatch(resolver: TableResolver, confirmRemovals = true, rereadNeighbours = confirmRemovals): TableChange[] {
     const fetched = new Map<number, LinkMessage | undefined>();
     const fetch = (ifindex: number): LinkMessage | undefined => {
       if (!fetched.has(ifindex)) {
@@ -276,7 +277,7 @@ export class InterfaceTable {
       if (!this.links.has(ifindex)) continue;
       added.add(key);
     }
-    const needNeigh = new Set<RowFamily>(confirmRemovals ? this.neighStale : []);
+    const needNeigh = new Set<RowFamily>(rereadNeighbours ? this.neighStale : []);
     for (const key of added) {
       const [family, ifindex] = parseKey(key);
       if (!this.neigh.has(key) && this.links.get(ifindex)) needNeigh.add(family);

@@ -73,6 +73,8 @@ const QUIET_MS = 3;
  * in that stall waits for the whole delete.
  */
 const STALE_QUIET_MS = 50;
+/** Carried removals are confirmed at the latest after this long, quiet or not. */
+const MAX_CARRY_MS = 500;
 /** ...but never longer than this, nor than a multiple of what the last such completion cost. */
 const MIN_DEFER_MS = 20;
 const DEFER_COST_FACTOR = 4;
@@ -137,6 +139,8 @@ export class NetlinkReader {
   private deferTimer: NodeJS.Timeout | undefined;
   /** When the pending completion was first deferred (0: not deferred). */
   private deferredSince = 0;
+  /** When unanswered removals or a neighbour re-read were first carried to a later batch (0: none). */
+  private carriedSince = 0;
   /** When the last completion that made requests ended, and what it cost (ms). */
   private lastCostlyAt = -Infinity;
   private lastCostlyMs = 0;
@@ -327,34 +331,33 @@ export class NetlinkReader {
    */
   private finishBatch(quiet: boolean): void {
     const now = performance.now();
-    if (!quiet) {
-      const unanswered = this.table.hasUnansweredRemoval;
-      const stale = this.table.hasStaleNeighbours;
-      const adds = this.table.hasCostlyCompletion;
-      if (unanswered || stale || adds) {
-        const since = this.deferredSince || now;
-        const limit = Math.max(MIN_DEFER_MS, DEFER_COST_FACTOR * this.lastCostlyMs);
-        const inBurst = unanswered || stale || now - this.lastCostlyAt < BURST_WINDOW_MS;
-        if (inBurst && now - since < limit) {
-          this.deferredSince = since;
-          this.armQuietTimer(unanswered || adds ? QUIET_MS : STALE_QUIET_MS);
-          return;
-        }
+    // New interfaces within a burst: the whole batch waits, so one neighbour dump serves them all.
+    if (!quiet && this.table.hasCostlyCompletion && now - this.lastCostlyAt < BURST_WINDOW_MS) {
+      const since = this.deferredSince || now;
+      if (now - since < Math.max(MIN_DEFER_MS, DEFER_COST_FACTOR * this.lastCostlyMs)) {
+        this.deferredSince = since;
+        this.armQuietTimer(QUIET_MS);
+        return;
       }
     }
-    this.cancelDeferral();
+    this.deferredSince = 0;
+    // Everything else is delivered now. Unanswered removals and neighbour re-reads are carried
+    // until the socket is quiet (or carried too long): resolving them by a request while messages
+    // still flow could block on the RTNL lock for as long as the flow lasts.
+    // A removal must not wait forever under a steady flow; a neighbour re-read (a sysctl change) can.
+    const confirm = quiet || (this.carriedSince !== 0 && now - this.carriedSince > MAX_CARRY_MS);
     const requests = this.stats.dumps;
-    // Past the deadline with messages still flowing, unanswered removals keep waiting: their
-    // confirmation could block on the RTNL lock for as long as the flow lasts.
-    this.deliver(this.table.finishBatch(this.requester, quiet));
+    this.deliver(this.table.finishBatch(this.requester, confirm, quiet));
     if (this.stats.dumps !== requests) {
       this.lastCostlyAt = performance.now();
       this.lastCostlyMs = this.lastCostlyAt - now;
     }
-    if (!this.closed && this.table.batchPending) {
-      // Carried over (unanswered removals, a neighbour re-read): resolved once the socket is quiet.
-      this.deferredSince = performance.now();
+    if (this.closed) return;
+    if (this.table.batchPending) {
+      if (this.carriedSince === 0) this.carriedSince = now;
       this.armQuietTimer(this.table.hasUnansweredRemoval ? QUIET_MS : STALE_QUIET_MS);
+    } else {
+      this.cancelDeferral();
     }
   }
 
@@ -377,6 +380,7 @@ export class NetlinkReader {
     if (this.deferTimer) clearTimeout(this.deferTimer);
     this.deferTimer = undefined;
     this.deferredSince = 0;
+    this.carriedSince = 0;
   }
 
   /**
