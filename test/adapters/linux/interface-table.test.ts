@@ -170,6 +170,42 @@ describe('InterfaceTable', () => {
     expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`).sort()).toEqual(['delete inet6 1500', 'parameter inet 1200']);
   });
 
+  it('an unanswered removal carried without a request is settled by the DELLINK of a later batch', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 6);
+    withDevice(table, kernel, 7);
+    // Group delete, split mid-device: 7 is fully gone, 6 has only its DELNETCONF so far.
+    for (const m of [netconf(10, 7, true), netconf(2, 7, true), delLink(7), netconf(10, 6, true)]) table.apply(m);
+    expect(table.hasUnansweredRemoval).toBe(true);
+    const first = table.finishBatch(kernel, false);
+    expect(first.map((c) => `${c.type} ${c.row.family} ${c.row.interfaceIndex}`).sort()).toEqual(['delete inet 7', 'delete inet6 7']);
+    expect(kernel.getLinkCalls).toBe(0);
+    expect(table.batchPending).toBe(true);
+    kernel.links.delete(6);
+    for (const m of [netconf(2, 6, true), delLink(6)]) table.apply(m);
+    expect(table.hasUnansweredRemoval).toBe(false);
+    const second = table.finishBatch(kernel, false);
+    expect(second.map((c) => `${c.type} ${c.row.family} ${c.row.interfaceIndex}`).sort()).toEqual(['delete inet 6', 'delete inet6 6']);
+    expect(kernel.getLinkCalls).toBe(0);
+    expect(table.batchPending).toBe(false);
+    expect(table.size).toBe(0);
+  });
+
+  it('a carried lone DELNETCONF is confirmed by RTM_GETLINK once the caller allows requests', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 8);
+    kernel.links.set(8, link(8, { mtu: 1200 }));
+    for (const m of [link(8, { mtu: 1200, inet6: link(8).inet6 }), netconf(10, 8, true)]) table.apply(m);
+    // Held back: the IPv4 change goes out, the removal waits.
+    expect(table.finishBatch(kernel, false).map((c) => `${c.type} ${c.row.family}`)).toEqual(['parameter inet']);
+    expect(kernel.getLinkCalls).toBe(0);
+    expect(table.finishBatch(kernel).map((c) => `${c.type} ${c.row.family}`)).toEqual(['delete inet6']);
+    expect(kernel.getLinkCalls).toBe(1);
+    expect(table.batchPending).toBe(false);
+  });
+
   it('MTU change: the inet6 row gets the new MTU although the message still carries the old mtu6', () => {
     const table = new InterfaceTable();
     const kernel = new FakeKernel();
