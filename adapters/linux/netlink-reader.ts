@@ -62,24 +62,24 @@ const DUMP_TIMEOUT_MS = 5000;
 const MAX_DATAGRAMS_PER_WAKEUP = 4096;
 const RETRY_MS = 1000;
 /**
- * Completing a batch may need requests whose cost grows with the device count (a neighbour-table
- * dump walks every device). Within a burst, such a completion waits until the socket has been quiet
- * this long, so one request serves many devices...
+ * Completing a batch of new interfaces needs requests whose cost grows with the device count (a
+ * neighbour-table dump walks every device). Within a burst, that completion waits until the socket
+ * has been quiet this long, so one dump serves many devices...
  */
 const QUIET_MS = 3;
+/** ...but never longer than this, nor than a multiple of what the last such completion cost. */
+const MIN_DEFER_MS = 20;
+const DEFER_COST_FACTOR = 4;
+/** A costly completion this recent means a burst: the next one waits (a lone change does not). */
+const BURST_WINDOW_MS = 100;
 /**
  * A neighbour re-read asked for by an IPv6 parameter message waits for a longer quiet: a group
  * delete sends such messages, then stalls (synchronize_net) with the RTNL lock held, and a dump made
  * in that stall waits for the whole delete.
  */
 const STALE_QUIET_MS = 50;
-/** Carried removals are confirmed at the latest after this long, quiet or not. */
+/** Carried removals (answered by no message yet) are confirmed after this long, quiet or not. */
 const MAX_CARRY_MS = 500;
-/** ...but never longer than this, nor than a multiple of what the last such completion cost. */
-const MIN_DEFER_MS = 20;
-const DEFER_COST_FACTOR = 4;
-/** A costly completion this recent means a burst: the next one waits (a lone change does not). */
-const BURST_WINDOW_MS = 100;
 
 let eventBuffer: Buffer | undefined;
 /**
