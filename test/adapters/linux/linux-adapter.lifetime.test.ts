@@ -81,6 +81,34 @@ describeWithNetns('linux adapter: process lifetime', () => {
     expect(r.code).toBe(0);
   }, 20000);
 
+  it('after many netns open/close cycles and a failed open the process still exits by itself', async () => {
+    // The namespace worker outlives each cycle: it must be unref'd while idle, and an error reply
+    // must not leave it ref'd.
+    const r = await runChild(
+      `${PRELUDE}
+      (async () => {
+        for (let i = 0; i < 30; i++) {
+          const h = await adapter.notifyIpInterfaceChange('unspec', () => undefined, true);
+          await adapter.cancelMibChangeNotify2(h);
+        }
+        const missing = linuxAdapter({ netns: netns + '-missing' });
+        await missing.notifyIpInterfaceChange('unspec', () => undefined, true).then(
+          () => console.log('unexpected success'),
+          (e) => console.log('failed ' + e.code + ' ' + e.osCode),
+        );
+        console.log('ready ' + adapter.stats().open);
+      })().catch((e) => { console.error(e); process.exitCode = 2; });`,
+      ns.path,
+      15000,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('failed OS_ERROR 2');
+    expect(r.stdout).toContain('ready false');
+    expect(r.killed).toBe(false);
+    expect(r.code).toBe(0);
+    expect(r.afterReadyMs).toBeLessThan(2000);
+  }, 30000);
+
   it('process.exit() while subscribed returns promptly', async () => {
     const r = await runChild(
       `${PRELUDE}
