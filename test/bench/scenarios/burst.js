@@ -165,7 +165,7 @@ async function runOnce(ctx, pairs, busyMs) {
         statsDelta: delta(prevStats, snap.stats),
       });
       prevStats = snap.stats;
-      ctx.log(`  burst ${busyMs ? 'busy' : 'idle'} ${name}: ${JSON.stringify(events)} lag ${phases.at(-1).lagMs?.toFixed(1)} ms, diff ${diff.empty ? 'empty' : 'NOT EMPTY'}, ip link check ${ipDiff.length ? ipDiff.length + ' problems' : 'ok'}`);
+      ctx.log(`  burst ${busyMs ? 'busy' : 'idle'} ${name}: ${JSON.stringify(events)} lag ${phases.at(-1).lagMs?.toFixed(1)} ms, diff ${silent.empty ? 'empty' : 'NOT EMPTY'}${diff.empty ? '' : ` (rows differing only in reachableTime: ${diff.differing.length})`}, ip link check ${ipDiff.length ? ipDiff.length + ' problems' : 'ok'}`);
     }
     const final = await child.request('snapshot', {}, 60000);
     return { mainThread: busyMs ? `busy (${busyMs} ms chunks)` : 'idle', pairs, phases, stats: final.stats, busyChunks: final.busyChunks };
