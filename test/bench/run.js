@@ -12,6 +12,8 @@
  * --strict    exit 1 when a target is missed (default: only when a scenario could not run).
  * --dist      the CommonJS build to measure (default dist/cjs; env BENCH_DIST).
  * --head      measure the committed HEAD, built apart (see lib/build-head.js).
+ * --render <performance.json>  measure nothing: re-judge and re-render the docs from a run's JSON
+ *             (after a change to how results are judged or shown; the figures stay those of the run).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -37,6 +39,7 @@ function parseArgs(argv) {
     else if (v === '--only') a.only = argv[++i].split(',');
     else if (v === '--dist') a.dist = argv[++i];
     else if (v === '--head') a.head = true;
+    else if (v === '--render') a.render = path.resolve(argv[++i]);
     else if (v === '--out') a.out = path.resolve(argv[++i]);
     else throw new Error(`unknown option ${v}`);
   }
@@ -107,8 +110,60 @@ function meta(args) {
   };
 }
 
+
+/** Judges, prints the summary and the ratio line, and writes the docs (unless --no-write). */
+function output(args, data) {
+  const { meta: m, results } = data;
+  const targets = judge(results);
+  data.targets = targets;
+
+  console.log('\nTargets:');
+  for (const t of targets) console.log(`  [${t.status === 'met' ? ' met  ' : t.status === 'missed' ? 'MISSED' : '  --  '}] ${t.target}: ${t.result}`);
+  const L = results.latency && results.latency.listeners;
+  const ratio = L && L.library && L['ip-monitor'] && L.library.all && L['ip-monitor'].all && L.library.all.p50 && L['ip-monitor'].all.p50
+    ? (L.library.all.p50 / L['ip-monitor'].all.p50).toFixed(2)
+    : 'n/a';
+  console.log(`p50 ratio vs ip monitor: ${ratio}`);
+  console.log(`bench: total ${m.durationSeconds.toFixed(1)} s${args.quick ? ' (quick)' : ''}`);
+
+  if (args.write) {
+    fs.mkdirSync(args.out, { recursive: true });
+    const svgName = 'performance-latency.svg';
+    const mdFile = path.join(args.out, 'performance.md');
+    fs.writeFileSync(path.join(args.out, 'performance.json'), JSON.stringify(data, null, 1) + '\n');
+    if (L) {
+      const series = Object.entries(L)
+        .filter(([, l]) => !l.unavailable && !l.latencyNote && l.samplesUs.length)
+        .map(([id, l]) => ({
+          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'floor-koffi': 'floor: Node + koffi poll, minimal parse', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
+          note: `p50 ${fmtUs(l.all.p50 ?? 0)}, p99 ${fmtUs(l.all.p99 ?? 0)}, ${l.seen} of ${l.changes} changes seen`,
+          samplesUs: l.samplesUs,
+          dashed: id === 'floor-koffi',
+        }));
+      fs.writeFileSync(
+        path.join(args.out, svgName),
+        latencyCdfSvg(series, { title: 'Change → listener latency (cumulative)', subtitle: `${m.date}, ${m.kernel}, ${m.cpus} CPUs; dots mark p50` }),
+      );
+    }
+    const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : undefined;
+    fs.writeFileSync(mdFile, render(data, previous, svgName));
+    console.log(`bench: wrote ${path.relative(root, mdFile)}, performance.json, ${svgName}`);
+  }
+  return targets;
+}
+
+async function rerender(args) {
+  const data = JSON.parse(fs.readFileSync(args.render, 'utf8'));
+  // Older runs stored a derived burst lag under another definition: the judged one is recomputed.
+  for (const run of data.results.burst?.runs ?? []) for (const p of run.phases ?? []) delete p.lagMs;
+  data.meta.rendered = `re-judged and re-rendered on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} from the run's JSON (no new measurement)`;
+  const targets = output({ ...args, write: args.write !== false, out: path.dirname(args.render) }, data);
+  process.exitCode = args.strict && targets.some((t) => t.status === 'missed') ? 1 : 0;
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.render) return rerender(args);
   const why = cannotRun();
   if (why) {
     console.error(`bench: cannot run: ${why}. The benchmarks need Linux, root and iproute2.`);
@@ -153,41 +208,8 @@ async function main() {
     `Whole-machine CPU busy share during each scenario (all processes, the benchmark included): ` +
     Object.entries(busy).map(([k, v]) => `${k} ${Math.round(v.machineBusy * 100)}%`).join(', ') +
     `; load average ${m.loadStart} at start, ${m.loadEnd} at end (${m.cpus} CPUs).`;
-  const targets = judge(results);
-  const data = { meta: m, targets, results };
-
-  console.log('\nTargets:');
-  for (const t of targets) console.log(`  [${t.status === 'met' ? ' met  ' : t.status === 'missed' ? 'MISSED' : '  --  '}] ${t.target}: ${t.result}`);
-  const L = results.latency && results.latency.listeners;
-  const ratio = L && L.library && L['ip-monitor'] && L.library.all && L['ip-monitor'].all && L.library.all.p50 && L['ip-monitor'].all.p50
-    ? (L.library.all.p50 / L['ip-monitor'].all.p50).toFixed(2)
-    : 'n/a';
-  console.log(`p50 ratio vs ip monitor: ${ratio}`);
-  console.log(`bench: total ${m.durationSeconds.toFixed(1)} s${args.quick ? ' (quick)' : ''}`);
-
-  if (args.write) {
-    fs.mkdirSync(args.out, { recursive: true });
-    const svgName = 'performance-latency.svg';
-    const mdFile = path.join(args.out, 'performance.md');
-    fs.writeFileSync(path.join(args.out, 'performance.json'), JSON.stringify(data, null, 1) + '\n');
-    if (L) {
-      const series = Object.entries(L)
-        .filter(([, l]) => !l.unavailable && !l.latencyNote && l.samplesUs.length)
-        .map(([id, l]) => ({
-          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'floor-koffi': 'floor: Node + koffi poll, minimal parse', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
-          note: `p50 ${fmtUs(l.all.p50 ?? 0)}, p99 ${fmtUs(l.all.p99 ?? 0)}, ${l.seen} of ${l.changes} changes seen`,
-          samplesUs: l.samplesUs,
-          dashed: id === 'floor-koffi',
-        }));
-      fs.writeFileSync(
-        path.join(args.out, svgName),
-        latencyCdfSvg(series, { title: 'Change → listener latency (cumulative)', subtitle: `${m.date}, ${m.kernel}, ${m.cpus} CPUs; dots mark p50` }),
-      );
-    }
-    const previous = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : undefined;
-    fs.writeFileSync(mdFile, render(data, previous, svgName));
-    console.log(`bench: wrote ${path.relative(root, mdFile)}, performance.json, ${svgName}`);
-  }
+  const data = { meta: m, results };
+  const targets = output(args, data);
   const missed = targets.some((t) => t.status === 'missed');
   process.exitCode = broken || (args.strict && missed) ? 1 : 0;
   BenchNetns.deleteAll();

@@ -8,14 +8,16 @@
  * fresh dump made by a fresh process (full rows), and with `ip -j link` (index, name, MTU,
  * operstate) as an independent check. Run once with an idle and once with a busy main thread.
  *
- * Delivery lag: the subscriber's last event (CLOCK_MONOTONIC) minus the time an `ip -ts monitor
- * link` running in the namespace received the kernel message behind it (its last message about the
- * same interface before the event; wall clock converted with a REALTIME/MONOTONIC pair read at the
- * end of the phase). Not the phase's last request: the group delete is one long syscall that sends
- * its messages all along, and after the up phase the kernel's linkwatch work keeps sending
- * operstate messages for seconds, the last ones repeating a state already sent (no row changes, so
- * no event is due). Both other references are reported. Fallback when ip monitor saw nothing: the
- * last request.
+ * Delivery lag (the target): the subscriber's last event (CLOCK_MONOTONIC) minus the time an
+ * `ip -ts monitor link` running in the namespace received the kernel's last message of the phase
+ * (wall clock converted with a REALTIME/MONOTONIC pair read at the end of the phase); at most 0 when
+ * delivery was complete before the kernel stopped sending (after the up phase the kernel's linkwatch
+ * work sends operstate messages for seconds, the last ones repeating a state already sent: no event
+ * is due for them). Also recorded: the last event's own delay (event minus ip monitor's last
+ * message about the same interface before it: catches an event held back while the rest went on),
+ * and the lag from the return of the phase's last request (the group delete is one long syscall that
+ * sends its messages all along, so that one is negative there). Fallback when ip monitor saw
+ * nothing: the last request.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -27,6 +29,7 @@ const { Child } = require('../lib/child.js');
 const { diffTables } = require('../lib/rows.js');
 const { parseIpMonitor } = require('../lib/ip-monitor.js');
 const { cpuAndSwitches } = require('../lib/proc.js');
+const { judgedLagMs } = require('../lib/targets.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const GROUP = 7;
@@ -140,7 +143,6 @@ async function runOnce(ctx, pairs, busyMs) {
         requestsSeconds: Number(last.monoNs - first.monoNs) / 1e9,
         events,
         quiet,
-        lagMs: lagIpMon ?? lagReq,
         lagFromLastRequestMs: lagReq,
         lagFromIpMonitorLastMs: lagIpMon,
         kernelTrailMs: lastKernelMonoUs !== null ? (lastKernelMonoUs - lastChangeUs) / 1000 : null,
@@ -165,7 +167,7 @@ async function runOnce(ctx, pairs, busyMs) {
         statsDelta: delta(prevStats, snap.stats),
       });
       prevStats = snap.stats;
-      ctx.log(`  burst ${busyMs ? 'busy' : 'idle'} ${name}: ${JSON.stringify(events)} lag ${phases.at(-1).lagMs?.toFixed(1)} ms, diff ${silent.empty ? 'empty' : 'NOT EMPTY'}${diff.empty ? '' : ` (rows differing only in reachableTime: ${diff.differing.length})`}, ip link check ${ipDiff.length ? ipDiff.length + ' problems' : 'ok'}`);
+      ctx.log(`  burst ${busyMs ? 'busy' : 'idle'} ${name}: ${JSON.stringify(events)} lag ${judgedLagMs(phases.at(-1))?.toFixed(1)} ms (last event's own delay ${phases.at(-1).lagFromIpMonitorLastMs?.toFixed(1)} ms), diff ${silent.empty ? 'empty' : 'NOT EMPTY'}${diff.empty ? '' : ` (rows differing only in reachableTime: ${diff.differing.length})`}, ip link check ${ipDiff.length ? ipDiff.length + ' problems' : 'ok'}`);
     }
     const final = await child.request('snapshot', {}, 60000);
     return { mainThread: busyMs ? `busy (${busyMs} ms chunks)` : 'idle', pairs, phases, stats: final.stats, busyChunks: final.busyChunks };
