@@ -1,21 +1,13 @@
 import { marbles } from 'rxjs-marbles/jest';
 import { Subject, VirtualTimeScheduler, asyncScheduler } from 'rxjs';
-import { AF_INET, AF_INET6 } from '../../../src/address-family';
+import { AF_INET } from '../../../src/address-family';
 import type { IpInterfaceChange, IpInterfaceRowChange } from '../../../src/ip-interface-change';
-import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
 import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
 import { debounceInterfaceChanges } from '../../../src/operators/debounce-interface-changes';
 import { createMockAdapter, mockRow, type MockChange } from '../../../adapters/mock';
+import { eth1, eth1Mtu, eth2, eth1v6, added, changed, removed, initial } from './change-fixtures';
 
-const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
-const eth1Mtu = { ...eth1, nlMtu: 1400 };
-const eth2 = mockRow({ interfaceIndex: 4, interfaceName: 'eth2' });
-const eth1v6 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1', family: AF_INET6 });
-const added = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'added', row });
-const changed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'changed', row });
-const removed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'removed', row });
-const initial: IpInterfaceChange = { kind: 'initial', family: AF_INET };
 
 describe('debounceInterfaceChanges', () => {
   it('emits the net effect per interface after the quiet time (the TSDoc diagram)', marbles((m) => {

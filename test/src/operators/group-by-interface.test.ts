@@ -1,22 +1,13 @@
 import { marbles } from 'rxjs-marbles/jest';
 import { type GroupedObservable, type Observable, Subject, delay, endWith, map, mergeMap, of, take, timer } from 'rxjs';
-import { AF_INET, AF_INET6 } from '../../../src/address-family';
 import type { IpInterfaceChange, IpInterfaceRowChange } from '../../../src/ip-interface-change';
-import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { interfaceKey } from '../../../src/interface-key';
 import { groupByInterface } from '../../../src/operators/group-by-interface';
 import { debounceInterfaceChanges } from '../../../src/operators/debounce-interface-changes';
 import { serialDelivery } from '../../../src/operators/serial-delivery';
 import { mockRow } from '../../../adapters/mock';
+import { eth1, eth1Mtu, eth2, eth1v6, added, changed, removed, initial } from './change-fixtures';
 
-const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
-const eth1Mtu = { ...eth1, nlMtu: 1400 };
-const eth2 = mockRow({ interfaceIndex: 4, interfaceName: 'eth2' });
-const eth1v6 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1', family: AF_INET6 });
-const added = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'added', row });
-const changed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'changed', row });
-const removed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'removed', row });
-const initial: IpInterfaceChange = { kind: 'initial', family: AF_INET };
 
 const values = { i: initial, a: added(eth1), b: added(eth2), c: changed(eth1Mtu), r: removed(eth1Mtu), x: added(eth1v6) };
 

@@ -1,21 +1,13 @@
 import { marbles } from 'rxjs-marbles/jest';
 import { type Observable, Subject, catchError, delay, map, of } from 'rxjs';
-import { AF_INET } from '../../../src/address-family';
 import type { IpInterfaceChange, IpInterfaceRowChange } from '../../../src/ip-interface-change';
-import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
 import { serialDelivery } from '../../../src/operators/serial-delivery';
 import { mockRow } from '../../../adapters/mock';
+import { eth1, eth1Mtu, eth2, added, changed, removed, initial } from './change-fixtures';
 
-const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
-const eth1Mtu = { ...eth1, nlMtu: 1400 };
-const eth2 = mockRow({ interfaceIndex: 4, interfaceName: 'eth2' });
 const eth2Mtu = { ...eth2, nlMtu: 9000 };
 const eth3 = mockRow({ interfaceIndex: 5, interfaceName: 'eth3' });
-const added = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'added', row });
-const changed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'changed', row });
-const removed = (row: IpInterfaceRow): IpInterfaceRowChange => ({ kind: 'removed', row });
-const initial: IpInterfaceChange = { kind: 'initial', family: AF_INET };
 
 /** `kind:name:mtu`, or `initial`. */
 const label = (c: IpInterfaceChange): string => (c.kind === 'initial' ? 'initial' : `${c.kind}:${c.row.interfaceName}:${c.row.nlMtu}`);
