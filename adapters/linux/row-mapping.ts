@@ -9,20 +9,11 @@ import {
   DEVCONF_ACCEPT_DAD, DEVCONF_ACCEPT_RA, DEVCONF_ACCEPT_RA_DEFRTR, DEVCONF_DAD_TRANSMITS, DEVCONF_MTU6, IF_OPER_UNKNOWN,
   IF_OPER_UP, IF_RA_MANAGED, IF_RA_OTHERCONF, IFF_NOARP, IFF_RUNNING, IFF_UP, IN6_ADDR_GEN_MODE_NONE,
 } from './netlink-constants.js';
-import type { Inet6Info } from './netlink-parser.js';
+import type { LinkMessage } from './netlink-parser.js';
 import { ifTypeOfArphrd } from './if-type.js';
 
-/** What the adapter knows about one device (merged from link messages). */
-export interface LinkState {
-  readonly ifindex: number;
-  readonly ifiType: number;
-  readonly ifiFlags: number;
-  readonly name?: string | undefined;
-  readonly mtu?: number | undefined;
-  readonly operstate?: number | undefined;
-  readonly inetConf?: readonly number[] | undefined;
-  readonly inet6?: Inet6Info | undefined;
-}
+/** What the adapter knows about one device (merged from link messages): the fields of a link message that feed a row. */
+export type LinkState = Pick<LinkMessage, 'ifindex' | 'ifiType' | 'ifiFlags' | 'name' | 'mtu' | 'operstate' | 'inetConf' | 'inet6'>;
 
 /** Per-device neighbour-table parameters (RTM_GETNEIGHTBL), milliseconds. */
 export interface NeighParms {
