@@ -1,6 +1,5 @@
 import { activePollTimers, joinPollTimer, type PollTick } from '../../../adapters/polling/poll-timer';
 
-const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitFor(predicate: () => boolean): Promise<void> {
   while (!predicate()) await sleep(5);
@@ -10,25 +9,32 @@ describe('joinPollTimer', () => {
   afterEach(() => expect(activePollTimers()).toEqual([]));
 
   it('creates one ref-ed timer per interval for all listeners, and none once the last one left', async () => {
-    const before = timeouts();
+    // The timers are identified through spies, not by counting the process's timers (a count races
+    // with any other timer expiring in between).
+    const setSpy = jest.spyOn(globalThis, 'setInterval');
+    const clearSpy = jest.spyOn(globalThis, 'clearInterval');
     const ticks: string[] = [];
     const leaveA = joinPollTimer(20, () => ticks.push('a'));
     const leaveB = joinPollTimer(20, () => ticks.push('b'));
     const leaveC = joinPollTimer(35, () => ticks.push('c'));
     expect(activePollTimers()).toEqual([{ intervalMs: 20, listeners: 2 }, { intervalMs: 35, listeners: 1 }]);
-    // Two timers, both keeping the process alive (getActiveResourcesInfo lists only ref-ed ones).
-    expect(timeouts()).toBe(before + 2);
+    // Two timers, both keeping the process alive.
+    expect(setSpy).toHaveBeenCalledTimes(2);
+    const timers = setSpy.mock.results.map((r) => r.value as NodeJS.Timeout);
+    expect(timers.map((t) => t.hasRef())).toEqual([true, true]);
     await waitFor(() => ticks.filter((t) => t === 'a').length >= 2 && ticks.includes('c'));
-    const during = timeouts();
     expect(ticks.filter((t) => t === 'a').length).toBeGreaterThanOrEqual(2);
     expect(ticks.filter((t) => t === 'a').length).toBe(ticks.filter((t) => t === 'b').length);
     expect(ticks).toContain('c');
     leaveA();
     leaveA(); // idempotent: does not remove b
     expect(activePollTimers()).toEqual([{ intervalMs: 20, listeners: 1 }, { intervalMs: 35, listeners: 1 }]);
+    expect(clearSpy).not.toHaveBeenCalled();
     leaveB();
     leaveC();
-    expect(timeouts()).toBe(during - 2);
+    expect(clearSpy.mock.calls.map((c) => c[0])).toEqual(timers);
+    setSpy.mockRestore();
+    clearSpy.mockRestore();
   });
 
   it('reads once per tick for all listeners sharing a reader, and shares its error too', async () => {

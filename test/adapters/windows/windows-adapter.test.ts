@@ -280,16 +280,27 @@ describe('windowsAdapter: notifications', () => {
   });
 
   it('holds one ref\'d timer while registrations are live and none after', async () => {
-    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    const adapter = adapterOver(full);
-    const h1 = await adapter.notifyIpInterfaceChange('inet', () => undefined, false);
-    const h2 = await adapter.notifyIpInterfaceChange('inet6', () => undefined, false);
-    expect(timers()).toBe(before + 1);
-    await adapter.cancelMibChangeNotify2(h1);
-    expect(timers()).toBe(before + 1);
-    await adapter.cancelMibChangeNotify2(h2);
-    expect(timers()).toBe(before);
+    // Identify the adapter's own timer instead of counting the process's timers: another test's
+    // timer expiring between two counts made a count-based check flaky in CI.
+    const setSpy = jest.spyOn(globalThis, 'setInterval');
+    const clearSpy = jest.spyOn(globalThis, 'clearInterval');
+    try {
+      const adapter = adapterOver(full);
+      const h1 = await adapter.notifyIpInterfaceChange('inet', () => undefined, false);
+      const h2 = await adapter.notifyIpInterfaceChange('inet6', () => undefined, false);
+      expect(setSpy).toHaveBeenCalledTimes(1);
+      const timer = setSpy.mock.results[0]?.value as NodeJS.Timeout;
+      expect(timer.hasRef()).toBe(true);
+      expect(process.getActiveResourcesInfo()).toContain('Timeout');
+      await adapter.cancelMibChangeNotify2(h1);
+      expect(clearSpy).not.toHaveBeenCalledWith(timer);
+      await adapter.cancelMibChangeNotify2(h2);
+      expect(clearSpy).toHaveBeenCalledWith(timer);
+      expect(setSpy).toHaveBeenCalledTimes(1);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
   });
 });
 
