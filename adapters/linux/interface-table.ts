@@ -41,6 +41,8 @@ export interface TableSnapshot {
 
 /** IPv6 needs links of at least this MTU (below it the kernel removes the device's IPv6 part). */
 const IPV6_MIN_MTU = 1280;
+/** The kernel destroys a device's IPv4 part below this MTU (inetdev_valid_mtu). */
+const IPV4_MIN_MTU = 68;
 const NEIGH_TABLE: Record<RowFamily, string> = { inet: 'arp_cache', inet6: 'ndisc_cache' };
 const LINUX_FAMILY: Record<RowFamily, number> = { inet: LINUX_AF_INET, inet6: LINUX_AF_INET6 };
 
@@ -209,8 +211,19 @@ export class InterfaceTable {
    * DELLINK or a following NEWNETCONF): finishing now would confirm it with an RTM_GETLINK.
    */
   get hasUnansweredRemoval(): boolean {
-    for (const key of this.pendingRemove) if (!this.deletedLinks.has(Math.floor(key / 2))) return true;
+    for (const key of this.pendingRemove) if (!this.deletedLinks.has(Math.floor(key / 2)) && !this.removedByMtu(key)) return true;
     return false;
+  }
+
+  /**
+   * A DELNETCONF explained by the device's MTU: the kernel drops a family's part of a device when
+   * the MTU falls below that family's minimum, and sends the RTM_NEWLINK with the new MTU first, so
+   * the link state already shows it. No request is needed to confirm such a removal.
+   */
+  private removedByMtu(key: number): boolean {
+    const [family, ifindex] = parseKey(key);
+    const mtu = this.links.get(ifindex)?.mtu;
+    return mtu !== undefined && mtu < (family === 'inet' ? IPV4_MIN_MTU : IPV6_MIN_MTU);
   }
 
   /** True when an IPv6 parameter message asks for a neighbour-table re-read (base_reachable_time). */
@@ -245,7 +258,7 @@ export class InterfaceTable {
     const unanswered: number[] = [];
     for (const key of this.pendingRemove) {
       const [family, ifindex] = parseKey(key);
-      if (this.deletedLinks.has(ifindex)) {
+      if (this.deletedLinks.has(ifindex) || this.removedByMtu(key)) {
         removed.add(key);
         continue;
       }
@@ -253,8 +266,8 @@ export class InterfaceTable {
         unanswered.push(key);
         continue;
       }
-      // A lone DELNETCONF: the family went away (IPv6 MTU < 1280) unless this is half of a rename,
-      // in which case the device still has that family's part.
+      // A lone DELNETCONF no message explains: the family went away unless this is half of a
+      // rename, in which case the device still has that family's part.
       const link = fetch(ifindex);
       const hasFamily = link !== undefined && (family === 'inet' ? link.inetConf !== undefined : link.inet6 !== undefined);
       if (!hasFamily) removed.add(key);

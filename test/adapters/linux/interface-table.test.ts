@@ -159,15 +159,34 @@ describe('InterfaceTable', () => {
     expect(table.size).toBe(2);
   });
 
-  it('IPv6 MTU below 1280: DELNETCONF inet6 confirmed by RTM_GETLINK becomes removed', () => {
+  it('IPv6 MTU below 1280: the DELNETCONF inet6 is explained by the MTU and removes the row without a request', () => {
     const table = new InterfaceTable();
     const kernel = new FakeKernel();
     withDevice(table, kernel, 4);
     kernel.links.set(4, link(4, { mtu: 1200 }));
-    // As the kernel sends it: the old IPv6 block (IPv6 goes away right after).
+    // As the kernel sends it: the RTM_NEWLINK first, still with the old IPv6 block, then the DELNETCONF.
     for (const m of [link(4, { mtu: 1200, inet6: link(4).inet6 }), netconf(10, 4, true)]) table.apply(m);
-    const changes = table.finishBatch(kernel);
+    expect(table.hasUnansweredRemoval).toBe(false);
+    // Even when the caller allows no requests, nothing is carried.
+    const changes = table.finishBatch(kernel, false);
     expect(changes.map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`).sort()).toEqual(['delete inet6 1500', 'parameter inet 1200']);
+    expect(kernel.getLinkCalls).toBe(0);
+    expect(table.batchPending).toBe(false);
+  });
+
+  it('IPv4 MTU below 68: the DELNETCONF inet is explained by the MTU; MTU back up brings both rows back', () => {
+    const table = new InterfaceTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 5);
+    for (const m of [link(5, { mtu: 60, inetConf: [0], inet6: undefined }), netconf(10, 5, true), netconf(2, 5, true)]) table.apply(m);
+    expect(table.hasUnansweredRemoval).toBe(false);
+    // In event order: the MTU change (the RTM_NEWLINK), then both removals.
+    expect(table.finishBatch(kernel, false).map((c) => `${c.type} ${c.row.family}`)).toEqual(['parameter inet', 'parameter inet6', 'delete inet6', 'delete inet']);
+    expect(kernel.getLinkCalls).toBe(0);
+    expect(table.size).toBe(0);
+    kernel.links.set(5, link(5));
+    for (const m of [link(5), netconf(2, 5, false, 0), netconf(10, 5, false, 0)]) table.apply(m);
+    expect(table.finishBatch(kernel).map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`).sort()).toEqual(['add inet 1500', 'add inet6 1500']);
   });
 
   it('an unanswered removal carried without a request is settled by the DELLINK of a later batch', () => {
@@ -192,14 +211,16 @@ describe('InterfaceTable', () => {
     expect(table.size).toBe(0);
   });
 
-  it('a carried lone DELNETCONF is confirmed by RTM_GETLINK once the caller allows requests', () => {
+  it('a carried lone DELNETCONF no message explains is confirmed by RTM_GETLINK once the caller allows requests', () => {
     const table = new InterfaceTable();
     const kernel = new FakeKernel();
     withDevice(table, kernel, 8);
-    kernel.links.set(8, link(8, { mtu: 1200 }));
-    for (const m of [link(8, { mtu: 1200, inet6: link(8).inet6 }), netconf(10, 8, true)]) table.apply(m);
-    // Held back: the IPv4 change goes out, the removal waits.
-    expect(table.finishBatch(kernel, false).map((c) => `${c.type} ${c.row.family}`)).toEqual(['parameter inet']);
+    // The device is still there with MTU 1500 but without its IPv6 part: only a request can tell.
+    kernel.links.set(8, link(8, { inet6: undefined }));
+    for (const m of [link(8, { mtu: 1400 }), netconf(10, 8, true)]) table.apply(m);
+    expect(table.hasUnansweredRemoval).toBe(true);
+    // Held back: the MTU changes go out, the removal waits.
+    expect(table.finishBatch(kernel, false).map((c) => `${c.type} ${c.row.family} ${c.row.nlMtu}`)).toEqual(['parameter inet 1400', 'parameter inet6 1400']);
     expect(kernel.getLinkCalls).toBe(0);
     expect(table.finishBatch(kernel).map((c) => `${c.type} ${c.row.family}`)).toEqual(['delete inet6']);
     expect(kernel.getLinkCalls).toBe(1);

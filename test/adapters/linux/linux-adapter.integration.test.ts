@@ -96,8 +96,11 @@ describeWithNetns('linux adapter: real kernel events in a test namespace', () =>
 
   it('IPv6 MTU below 1280: inet6 removed (inet changed), and added again when it comes back', async () => {
     let from = all.calls.length;
+    const linkGets = adapter.stats().linkGets;
     ns.ip('link', 'set', 'iv0', 'mtu', '1200');
     await waitFor(() => callsFor(all.calls, index, { from, family: 'inet6', type: 'delete' }).length === 1, 'inet6 removed');
+    // The kernel's RTM_NEWLINK with MTU 1200 explains the DELNETCONF: no RTM_GETLINK to confirm it.
+    expect(adapter.stats().linkGets).toBe(linkGets);
     await waitFor(() => callsFor(all.calls, index, { from, family: 'inet' }).some((c) => c.row?.nlMtu === 1200), 'inet MTU 1200');
     await sleep(QUIET_MS);
     expect(callsFor(all.calls, index, { from, family: 'inet' }).map((c) => c.type)).toEqual(['parameter']);
