@@ -11,7 +11,7 @@ import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import {
   DEVCONF_FORWARDING, DEVCONF_MTU6, IPV4_DEVCONF_FORWARDING_INDEX, LINUX_AF_INET, LINUX_AF_INET6, LINUX_AF_UNSPEC, RT_SCOPE_LINK,
 } from './netlink-constants.js';
-import type { AddressMessage, LinkMessage, LinkSummary, NeighTableMessage, NetconfMessage, NetlinkMessage } from './netlink-parser.js';
+import type { AddressMessage, Inet6Info, LinkMessage, LinkSummary, NeighTableMessage, NetconfMessage, NetlinkMessage } from './netlink-parser.js';
 import { mapRow, rowsEqual, type LinkState, type NeighParms } from './row-mapping.js';
 
 /** An IP interface family as rows carry it. */
@@ -127,7 +127,16 @@ export class InterfaceTable {
         } else if (m.family === LINUX_AF_INET6 && m.inet6) {
           const link = this.links.get(m.ifindex);
           if (link) {
-            this.links.set(m.ifindex, { ...link, inet6: { ...link.inet6, ...stripUndefined(m.inet6) } });
+            this.links.set(m.ifindex, {
+              ifindex: link.ifindex,
+              ifiType: link.ifiType,
+              ifiFlags: link.ifiFlags,
+              name: link.name,
+              mtu: link.mtu,
+              operstate: link.operstate,
+              inetConf: link.inetConf,
+              inet6: mergeInet6(link.inet6, m.inet6),
+            });
             this.touch(keyOf('inet6', m.ifindex));
             // base_reachable_time changes arrive as this message but it does not carry the value.
             this.neighStale.add('inet6');
@@ -497,8 +506,18 @@ export class InterfaceTable {
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
+/**
+ * The IPv6 block of an RTNLGRP_IPV6_IFINFO message over the stored one: what the message carries
+ * wins. Field by field, never spread: this runs on every IPv6 link message, and spread objects
+ * change shape and cost a young-generation GC more.
+ */
+// Every key listed (the return type requires them all), so a field added to Inet6Info must be merged here.
+function mergeInet6(stored: Inet6Info | undefined, update: Inet6Info): { [K in keyof Required<Inet6Info>]: Inet6Info[K] } {
+  return {
+    flags: update.flags ?? stored?.flags,
+    conf: update.conf ?? stored?.conf,
+    cacheInfo: update.cacheInfo ?? stored?.cacheInfo,
+    token: update.token ?? stored?.token,
+    addrGenMode: update.addrGenMode ?? stored?.addrGenMode,
+  };
 }

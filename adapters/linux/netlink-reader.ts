@@ -144,6 +144,9 @@ export class NetlinkReader {
   private delivering = false;
   /** Quiet timer of a deferred batch completion. */
   private deferTimer: NodeJS.Timeout | undefined;
+  /** When the socket counts as quiet (performance.now() ms), and when the pending timer fires. */
+  private quietAt = 0;
+  private timerAt = 0;
   /** When the pending completion was first deferred (0: not deferred). */
   private deferredSince = 0;
   /** When unanswered removals or a neighbour re-read were first carried to a later batch (0: none). */
@@ -380,12 +383,28 @@ export class NetlinkReader {
 
   /** (Re)starts the quiet timer: it fires only after `ms` without a wake-up that re-arms it. */
   private armQuietTimer(ms: number): void {
+    const now = performance.now();
+    this.quietAt = now + ms;
+    // Re-arming on every wake-up of a burst only moves the deadline: a timer that fires before it
+    // sets itself again for the rest. It is replaced only when it would fire too late.
+    if (this.deferTimer && this.timerAt <= this.quietAt) return;
     if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.startTimer(now, ms);
+  }
+
+  private startTimer(now: number, ms: number): void {
+    this.timerAt = now + ms;
     this.deferTimer = setTimeout(() => this.onQuiet(), ms);
   }
 
   private onQuiet(): void {
     this.deferTimer = undefined;
+    const now = performance.now();
+    // Within 1 ms counts as due: libuv's timer clock has millisecond steps.
+    if (this.quietAt - now >= 1) {
+      this.startTimer(now, Math.ceil(this.quietAt - now));
+      return;
+    }
     try {
       this.onReadable(true);
     } catch (error) {
