@@ -27,15 +27,45 @@
 import type { AddressFamily } from './address-family.js';
 import type { IpInterfaceRow } from './ip-interface-row.js';
 
-/** MIB_NOTIFICATION_TYPE: MibParameterNotification, MibAddInstance, MibDeleteInstance, MibInitialNotification. */
+/**
+ * MIB_NOTIFICATION_TYPE: MibParameterNotification, MibAddInstance, MibDeleteInstance, MibInitialNotification.
+ *
+ * @example
+ * ```ts
+ * import type { MibNotificationType } from 'rxjs-ip-interface';
+ * // An adapter's mapping from the native MIB_NOTIFICATION_TYPE values:
+ * const NATIVE: Record<MibNotificationType, number> = { parameter: 0, add: 1, delete: 2, initial: 3 };
+ * ```
+ */
 export type MibNotificationType = 'parameter' | 'add' | 'delete' | 'initial';
 
-/** PIPINTERFACE_CHANGE_CALLBACK. `row` is null for `'initial'` only. */
+/**
+ * PIPINTERFACE_CHANGE_CALLBACK. `row` is null for `'initial'` only.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type IpInterfaceChangeCallback } from 'rxjs-ip-interface';
+ * import { createMockAdapter } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const callback: IpInterfaceChangeCallback = (row, type) => console.log(type, row?.interfaceName);
+ * const handle = await createMockAdapter().notifyIpInterfaceChange(AF_INET, callback, true);
+ * ```
+ */
 export type IpInterfaceChangeCallback = (row: IpInterfaceRow | null, type: MibNotificationType) => void;
 
 /**
  * What a registration returns; pass it back to `cancelMibChangeNotify2`. Opaque to callers:
  * adapters identify their own handles (a `WeakMap` keyed by the object works well).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type IpInterfaceAdapter, type NotificationHandle } from 'rxjs-ip-interface';
+ *
+ * async function registerAndCancel(adapter: IpInterfaceAdapter): Promise<void> {
+ *   const handle: NotificationHandle = await adapter.notifyIpInterfaceChange(AF_INET, () => {}, false);
+ *   await adapter.cancelMibChangeNotify2(handle);
+ * }
+ * ```
  */
 export interface NotificationHandle {
   /** The adapter that issued it. */
@@ -48,6 +78,16 @@ export interface NotificationHandle {
  * What `notifyIpInterfaceChange` may return when it registered synchronously: the promise plus the
  * handle, readable at once. `ipInterfaceChanges$` then cancels within the same tick on unsubscribe,
  * which keeps virtual-time (marble) tests exact. Optional: a plain promise is always valid.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationHandle, SettledRegistration } from 'rxjs-ip-interface';
+ *
+ * // In an adapter's notifyIpInterfaceChange, once registered synchronously:
+ * function settled(handle: NotificationHandle): SettledRegistration {
+ *   return Object.assign(Promise.resolve(handle), { settledHandle: handle });
+ * }
+ * ```
  */
 export type SettledRegistration = Promise<NotificationHandle> & { readonly settledHandle?: NotificationHandle };
 
@@ -57,6 +97,9 @@ export type SettledRegistration = Promise<NotificationHandle> & { readonly settl
  *
  * @example
  * ```ts
+ * import { ipInterfaceChanges$, AF_INET, type IpInterfaceAdapter } from 'rxjs-ip-interface';
+ * import { createMockAdapter } from 'rxjs-ip-interface/adapters/mock';
+ *
  * const adapter: IpInterfaceAdapter = createMockAdapter();
  * ipInterfaceChanges$(AF_INET, true, { adapter }).subscribe(console.log);
  * ```

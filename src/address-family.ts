@@ -1,8 +1,32 @@
-/** All IP families: a registration for `AF_UNSPEC` receives IPv4 and IPv6 interfaces. */
+/**
+ * All IP families: a registration for `AF_UNSPEC` receives IPv4 and IPv6 interfaces.
+ *
+ * @example
+ * ```ts
+ * import { ipInterfaceChanges$, AF_UNSPEC } from 'rxjs-ip-interface';
+ * ipInterfaceChanges$(AF_UNSPEC, true).subscribe((c) => console.log(c)); // IPv4 and IPv6 rows
+ * ```
+ */
 export const AF_UNSPEC = 'unspec';
-/** IPv4 (Windows AF_INET = 2, Linux AF_INET = 2). */
+/**
+ * IPv4 (Windows AF_INET = 2, Linux AF_INET = 2).
+ *
+ * @example
+ * ```ts
+ * import { ipInterfaceChanges$, AF_INET } from 'rxjs-ip-interface';
+ * ipInterfaceChanges$(AF_INET, true).subscribe((c) => console.log(c)); // IPv4 rows only
+ * ```
+ */
 export const AF_INET = 'inet';
-/** IPv6 (Windows AF_INET6 = 23, Linux AF_INET6 = 10). */
+/**
+ * IPv6 (Windows AF_INET6 = 23, Linux AF_INET6 = 10).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET6, type IpInterfaceRow } from 'rxjs-ip-interface';
+ * const isIpv6 = (row: IpInterfaceRow): boolean => row.family === AF_INET6;
+ * ```
+ */
 export const AF_INET6 = 'inet6';
 
 /**

@@ -1,7 +1,18 @@
 import type { IpInterfaceAdapter } from './adapter.js';
 import { IpInterfaceError } from './ip-interface-error.js';
 
-/** Names of the adapters that can be a platform default. */
+/**
+ * Names of the adapters that can be a platform default.
+ *
+ * @example
+ * ```ts
+ * import { defaultAdapterName, ipInterfaceChanges$, loadAdapter, AF_UNSPEC, type DefaultAdapterName } from 'rxjs-ip-interface';
+ *
+ * // Polling when asked for (e.g. a sandbox without netlink), else the platform's adapter:
+ * const name: DefaultAdapterName = process.env.USE_POLLING ? 'polling' : defaultAdapterName();
+ * ipInterfaceChanges$(AF_UNSPEC, true, { adapter: await loadAdapter(name) }).subscribe(console.log);
+ * ```
+ */
 export type DefaultAdapterName = 'linux' | 'windows' | 'polling';
 
 /**

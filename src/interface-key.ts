@@ -6,7 +6,7 @@ import type { IpInterfaceRow } from './ip-interface-row.js';
  *
  * @example
  * ```ts
- * interfaceKey(row); // 'inet:1689399632855040'
+ * interfaceKey({ family: AF_INET, interfaceLuid: 1689399632855040n }); // 'inet:1689399632855040'
  * ```
  */
 export function interfaceKey(row: Pick<IpInterfaceRow, 'family' | 'interfaceLuid'>): string {

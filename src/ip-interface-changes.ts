@@ -6,7 +6,21 @@ import { IpInterfaceError } from './ip-interface-error.js';
 import { loadAdapter } from './default-adapter.js';
 import { toIpInterfaceError } from './to-ip-interface-error.js';
 
-/** Options of {@link ipInterfaceChanges$}. */
+/**
+ * Options of {@link ipInterfaceChanges$}.
+ *
+ * @example
+ * ```ts
+ * import { ipInterfaceChanges$, AF_INET, type IpInterfaceChangesOptions } from 'rxjs-ip-interface';
+ * import { pollingAdapter } from 'rxjs-ip-interface/adapters/polling';
+ *
+ * const options: IpInterfaceChangesOptions = {
+ *   adapter: pollingAdapter({ intervalMs: 5000 }),
+ *   onCancelError: (error) => console.warn('cancel failed after unsubscribe:', error.code),
+ * };
+ * ipInterfaceChanges$(AF_INET, true, options).subscribe(console.log);
+ * ```
+ */
 export interface IpInterfaceChangesOptions {
   /** The OS backend. Default: the platform's (linux, windows, else polling), loaded on first subscribe. */
   adapter?: IpInterfaceAdapter | undefined;

@@ -1,4 +1,17 @@
-/** Why the library failed. Mirrors the Win32 codes that NotifyIpInterfaceChange documents, plus ours. */
+/**
+ * Why the library failed. Mirrors the Win32 codes that NotifyIpInterfaceChange documents, plus ours.
+ *
+ * @example
+ * ```ts
+ * import type { IpInterfaceErrorCode } from 'rxjs-ip-interface';
+ *
+ * function hint(code: IpInterfaceErrorCode): string {
+ *   if (code === 'NATIVE_LOAD_FAILED') return 'koffi or the OS library did not load: try the polling adapter';
+ *   if (code === 'QUEUE_OVERFLOW') return "the handler is too slow: try serialDelivery's overflow: 'coalesce'";
+ *   return code;
+ * }
+ * ```
+ */
 export type IpInterfaceErrorCode =
   | 'INVALID_PARAMETER'
   | 'INVALID_HANDLE'
@@ -8,7 +21,20 @@ export type IpInterfaceErrorCode =
   | 'QUEUE_OVERFLOW'
   | 'OS_ERROR';
 
-/** Options of {@link IpInterfaceError}. */
+/**
+ * Options of {@link IpInterfaceError}.
+ *
+ * @example
+ * ```ts
+ * import { IpInterfaceError, type IpInterfaceErrorOptions } from 'rxjs-ip-interface';
+ *
+ * // How an adapter wraps a failed system call:
+ * function osError(errno: number, cause: unknown): IpInterfaceError {
+ *   const options: IpInterfaceErrorOptions = { osCode: errno, adapter: 'my-adapter', cause };
+ *   return new IpInterfaceError('OS_ERROR', `socket() failed: errno ${errno}`, options);
+ * }
+ * ```
+ */
 export interface IpInterfaceErrorOptions {
   /** Win32 error code, NTSTATUS or errno, where the OS gave one. */
   osCode?: number;
@@ -61,7 +87,13 @@ export class IpInterfaceError extends Error {
  *
  * @example
  * ```ts
- * if (isIpInterfaceError(err, 'INVALID_HANDLE')) { ... }
+ * async function cancelOnce(adapter: IpInterfaceAdapter, handle: NotificationHandle): Promise<void> {
+ *   try {
+ *     await adapter.cancelMibChangeNotify2(handle);
+ *   } catch (err) {
+ *     if (!isIpInterfaceError(err, 'INVALID_HANDLE')) throw err; // INVALID_HANDLE: already cancelled
+ *   }
+ * }
  * ```
  */
 export function isIpInterfaceError(value: unknown, code?: IpInterfaceErrorCode): value is IpInterfaceError {

@@ -1,12 +1,48 @@
 import type { AddressFamily } from './address-family.js';
 
-/** NL_ROUTER_DISCOVERY_BEHAVIOR (RouterDiscoveryDisabled 0, Enabled 1, Dhcp 2, Unchanged -1). */
+/**
+ * NL_ROUTER_DISCOVERY_BEHAVIOR (RouterDiscoveryDisabled 0, Enabled 1, Dhcp 2, Unchanged -1).
+ *
+ * @example
+ * ```ts
+ * import type { IpInterfaceRow, RouterDiscoveryBehavior } from 'rxjs-ip-interface';
+ *
+ * function acceptsRouterAdvertisements(row: IpInterfaceRow): boolean | undefined {
+ *   const behavior: RouterDiscoveryBehavior | undefined = row.routerDiscoveryBehavior;
+ *   return behavior === undefined ? undefined : behavior !== 'disabled'; // undefined: platform cannot tell
+ * }
+ * ```
+ */
 export type RouterDiscoveryBehavior = 'disabled' | 'enabled' | 'dhcp' | 'unchanged';
 
-/** NL_LINK_LOCAL_ADDRESS_BEHAVIOR (LinkLocalAlwaysOff 0, Delayed 1, AlwaysOn 2, Unchanged -1). */
+/**
+ * NL_LINK_LOCAL_ADDRESS_BEHAVIOR (LinkLocalAlwaysOff 0, Delayed 1, AlwaysOn 2, Unchanged -1).
+ *
+ * @example
+ * ```ts
+ * import type { IpInterfaceRow, LinkLocalAddressBehavior } from 'rxjs-ip-interface';
+ *
+ * function hasNoLinkLocalAddress(row: IpInterfaceRow): boolean {
+ *   const behavior: LinkLocalAddressBehavior | undefined = row.linkLocalAddressBehavior;
+ *   return behavior === 'alwaysOff';
+ * }
+ * ```
+ */
 export type LinkLocalAddressBehavior = 'alwaysOff' | 'delayed' | 'alwaysOn' | 'unchanged';
 
-/** NL_INTERFACE_OFFLOAD_ROD: the eight one-bit flags of TransmitOffload / ReceiveOffload, bit 0 first. */
+/**
+ * NL_INTERFACE_OFFLOAD_ROD: the eight one-bit flags of TransmitOffload / ReceiveOffload, bit 0 first.
+ *
+ * @example
+ * ```ts
+ * import type { InterfaceOffloadFlags, IpInterfaceRow } from 'rxjs-ip-interface';
+ *
+ * function supportsLargeSendOffload(row: IpInterfaceRow): boolean {
+ *   const tx: InterfaceOffloadFlags | undefined = row.transmitOffload; // undefined where the platform cannot tell
+ *   return tx?.tlLargeSendOffloadSupported ?? false;
+ * }
+ * ```
+ */
 export interface InterfaceOffloadFlags {
   readonly nlChecksumSupported: boolean;
   readonly nlOptionsSupported: boolean;
@@ -18,7 +54,18 @@ export interface InterfaceOffloadFlags {
   readonly tlGiantSendOffloadSupported: boolean;
 }
 
-/** Bit order of {@link InterfaceOffloadFlags} in the native byte (bit 0 first). */
+/**
+ * Bit order of {@link InterfaceOffloadFlags} in the native byte (bit 0 first).
+ *
+ * @example
+ * ```ts
+ * import { OFFLOAD_FLAG_NAMES, type InterfaceOffloadFlags } from 'rxjs-ip-interface';
+ *
+ * // The native byte back from the flags (the inverse of offloadFlagsFromByte):
+ * const toByte = (flags: InterfaceOffloadFlags): number =>
+ *   OFFLOAD_FLAG_NAMES.reduce((byte, name, bit) => (flags[name] ? byte | (1 << bit) : byte), 0);
+ * ```
+ */
 export const OFFLOAD_FLAG_NAMES = [
   'nlChecksumSupported',
   'nlOptionsSupported',
@@ -46,7 +93,18 @@ export function offloadFlagsFromByte(byte: number): InterfaceOffloadFlags {
   return flags as unknown as InterfaceOffloadFlags;
 }
 
-/** Number of entries of MIB_IPINTERFACE_ROW.ZoneIndices (one per SCOPE_LEVEL). */
+/**
+ * Number of entries of MIB_IPINTERFACE_ROW.ZoneIndices (one per SCOPE_LEVEL).
+ *
+ * @example
+ * ```ts
+ * import { ZONE_INDEX_COUNT, type IpInterfaceRow } from 'rxjs-ip-interface';
+ *
+ * // The link-scope zone (SCOPE_LEVEL 2), where the platform supplies all zone indices:
+ * const linkZone = (row: IpInterfaceRow): number | undefined =>
+ *   row.zoneIndices?.length === ZONE_INDEX_COUNT ? row.zoneIndices[2] : undefined;
+ * ```
+ */
 export const ZONE_INDEX_COUNT = 16;
 
 /**

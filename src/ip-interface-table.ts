@@ -14,6 +14,9 @@ import { toIpInterfaceError } from './to-ip-interface-error.js';
  *
  * @example
  * ```ts
+ * import { ipInterfaceTable$, AF_INET, type IpInterfaceTableOptions } from 'rxjs-ip-interface';
+ * import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
+ *
  * const options: IpInterfaceTableOptions = { adapter: createMockAdapter({ table: [mockRow()] }) };
  * ipInterfaceTable$(AF_INET, options).subscribe((table) => console.log(table.size));
  * ```

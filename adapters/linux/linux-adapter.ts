@@ -7,7 +7,18 @@ import { loadLibc } from './libc.js';
 import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveTimeout } from './netlink-socket.js';
 import { acquireReader, peekReader, releaseReader, type NamespaceTarget, type NetlinkReader, type ReaderStats, type ReaderSubscriber } from './netlink-reader.js';
 
-/** Options of {@link linuxAdapter}. */
+/**
+ * Options of {@link linuxAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { linuxAdapter, type LinuxAdapterOptions } from 'rxjs-ip-interface/adapters/linux';
+ *
+ * // The namespace made by `ip netns add blue`, with a larger buffer for bursts of events:
+ * const options: LinuxAdapterOptions = { netns: 'blue', receiveBufferBytes: 16 * 1024 * 1024 };
+ * const adapter = linuxAdapter(options);
+ * ```
+ */
 export interface LinuxAdapterOptions {
   /**
    * Network namespace to watch: a name under `/run/netns` (as `ip netns add` makes) or a path such as
@@ -22,7 +33,17 @@ export interface LinuxAdapterOptions {
   receiveBufferBytes?: number | undefined;
 }
 
-/** Diagnostics of the adapter's namespace reader (shared by every adapter of that namespace). */
+/**
+ * Diagnostics of the adapter's namespace reader (shared by every adapter of that namespace).
+ *
+ * @example
+ * ```ts
+ * import { linuxAdapter, type LinuxAdapterStats } from 'rxjs-ip-interface/adapters/linux';
+ *
+ * const stats: LinuxAdapterStats = linuxAdapter().stats();
+ * if (stats.overruns > 0) console.warn(`${stats.overruns} overruns, healed by ${stats.resyncs} re-reads`, stats.lastError);
+ * ```
+ */
 export interface LinuxAdapterStats extends ReaderStats {
   /** True while the shared reader is open (some registration is live). */
   readonly open: boolean;
@@ -40,7 +61,18 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly lastError: IpInterfaceError | undefined;
 }
 
-/** The Linux adapter: an {@link IpInterfaceAdapter} plus diagnostics and an explicit re-read. */
+/**
+ * The Linux adapter: an {@link IpInterfaceAdapter} plus diagnostics and an explicit re-read.
+ *
+ * @example
+ * ```ts
+ * import { linuxAdapter, type LinuxIpInterfaceAdapter } from 'rxjs-ip-interface/adapters/linux';
+ *
+ * const adapter: LinuxIpInterfaceAdapter = linuxAdapter();
+ * // ... after `sysctl -w net.ipv6.conf.eth0.accept_ra=0`, which the kernel does not announce:
+ * await adapter.resync();
+ * ```
+ */
 export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
   /** The namespace path watched, or undefined for this process's own. */
   readonly netns: string | undefined;

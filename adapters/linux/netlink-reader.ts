@@ -19,7 +19,17 @@ import {
 import { emptyLinkSummary, NetlinkParseError, parseNetlinkMessages, summarizeLink } from './netlink-parser.js';
 import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveBuffer, setReceiveTimeout } from './netlink-socket.js';
 
-/** Diagnostics of one reader (see `LinuxIpInterfaceAdapter.stats`). */
+/**
+ * Diagnostics of one reader (see `LinuxIpInterfaceAdapter.stats`).
+ *
+ * @example
+ * ```ts
+ * import { linuxAdapter, type ReaderStats } from 'rxjs-ip-interface/adapters/linux';
+ *
+ * const lossRate = (s: ReaderStats): number => (s.messages === 0 ? 0 : s.overruns / s.messages);
+ * console.log(lossRate(linuxAdapter().stats()));
+ * ```
+ */
 export interface ReaderStats {
   /** Netlink messages received on the event socket and applied. */
   messages: number;

@@ -4,23 +4,68 @@ import { IpInterfaceError, type IpInterfaceErrorCode } from '../../src/ip-interf
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
 
-/** A change the mock delivers: the public kinds, as `ipInterfaceChanges$` emits them. */
+/**
+ * A change the mock delivers: the public kinds, as `ipInterfaceChanges$` emits them.
+ *
+ * @example
+ * ```ts
+ * import { createMockAdapter, mockRow, type MockChange } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const jumboFrames: MockChange = { kind: 'changed', row: mockRow({ interfaceIndex: 3, nlMtu: 9000 }) };
+ * createMockAdapter().emit(jumboFrames);
+ * ```
+ */
 export interface MockChange {
   readonly kind: 'added' | 'changed' | 'removed';
   readonly row: IpInterfaceRow;
 }
 
-/** Anything with `subscribe` (an RxJS Observable, a marble `m.hot(...)`): the mock does not import rxjs. */
+/**
+ * Anything with `subscribe` (an RxJS Observable, a marble `m.hot(...)`): the mock does not import rxjs.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import { createMockAdapter, mockRow, type MockChange, type MockSource } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const changes = new Subject<MockChange>();
+ * const source: MockSource = changes;
+ * const adapter = createMockAdapter({ source });
+ * changes.next({ kind: 'added', row: mockRow({ interfaceIndex: 3 }) }); // reaches live registrations
+ * ```
+ */
 export interface MockSource {
   subscribe(observer: { next: (change: MockChange) => void }): { unsubscribe(): void };
 }
 
-/** One entry of {@link MockIpInterfaceAdapter.calls}. */
+/**
+ * One entry of {@link MockIpInterfaceAdapter.calls}.
+ *
+ * @example
+ * ```ts
+ * import { ipInterfaceChanges$, AF_INET } from 'rxjs-ip-interface';
+ * import { createMockAdapter, type MockCall } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const adapter = createMockAdapter();
+ * ipInterfaceChanges$(AF_INET, false, { adapter }).subscribe().unsubscribe();
+ * const fns = adapter.calls.map((call: MockCall) => call.fn); // ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2']
+ * ```
+ */
 export type MockCall =
   | { readonly fn: 'NotifyIpInterfaceChange'; readonly family: AddressFamily; readonly initial: boolean; readonly handle: NotificationHandle }
   | { readonly fn: 'CancelMibChangeNotify2'; readonly handle: NotificationHandle };
 
-/** Options of {@link createMockAdapter}. */
+/**
+ * Options of {@link createMockAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { createMockAdapter, mockRow, type MockAdapterOptions } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const options: MockAdapterOptions = { table: [mockRow({ interfaceIndex: 3 })], registrationDelayMs: 10 };
+ * const adapter = createMockAdapter(options); // getIpInterfaceTable resolves to the eth3 row
+ * ```
+ */
 export interface MockAdapterOptions {
   /** Changes to deliver while at least one registration is live (subscribed on the first, released after the last). */
   source?: MockSource | undefined;
@@ -35,7 +80,20 @@ export interface MockAdapterOptions {
   registrationDelayMs?: number | undefined;
 }
 
-/** The mock adapter: an {@link IpInterfaceAdapter} with test controls. */
+/**
+ * The mock adapter: an {@link IpInterfaceAdapter} with test controls.
+ *
+ * @example
+ * ```ts
+ * import { ipInterfaceChanges$, AF_INET } from 'rxjs-ip-interface';
+ * import { createMockAdapter, mockRow, type MockIpInterfaceAdapter } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const adapter: MockIpInterfaceAdapter = createMockAdapter();
+ * ipInterfaceChanges$(AF_INET, false, { adapter }).subscribe(console.log);
+ * adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 3 }) }); // logged synchronously
+ * console.log(adapter.active); // 1
+ * ```
+ */
 export interface MockIpInterfaceAdapter extends IpInterfaceAdapter {
   /** Delivers a change synchronously to every live registration whose family matches, and updates the table. */
   emit(change: MockChange): void;

@@ -6,7 +6,17 @@ import type { InterfaceSnapshot } from './interface-snapshot.js';
 import { joinPollTimer, type PollTick } from './poll-timer.js';
 import { readInterfaceSnapshot } from './read-interface-snapshot.js';
 
-/** Options of {@link pollingAdapter}. */
+/**
+ * Options of {@link pollingAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { pollingAdapter, type PollingAdapterOptions } from 'rxjs-ip-interface/adapters/polling';
+ *
+ * const options: PollingAdapterOptions = { intervalMs: 250 }; // sees changes sooner, reads more often
+ * const adapter = pollingAdapter(options);
+ * ```
+ */
 export interface PollingAdapterOptions {
   /** How often the interfaces are read, in milliseconds (1 .. 2^31-1). Default 1000. */
   intervalMs?: number | undefined;

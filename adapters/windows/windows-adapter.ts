@@ -8,7 +8,18 @@ import { identityRowFromNative, ipInterfaceRowFromNative, toUint64, type NativeI
 import { familyFromNative, NATIVE_FAMILY } from './native-family.js';
 import { win32Error } from './win32-error.js';
 
-/** Options of {@link windowsAdapter}. */
+/**
+ * Options of {@link windowsAdapter}.
+ *
+ * @example
+ * ```ts
+ * import { windowsAdapter, type WindowsAdapterOptions } from 'rxjs-ip-interface/adapters/windows';
+ *
+ * // By absolute path, not through the DLL search order:
+ * const options: WindowsAdapterOptions = { library: 'C:\\Windows\\System32\\iphlpapi.dll' };
+ * const adapter = windowsAdapter(options);
+ * ```
+ */
 export interface WindowsAdapterOptions {
   /** The DLL with NotifyIpInterfaceChange and CancelMibChangeNotify2. Default `'iphlpapi.dll'`. */
   library?: string | undefined;
@@ -16,7 +27,17 @@ export interface WindowsAdapterOptions {
   messageLibrary?: string | undefined;
 }
 
-/** What {@link WindowsIpInterfaceAdapter.diagnostics} reports. */
+/**
+ * What {@link WindowsIpInterfaceAdapter.diagnostics} reports.
+ *
+ * @example
+ * ```ts
+ * import { windowsAdapter, type WindowsAdapterDiagnostics } from 'rxjs-ip-interface/adapters/windows';
+ *
+ * const diagnostics: WindowsAdapterDiagnostics = windowsAdapter().diagnostics();
+ * for (const warning of diagnostics.warnings) console.warn(warning); // e.g. under Wine: no notifications will come
+ * ```
+ */
 export interface WindowsAdapterDiagnostics {
   /** One-time warnings, e.g. a registration that succeeded with a NULL handle (Wine: no notifications will come). */
   readonly warnings: readonly string[];
@@ -30,7 +51,18 @@ export interface WindowsAdapterDiagnostics {
   readonly optionalFunctions: readonly string[];
 }
 
-/** The Windows adapter: an {@link IpInterfaceAdapter} plus {@link WindowsIpInterfaceAdapter.diagnostics}. */
+/**
+ * The Windows adapter: an {@link IpInterfaceAdapter} plus {@link WindowsIpInterfaceAdapter.diagnostics}.
+ *
+ * @example
+ * ```ts
+ * import { windowsAdapter, type WindowsIpInterfaceAdapter } from 'rxjs-ip-interface/adapters/windows';
+ *
+ * const adapter: WindowsIpInterfaceAdapter = windowsAdapter();
+ * // At shutdown, release every OS registration before the process exits:
+ * process.once('SIGTERM', () => void adapter.dispose().then(() => process.exit(0)));
+ * ```
+ */
 export interface WindowsIpInterfaceAdapter extends IpInterfaceAdapter {
   /** A snapshot of the adapter's state, for tests and troubleshooting. */
   diagnostics(): WindowsAdapterDiagnostics;

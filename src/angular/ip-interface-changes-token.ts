@@ -10,9 +10,14 @@ import type { IpInterfaceChange } from '../ip-interface-change.js';
  *
  * @example
  * ```ts
+ * import { Component, inject } from '@angular/core';
+ * import { toSignal } from '@angular/core/rxjs-interop';
+ * import { map } from 'rxjs';
+ * import { IP_INTERFACE_CHANGES } from 'rxjs-ip-interface/angular';
+ *
  * @Component({ selector: 'app-net', template: '{{ last() }}' })
  * export class NetComponent {
- *   readonly last = toSignal(inject(IP_INTERFACE_CHANGES).pipe(map((c) => c.kind)), { initialValue: 'none' });
+ *   readonly last = toSignal(inject(IP_INTERFACE_CHANGES).pipe(map((c): string => c.kind)), { initialValue: 'none' });
  * }
  * ```
  */

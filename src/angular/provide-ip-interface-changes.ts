@@ -43,9 +43,14 @@ export interface IpInterfaceChangesProviderOptions {
  *
  * @example
  * ```ts
- * bootstrapApplication(AppComponent, {
+ * import { provideZonelessChangeDetection, type ApplicationConfig } from '@angular/core';
+ * import { AF_INET } from 'rxjs-ip-interface';
+ * import { provideIpInterfaceChanges } from 'rxjs-ip-interface/angular';
+ *
+ * export const appConfig: ApplicationConfig = {
  *   providers: [provideZonelessChangeDetection(), provideIpInterfaceChanges({ family: AF_INET, initial: true })],
- * });
+ * };
+ * // main.ts: bootstrapApplication(AppComponent, appConfig) (from '@angular/platform-browser')
  * ```
  */
 export function provideIpInterfaceChanges(options: IpInterfaceChangesProviderOptions = {}): EnvironmentProviders {

@@ -23,7 +23,13 @@ export const ipInterfaceModuleDefinition = new ConfigurableModuleBuilder<IpInter
  *
  * @example
  * ```ts
- * constructor(@Inject(IP_INTERFACE_MODULE_OPTIONS) options: IpInterfaceModuleOptions) {}
+ * import { Inject, Injectable } from '@nestjs/common';
+ * import { IP_INTERFACE_MODULE_OPTIONS, type IpInterfaceModuleOptions } from 'rxjs-ip-interface/nestjs';
+ *
+ * @Injectable()
+ * export class NetworkSettings {
+ *   constructor(@Inject(IP_INTERFACE_MODULE_OPTIONS) readonly options: IpInterfaceModuleOptions) {}
+ * }
  * ```
  */
 export const IP_INTERFACE_MODULE_OPTIONS = ipInterfaceModuleDefinition.MODULE_OPTIONS_TOKEN;

@@ -31,11 +31,17 @@ export interface IpInterfaceModuleOptions {
  *
  * @example
  * ```ts
- * const async: IpInterfaceModuleAsyncOptions = {
- *   imports: [ConfigModule],
- *   inject: [ConfigService],
- *   useFactory: (config: ConfigService) => ({ debounceMs: config.get('NET_DEBOUNCE_MS') }),
- * };
+ * import { Injectable } from '@nestjs/common';
+ * import { IpInterfaceModule, type IpInterfaceModuleAsyncOptions, type IpInterfaceModuleOptions } from 'rxjs-ip-interface/nestjs';
+ *
+ * @Injectable()
+ * class NetworkOptions {
+ *   create(): IpInterfaceModuleOptions {
+ *     return { debounceMs: Number(process.env.NET_DEBOUNCE_MS ?? 250) };
+ *   }
+ * }
+ * const async: IpInterfaceModuleAsyncOptions = { useClass: NetworkOptions, isGlobal: true };
+ * IpInterfaceModule.forRootAsync(async); // in a module's imports
  * ```
  */
 export type IpInterfaceModuleAsyncOptions = ConfigurableModuleAsyncOptions<IpInterfaceModuleOptions, 'create'> & {

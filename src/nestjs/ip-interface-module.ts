@@ -10,10 +10,11 @@ import { IpInterfaceService } from './ip-interface-service.js';
  *
  * @example
  * ```ts
- * @Module({
- *   imports: [IpInterfaceModule.forRoot({ family: AF_INET, debounceMs: 250 })],
- *   controllers: [NetworkController],
- * })
+ * import { Module } from '@nestjs/common';
+ * import { AF_INET } from 'rxjs-ip-interface';
+ * import { IpInterfaceModule } from 'rxjs-ip-interface/nestjs';
+ *
+ * @Module({ imports: [IpInterfaceModule.forRoot({ family: AF_INET, debounceMs: 250 })] })
  * export class AppModule {}
  * ```
  */

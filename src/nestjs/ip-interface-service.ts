@@ -18,6 +18,10 @@ import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js'
  *
  * @example
  * ```ts
+ * import { Controller, Sse, type MessageEvent } from '@nestjs/common';
+ * import { map, type Observable } from 'rxjs';
+ * import { IpInterfaceService } from 'rxjs-ip-interface/nestjs';
+ *
  * @Controller('network')
  * export class NetworkController {
  *   constructor(private readonly ipInterfaces: IpInterfaceService) {}

@@ -9,7 +9,7 @@ import { BoundedQueue, CoalescingQueue, type DeliveryQueue } from './delivery-qu
  * @example
  * ```ts
  * const overflow: SerialDeliveryOverflow = 'coalesce';
- * changes$.pipe(serialDelivery(handle, { overflow }));
+ * ipInterfaceChanges$(AF_INET).pipe(serialDelivery(async (change) => console.log(change.kind), { overflow }));
  * ```
  */
 export type SerialDeliveryOverflow = 'error' | 'coalesce';
@@ -20,7 +20,8 @@ export type SerialDeliveryOverflow = 'error' | 'coalesce';
  * @example
  * ```ts
  * const options: SerialDeliveryOptions = { maxQueue: 1000, overflow: 'coalesce' };
- * changes$.pipe(serialDelivery(handle, options));
+ * const log = async (change: IpInterfaceChange): Promise<void> => console.log(change.kind);
+ * ipInterfaceChanges$(AF_INET).pipe(serialDelivery(log, options)).subscribe();
  * ```
  */
 export interface SerialDeliveryOptions {
@@ -43,9 +44,9 @@ export interface SerialDeliveryOptions {
  *
  * @example
  * ```ts
- * const save: SerialDeliveryHandler<IpInterfaceChange, void> = async (change) => {
- *   await db.insert(change);
- * };
+ * const post: SerialDeliveryHandler<IpInterfaceChange, Response> = (change) =>
+ *   fetch('http://localhost:8080/network', { method: 'POST', body: change.kind });
+ * ipInterfaceChanges$(AF_INET).pipe(serialDelivery(post)).subscribe((response) => console.log(response.status));
  * ```
  */
 export type SerialDeliveryHandler<T, R> = (change: T) => ObservableInput<R>;

@@ -85,8 +85,9 @@ const format = (d: ts.Diagnostic, where?: (file: ts.SourceFile, line: number) =>
 };
 
 /**
- * Exports of every entry point that carry no TSDoc comment, as `entry: name`, and exported functions
- * and classes whose TSDoc has no `@example`, as `entry: name (no @example)`.
+ * Exports of every entry point that carry no TSDoc comment, as `entry: name`, and exports (of any
+ * kind: function, class, interface, type alias, constant, re-export) whose TSDoc has no `@example`,
+ * as `entry: name (no @example)`.
  */
 export function undocumentedExports(entries: Readonly<Record<string, string>> = ENTRY_POINTS): string[] {
   const options = { ...readConfig('tsconfig.esm.json'), noEmit: true };
@@ -104,7 +105,7 @@ export function undocumentedExports(entries: Readonly<Record<string, string>> = 
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const doc = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
       if (doc === '') missing.push(`${entry}: ${exported.name}`);
-      else if (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class) && !symbol.getJsDocTags(checker).some((t) => t.name === 'example')) {
+      else if (!symbol.getJsDocTags(checker).some((t) => t.name === 'example')) {
         missing.push(`${entry}: ${exported.name} (no @example)`);
       }
     }
