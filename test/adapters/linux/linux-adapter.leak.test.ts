@@ -52,7 +52,7 @@ describeWithNetns('linux adapter: subscribe/unsubscribe cycles leak nothing', ()
     // eslint-disable-next-line no-console
     console.log(`heapUsed ${(m.heapUsed / 1048576).toFixed(1)} heapTotal ${(m.heapTotal / 1048576).toFixed(1)} external ${(m.external / 1048576).toFixed(1)}`);
     // eslint-disable-next-line no-console
-    console.log(`1000 cycles: fds ${fds} -> ${openFds()}, threads ${tasks} -> ${threads()}, koffi callbacks ${cbs} -> ${callbacks()}, RSS +${(growth / 1048576).toFixed(1)} MiB`);
+    console.log(`1000 cycles: fds ${fds} -> ${openFds()}, threads ${tasks} -> ${threads()}, koffi callbacks ${cbs} -> ${callbacks()}, RSS ${growth >= 0 ? '+' : ''}${(growth / 1048576).toFixed(1)} MiB`);
     expect(openFds()).toBe(fds);
     expect(callbacks()).toBe(cbs);
     expect(threads()).toBeLessThanOrEqual(tasks);
@@ -85,7 +85,7 @@ describeWithNetns('linux adapter: subscribe/unsubscribe cycles leak nothing', ()
       collect();
       const growth = process.memoryUsage().rss - rss;
       // eslint-disable-next-line no-console
-      console.log(`200 netns cycles: fds ${fds} -> ${openFds()}, threads ${tasks} -> ${threads()} (max ${maxThreads}, ${newThreads.size} started), RSS +${(growth / 1048576).toFixed(1)} MiB`);
+      console.log(`200 netns cycles: fds ${fds} -> ${openFds()}, threads ${tasks} -> ${threads()} (max ${maxThreads}, ${newThreads.size} started), RSS ${growth >= 0 ? '+' : ''}${(growth / 1048576).toFixed(1)} MiB`);
       // A Worker per cycle showed as a new thread at each open and cost about 45 KB of RSS each.
       expect(newThreads.size).toBe(0);
       expect(maxThreads).toBeLessThanOrEqual(tasks);

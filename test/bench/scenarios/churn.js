@@ -23,7 +23,7 @@ async function variant(ctx, ns, how, cycles, capSeconds) {
     const r = await child.waitFor('result', (capSeconds + 120) * 1000);
     delete r.type;
     const rssGrowthMiB = (r.end.rssKiB - r.warm.rssKiB) / 1024;
-    ctx.log(`  churn ${how}: ${r.cycles} cycles, p50 ${Math.round(r.cycleUs.p50)} us, fds ${r.warm.fds}->${r.end.fds}, threads ${r.warm.threads}->${r.end.threads}, RSS +${rssGrowthMiB.toFixed(1)} MiB`);
+    ctx.log(`  churn ${how}: ${r.cycles} cycles, p50 ${Math.round(r.cycleUs.p50)} us, fds ${r.warm.fds}->${r.end.fds}, threads ${r.warm.threads}->${r.end.threads}, RSS ${rssGrowthMiB >= 0 ? '+' : ''}${rssGrowthMiB.toFixed(1)} MiB`);
     return {
       how: { inside: 'process inside the namespace, linuxAdapter()', 'inside-small-young': 'same, node --max-semi-space-size=1', 'netns-option': 'linuxAdapter({ netns }) from outside' }[how],
       requested: cycles,
