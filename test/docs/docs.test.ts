@@ -1,13 +1,25 @@
 /**
  * The docs checker, run by `npm test`: every public export (function, class, interface, type alias,
- * constant, re-export) has TSDoc with an `@example`, every ```ts block of the README and docs/*.md
- * compiles against the sources, the worked testing example in the docs is the test file next to this
- * one, and typedoc builds the API reference without errors.
+ * constant, re-export) has TSDoc with an `@example`, every ```ts block of the README, docs/*.md and
+ * those `@example` tags compiles against the sources, the worked testing example in the docs is the
+ * test file next to this one, and typedoc builds the API reference without errors.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asPackageImports, brokenLinks, extractSnippets, headingSlug, markdownFiles, root, snippetErrors, undocumentedExports, type Snippet } from './docs-check';
+import {
+  asPackageImports,
+  brokenLinks,
+  exampleErrors,
+  exampleSnippets,
+  extractSnippets,
+  headingSlug,
+  markdownFiles,
+  root,
+  snippetErrors,
+  undocumentedExports,
+  type Snippet,
+} from './docs-check';
 
 describe('docs', () => {
   const snippets: Snippet[] = markdownFiles().flatMap(extractSnippets);
@@ -28,6 +40,24 @@ describe('docs', () => {
       'fixture: constantWithoutExample (no @example)',
       'fixture: withoutExample (no @example)',
     ]);
+  });
+
+  it('every ```ts block of the @example tags of the entry points compiles, located as file:line', () => {
+    const examples = exampleSnippets();
+    // Every export has an @example (checked above); most are ```ts blocks.
+    expect(examples.length).toBeGreaterThanOrEqual(60);
+    expect(exampleErrors(examples)).toEqual([]);
+  }, 60_000);
+
+  it('the @example check compiles each block with its entry point imported, and reports errors at their line', () => {
+    const fixture = 'test/docs/fixtures/exports-fixture.ts';
+    const examples = exampleSnippets({ fixture });
+    // documented, Documented, DocumentedType, brokenExample and the re-exported documentedReexported (the others have none).
+    expect(examples.map((e) => e.where.split(':')[0]).sort()).toEqual(['test/docs/fixtures/exports-fixture-dep.ts', ...Array<string>(4).fill(fixture)]);
+    // `documented + 1;` and `documentedReexported();` use their export bare: it is imported for them.
+    // brokenExample's block imports `documented` itself and uses `brokenExample` bare: one error only.
+    const line = readFileSync(join(root, fixture), 'utf8').split('\n').findIndex((l) => l.includes('const wrong: number = brokenExample;')) + 1;
+    expect(exampleErrors(examples, { fixture })).toEqual([`${fixture}:${line}: Type 'string' is not assignable to type 'number'.`]);
   });
 
   it('the docs have TypeScript examples to check (the extractor found them)', () => {
