@@ -1,6 +1,7 @@
 /**
  * Packs the package as npm would publish it, installs the tarball into a scratch project, and uses it
- * the way consumers do: `require`, `import`, subpath exports and TypeScript type resolution.
+ * the way consumers do: `require`, `import`, subpath exports (the NestJS and Angular entries with
+ * the real frameworks) and TypeScript type resolution.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { join, resolve } from 'node:path';
 const root = resolve(__dirname, '../..');
 const run = (file: string, args: string[], cwd: string): string =>
   execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+/** The version the repository's devDependencies resolved to, so the scratch install comes from the npm cache. */
+const installed = (name: string): string => `${name}@${JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version as string}`;
 
 describe('the packed package', () => {
   let scratch: string;
@@ -21,9 +24,10 @@ describe('the packed package', () => {
     scratch = mkdtempSync(join(tmpdir(), 'rxipi-pack-'));
     const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], root).trim().split('\n').pop()!;
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', version: '1.0.0', private: true }));
-    const rxjs = JSON.parse(readFileSync(join(root, 'node_modules/rxjs/package.json'), 'utf8')).version as string;
-    const ts = JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version as string;
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(scratch, tarball), `rxjs@${rxjs}`, `typescript@${ts}`, '@types/node@20'], scratch);
+    // The integration peers too (optional peers of the package, so not installed by themselves). Nothing
+    // else: @angular/compiler is only needed to JIT-compile decorated Angular classes, and the package has none.
+    const peers = ['@nestjs/common', '@nestjs/core', 'reflect-metadata', '@angular/core'].map(installed);
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(scratch, tarball), installed('rxjs'), installed('typescript'), '@types/node@20', ...peers], scratch);
   }, 180_000);
 
   afterAll(() => {
@@ -86,7 +90,139 @@ describe('the packed package', () => {
     expect(JSON.parse(out)).toEqual({ esm: true, cjs: true, code: 'NOT_SUPPORTED', osCode: 50, sameBuild: false });
   });
 
-  it('resolves type declarations for both module systems', () => {
+  /** Writes a script into the scratch project and runs it there; it must exit by itself (a leaked registration or timer would hang it). */
+  const script = (name: string, source: string): unknown => {
+    writeFileSync(join(scratch, name), source);
+    const out = execFileSync(process.execPath, [name], { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    return JSON.parse(out.trim().split('\n').pop()!);
+  };
+
+  it('rxjs-ip-interface/nestjs with import: a real NestJS application context injects the service, delivers mock changes, and close() releases the registration', () => {
+    // Plain JavaScript, so the decorators are applied by hand: what `@Injectable()`, `@Inject(...)` and `@Module(...)` compile to.
+    const observed = script(
+      'nest.mjs',
+      `
+      import 'reflect-metadata';
+      import { Inject, Injectable, Module } from '@nestjs/common';
+      import { NestFactory } from '@nestjs/core';
+      import { AF_INET } from 'rxjs-ip-interface';
+      import { IpInterfaceModule, IpInterfaceService, IP_INTERFACE_MODULE_OPTIONS } from 'rxjs-ip-interface/nestjs';
+      import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
+
+      const adapter = createMockAdapter();
+      class Watcher { constructor(ip) { this.ip = ip; } }
+      Injectable()(Watcher);
+      Inject(IpInterfaceService)(Watcher, undefined, 0);
+      class AppModule {}
+      Module({ imports: [IpInterfaceModule.forRoot({ adapter, family: AF_INET, initial: true })], providers: [Watcher] })(AppModule);
+
+      const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+      const watcher = app.get(Watcher);
+      const seen = [];
+      let completed = false;
+      watcher.ip.changes$.subscribe({
+        next: (c) => seen.push(c.kind === 'initial' ? 'initial ' + c.family : c.kind + ' ' + c.row.interfaceName + ' ' + c.row.family),
+        complete: () => (completed = true),
+      });
+      const activeWhileSubscribed = adapter.active;
+      adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 3, interfaceName: 'eth1' }) });
+      await app.close();
+      const activeAfterClose = adapter.active;
+      let lateCompleted = false;
+      watcher.ip.changes$.subscribe({ complete: () => (lateCompleted = true) });
+      console.log(JSON.stringify({
+        injected: watcher.ip === app.get(IpInterfaceService) && watcher.ip instanceof IpInterfaceService,
+        optionsHoldAdapter: app.get(IP_INTERFACE_MODULE_OPTIONS).adapter === adapter,
+        seen, activeWhileSubscribed, completed, activeAfterClose, lateCompleted,
+        calls: adapter.calls.map((c) => c.fn), activeAtEnd: adapter.active,
+      }));
+      `,
+    );
+    expect(observed).toEqual({
+      injected: true,
+      optionsHoldAdapter: true,
+      seen: ['initial inet', 'added eth1 inet'],
+      activeWhileSubscribed: 1,
+      completed: true,
+      activeAfterClose: 0,
+      lateCompleted: true,
+      calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'],
+      activeAtEnd: 0,
+    });
+  });
+
+  it('rxjs-ip-interface/nestjs with require (the CJS build; NestJS 12 itself is ESM, loaded by require(esm))', () => {
+    const observed = script(
+      'nest.cjs',
+      `
+      require('reflect-metadata');
+      const { NestFactory } = require('@nestjs/core');
+      const { IpInterfaceModule, IpInterfaceService } = require('rxjs-ip-interface/nestjs');
+      const { createMockAdapter, mockRow } = require('rxjs-ip-interface/adapters/mock');
+      (async () => {
+        const adapter = createMockAdapter();
+        const app = await NestFactory.createApplicationContext(IpInterfaceModule.forRoot({ adapter, initial: true }), { logger: false });
+        const seen = [];
+        app.get(IpInterfaceService).changes$.subscribe((c) => seen.push(c.kind));
+        adapter.emit({ kind: 'removed', row: mockRow({ interfaceIndex: 3 }) });
+        const activeBefore = adapter.active;
+        await app.close();
+        console.log(JSON.stringify({ seen, activeBefore, activeAfter: adapter.active }));
+      })();
+      `,
+    );
+    expect(observed).toEqual({ seen: ['initial', 'removed'], activeBefore: 1, activeAfter: 0 });
+  });
+
+  it('rxjs-ip-interface/angular with import: an environment injector provides the shared changes, destroy() releases the registration; ESM only', () => {
+    const observed = script(
+      'angular.mjs',
+      `
+      import { createRequire } from 'node:module';
+      import { createEnvironmentInjector, inject, Injector, runInInjectionContext } from '@angular/core';
+      import { AF_INET6 } from 'rxjs-ip-interface';
+      import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges } from 'rxjs-ip-interface/angular';
+      import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
+
+      const adapter = createMockAdapter();
+      const injector = createEnvironmentInjector([provideIpInterfaceChanges({ adapter, family: AF_INET6, initial: true })], Injector.NULL);
+      const changes$ = runInInjectionContext(injector, () => inject(IP_INTERFACE_CHANGES));
+      const seen = [];
+      let completed = false;
+      changes$.subscribe({
+        next: (c) => seen.push(c.kind === 'initial' ? 'initial ' + c.family : c.kind + ' ' + c.row.interfaceName + ' ' + c.row.family),
+        complete: () => (completed = true),
+      });
+      const activeWhileSubscribed = adapter.active;
+      adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 3, interfaceName: 'eth1', family: AF_INET6 }) });
+      const sameInstance = injector.get(IP_INTERFACE_CHANGES) === changes$;
+      injector.destroy();
+      const activeAfterDestroy = adapter.active;
+      let lateCompleted = false;
+      changes$.subscribe({ complete: () => (lateCompleted = true) });
+      let requireError;
+      try { createRequire(import.meta.url)('rxjs-ip-interface/angular'); } catch (e) { requireError = e.code; }
+      console.log(JSON.stringify({
+        sameInstance, seen, activeWhileSubscribed, completed, activeAfterDestroy, lateCompleted,
+        calls: adapter.calls.map((c) => c.fn), activeAtEnd: adapter.active, requireError,
+      }));
+      `,
+    );
+    expect(observed).toEqual({
+      sameInstance: true,
+      seen: ['initial inet6', 'added eth1 inet6'],
+      activeWhileSubscribed: 1,
+      completed: true,
+      activeAfterDestroy: 0,
+      lateCompleted: true,
+      calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'],
+      activeAtEnd: 0,
+      // Angular ships ESM only, and so does this entry (docs/angular.md): no "require" condition.
+      requireError: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    });
+  });
+
+  it('resolves type declarations for both module systems, the NestJS and Angular entries included', () => {
     const source = `
       import { ipInterfaceChanges$, AF_UNSPEC, interfaceKey, type IpInterfaceChange } from 'rxjs-ip-interface';
       import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
@@ -97,16 +233,71 @@ describe('the packed package', () => {
     `;
     writeFileSync(join(scratch, 'use.mts'), source);
     writeFileSync(join(scratch, 'use.cts'), source.replace(/^\s*import (.*) from ('[^']+');$/gm, 'import $1 from $2;'));
+    // The frameworks' entries, typed against the frameworks' own declarations (Angular's is ESM only: .mts).
+    writeFileSync(
+      join(scratch, 'frameworks.mts'),
+      `
+      import 'reflect-metadata';
+      import type { DynamicModule } from '@nestjs/common';
+      import { NestFactory } from '@nestjs/core';
+      import { createEnvironmentInjector, Injector, type EnvironmentInjector, type EnvironmentProviders } from '@angular/core';
+      import type { Observable } from 'rxjs';
+      import { AF_INET, AF_INET6, type IpInterfaceChange } from 'rxjs-ip-interface';
+      import { createMockAdapter } from 'rxjs-ip-interface/adapters/mock';
+      import { IpInterfaceModule, IpInterfaceService, IP_INTERFACE_MODULE_OPTIONS, type IpInterfaceModuleAsyncOptions, type IpInterfaceModuleOptions } from 'rxjs-ip-interface/nestjs';
+      import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges, type IpInterfaceChangesProviderOptions } from 'rxjs-ip-interface/angular';
+
+      const adapter = createMockAdapter();
+      const options: IpInterfaceModuleOptions = { family: AF_INET, initial: true, adapter, debounceMs: 250 };
+      const global: DynamicModule = IpInterfaceModule.forRoot({ ...options, isGlobal: true });
+      const async: IpInterfaceModuleAsyncOptions = { useFactory: (): IpInterfaceModuleOptions => options, isGlobal: false };
+      const lazy: DynamicModule = IpInterfaceModule.forRootAsync(async);
+      const app = await NestFactory.createApplicationContext(global);
+      const nestChanges: Observable<IpInterfaceChange> = app.get(IpInterfaceService).changes$;
+      const resolved = app.get<IpInterfaceModuleOptions>(IP_INTERFACE_MODULE_OPTIONS);
+
+      const ngOptions: IpInterfaceChangesProviderOptions = { family: AF_INET6, adapter, source: nestChanges };
+      const providers: EnvironmentProviders = provideIpInterfaceChanges(ngOptions);
+      const injector = createEnvironmentInjector([providers], Injector.NULL as EnvironmentInjector);
+      const ngChanges: Observable<IpInterfaceChange> = injector.get(IP_INTERFACE_CHANGES);
+      ngChanges.subscribe((c) => { if (c.kind !== 'initial') { const mtu: number | undefined = c.row.nlMtu; void mtu; } });
+      void [lazy, resolved.family];
+      `,
+    );
+    // The NestJS entry also has a CommonJS build with its own declarations.
+    writeFileSync(
+      join(scratch, 'nest.cts'),
+      `
+      import type { Observable } from 'rxjs';
+      import type { IpInterfaceChange } from 'rxjs-ip-interface';
+      import { IpInterfaceModule, type IpInterfaceService } from 'rxjs-ip-interface/nestjs';
+      const changesOf = (service: IpInterfaceService): Observable<IpInterfaceChange> => service.changes$;
+      void [IpInterfaceModule.forRoot({ debounceMs: 250, isGlobal: true }), changesOf];
+      `,
+    );
     const tsc = join(scratch, 'node_modules/typescript/bin/tsc');
     const common = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--skipLibCheck', 'false'];
     const check = (...files: string[]) => spawnSync(process.execPath, [tsc, ...common, ...files], { cwd: scratch, encoding: 'utf8' });
-    const good = check('use.mts', 'use.cts');
+    const good = check('use.mts', 'use.cts', 'frameworks.mts', 'nest.cts');
     expect(good.stdout + good.stderr).toBe('');
     expect(good.status).toBe(0);
     // And a wrong use is a type error, so the check above is a real check.
-    writeFileSync(join(scratch, 'bad.mts'), `import { ipInterfaceChanges$ } from 'rxjs-ip-interface';\nipInterfaceChanges$('ipx');\n`);
+    writeFileSync(
+      join(scratch, 'bad.mts'),
+      [
+        `import { ipInterfaceChanges$ } from 'rxjs-ip-interface';`,
+        `import { IpInterfaceModule } from 'rxjs-ip-interface/nestjs';`,
+        `import { provideIpInterfaceChanges } from 'rxjs-ip-interface/angular';`,
+        `ipInterfaceChanges$('ipx');`,
+        `IpInterfaceModule.forRoot({ debounceMs: '250' });`,
+        `provideIpInterfaceChanges({ family: 'ipv4' });`,
+      ].join('\n'),
+    );
     const bad = check('bad.mts');
     expect(bad.status).not.toBe(0);
-    expect(bad.stdout).toMatch(/bad\.mts.*not assignable to parameter of type 'AddressFamily'/);
+    expect(bad.stdout).toMatch(/bad\.mts\(4,\d+\).*not assignable to parameter of type 'AddressFamily'/);
+    expect(bad.stdout).toMatch(/bad\.mts\(5,\d+\).*Type 'string' is not assignable to type 'number'/);
+    expect(bad.stdout).toMatch(/bad\.mts\(6,\d+\).*Type '"ipv4"' is not assignable to type 'AddressFamily \| undefined'/);
+    expect(bad.stdout.match(/error TS/g)).toHaveLength(3);
   });
 });
