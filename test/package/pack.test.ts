@@ -42,6 +42,18 @@ describe('the packed package', () => {
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('adapters/'))).toEqual([]);
   });
 
+  it('ships source maps that carry their TypeScript, and no declaration maps pointing at absent sources', () => {
+    const files = JSON.parse(run('npm', ['pack', '--dry-run', '--json'], root))[0].files.map((f: { path: string }) => f.path) as string[];
+    expect(files.filter((f) => f.endsWith('.d.ts.map'))).toEqual([]);
+    const maps = files.filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(20);
+    const incomplete = maps.filter((f) => {
+      const map = JSON.parse(readFileSync(join(root, f), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      return map.sources.length === 0 || map.sourcesContent?.length !== map.sources.length || map.sourcesContent.some((c) => typeof c !== 'string' || c.length === 0);
+    });
+    expect(incomplete).toEqual([]);
+  });
+
   it('works with require: core, mock subpath, one error class, no native code loaded', () => {
     const out = run(
       process.execPath,
