@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { frameworkScenarios } from './framework-scenarios';
 
 const root = resolve(__dirname, '../..');
 const run = (file: string, args: string[], cwd: string): string =>
@@ -109,58 +110,8 @@ describe('the packed package', () => {
     return JSON.parse(out.trim().split('\n').pop()!);
   };
 
-  it('rxjs-ip-interface/nestjs with import: a real NestJS application context injects the service, delivers mock changes, and close() releases the registration', () => {
-    // Plain JavaScript, so the decorators are applied by hand: what `@Injectable()`, `@Inject(...)` and `@Module(...)` compile to.
-    const observed = script(
-      'nest.mjs',
-      `
-      import 'reflect-metadata';
-      import { Inject, Injectable, Module } from '@nestjs/common';
-      import { NestFactory } from '@nestjs/core';
-      import { AF_INET } from 'rxjs-ip-interface';
-      import { IpInterfaceModule, IpInterfaceService, IP_INTERFACE_MODULE_OPTIONS } from 'rxjs-ip-interface/nestjs';
-      import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
-
-      const adapter = createMockAdapter();
-      class Watcher { constructor(ip) { this.ip = ip; } }
-      Injectable()(Watcher);
-      Inject(IpInterfaceService)(Watcher, undefined, 0);
-      class AppModule {}
-      Module({ imports: [IpInterfaceModule.forRoot({ adapter, family: AF_INET, initial: true })], providers: [Watcher] })(AppModule);
-
-      const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
-      const watcher = app.get(Watcher);
-      const seen = [];
-      let completed = false;
-      watcher.ip.changes$.subscribe({
-        next: (c) => seen.push(c.kind === 'initial' ? 'initial ' + c.family : c.kind + ' ' + c.row.interfaceName + ' ' + c.row.family),
-        complete: () => (completed = true),
-      });
-      const activeWhileSubscribed = adapter.active;
-      adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 3, interfaceName: 'eth1' }) });
-      await app.close();
-      const activeAfterClose = adapter.active;
-      let lateCompleted = false;
-      watcher.ip.changes$.subscribe({ complete: () => (lateCompleted = true) });
-      console.log(JSON.stringify({
-        injected: watcher.ip === app.get(IpInterfaceService) && watcher.ip instanceof IpInterfaceService,
-        optionsHoldAdapter: app.get(IP_INTERFACE_MODULE_OPTIONS).adapter === adapter,
-        seen, activeWhileSubscribed, completed, activeAfterClose, lateCompleted,
-        calls: adapter.calls.map((c) => c.fn), activeAtEnd: adapter.active,
-      }));
-      `,
-    );
-    expect(observed).toEqual({
-      injected: true,
-      optionsHoldAdapter: true,
-      seen: ['initial inet', 'added eth1 inet'],
-      activeWhileSubscribed: 1,
-      completed: true,
-      activeAfterClose: 0,
-      lateCompleted: true,
-      calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'],
-      activeAtEnd: 0,
-    });
+  it('rxjs-ip-interface/nestjs with import: a real NestJS application context injects the service, delivers mock changes, and close() releases the registration', async () => {
+    expect(await frameworkScenarios.nestjs.run(scratch)).toEqual(frameworkScenarios.nestjs.expected);
   });
 
   it('rxjs-ip-interface/nestjs with require (the CJS build; NestJS 12 itself is ESM, loaded by require(esm))', () => {
@@ -186,52 +137,8 @@ describe('the packed package', () => {
     expect(observed).toEqual({ seen: ['initial', 'removed'], activeBefore: 1, activeAfter: 0 });
   });
 
-  it('rxjs-ip-interface/angular with import: an environment injector provides the shared changes, destroy() releases the registration; ESM only', () => {
-    const observed = script(
-      'angular.mjs',
-      `
-      import { createRequire } from 'node:module';
-      import { createEnvironmentInjector, inject, Injector, runInInjectionContext } from '@angular/core';
-      import { AF_INET6 } from 'rxjs-ip-interface';
-      import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges } from 'rxjs-ip-interface/angular';
-      import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
-
-      const adapter = createMockAdapter();
-      const injector = createEnvironmentInjector([provideIpInterfaceChanges({ adapter, family: AF_INET6, initial: true })], Injector.NULL);
-      const changes$ = runInInjectionContext(injector, () => inject(IP_INTERFACE_CHANGES));
-      const seen = [];
-      let completed = false;
-      changes$.subscribe({
-        next: (c) => seen.push(c.kind === 'initial' ? 'initial ' + c.family : c.kind + ' ' + c.row.interfaceName + ' ' + c.row.family),
-        complete: () => (completed = true),
-      });
-      const activeWhileSubscribed = adapter.active;
-      adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 3, interfaceName: 'eth1', family: AF_INET6 }) });
-      const sameInstance = injector.get(IP_INTERFACE_CHANGES) === changes$;
-      injector.destroy();
-      const activeAfterDestroy = adapter.active;
-      let lateCompleted = false;
-      changes$.subscribe({ complete: () => (lateCompleted = true) });
-      let requireError;
-      try { createRequire(import.meta.url)('rxjs-ip-interface/angular'); } catch (e) { requireError = e.code; }
-      console.log(JSON.stringify({
-        sameInstance, seen, activeWhileSubscribed, completed, activeAfterDestroy, lateCompleted,
-        calls: adapter.calls.map((c) => c.fn), activeAtEnd: adapter.active, requireError,
-      }));
-      `,
-    );
-    expect(observed).toEqual({
-      sameInstance: true,
-      seen: ['initial inet6', 'added eth1 inet6'],
-      activeWhileSubscribed: 1,
-      completed: true,
-      activeAfterDestroy: 0,
-      lateCompleted: true,
-      calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'],
-      activeAtEnd: 0,
-      // Angular ships ESM only, and so does this entry (docs/angular.md): no "require" condition.
-      requireError: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
-    });
+  it('rxjs-ip-interface/angular with import: an environment injector provides the shared changes, destroy() releases the registration; ESM only', async () => {
+    expect(await frameworkScenarios.angular.run(scratch)).toEqual(frameworkScenarios.angular.expected);
   });
 
   it('resolves type declarations for both module systems, the NestJS and Angular entries included', () => {
