@@ -22,7 +22,11 @@ export function makeTempDir(prefix: string): string {
 export function buildFakeSharedObject(dir: string, variant: FakeVariant = 'full'): string {
   const out = path.join(dir, `fake-iphlpapi-${variant}.so`);
   const defines = variant === 'minimal' ? ['-DFAKE_MINIMAL'] : [];
-  execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-pthread', ...defines, '-o', out, FAKE_SOURCE], { stdio: 'pipe' });
+  // -z nodelete: koffi dlclose()s its libraries when Node tears down, while the fake's detached
+  // delivery thread still waits on the fake's condition variable; unmapped under it, that thread
+  // crashed about 1 exit in 10 on a loaded machine (SIGSEGV in pthread_cond_wait, core dump). The
+  // real iphlpapi.dll is never unmapped under its notification threads, so the fake stays mapped too.
+  execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', '-pthread', '-Wl,-z,nodelete', ...defines, '-o', out, FAKE_SOURCE], { stdio: 'pipe' });
   return out;
 }
 

@@ -97,9 +97,13 @@ describe('windows adapter over the fake iphlpapi: deadlock scenarios (child proc
 
   it('a live registration keeps the process alive until the notification comes; after the cancel it exits by itself', async () => {
     const o = await scenario('keep-alive');
-    expect(o.timedOut).toBe(false);
-    expect(o.code).toBe(0);
-    expect(o.result).toEqual({ timersBefore: 0, timersLive: 1 });
+    const detail = `keep-alive: timedOut=${o.timedOut} code=${o.code} signal=${o.signal}\n${o.stdout}\n${o.stderr}`;
+    expect({ timedOut: o.timedOut, code: o.code, result: o.result, detail }).toEqual({
+      timedOut: false,
+      code: 0,
+      result: { timersBefore: 0, timersLive: 1 },
+      detail,
+    });
     expect(o.stdout).toContain('EVENT parameter 1234');
     expect(o.stdout).toContain('CANCELLED timers=0 callbacks=0');
   });
