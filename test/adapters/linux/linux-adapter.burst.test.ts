@@ -3,7 +3,8 @@ import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { interfaceKey } from '../../../src/interface-key';
 import { linuxAdapter, type LinuxIpInterfaceAdapter } from '../../../adapters/linux';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
-import { applyCalls, recorder, sleep, stable } from './linux-test-helpers';
+import { sleep } from '../../helpers/wait-for';
+import { applyCalls, recorder, stable } from './linux-test-helpers';
 
 const PAIRS = 1000;
 

@@ -1,17 +1,8 @@
 import { linuxAdapter } from '../../../adapters/linux';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
+import { rejection } from '../../helpers/rejection';
 
 const linuxOnly = process.platform === 'linux' ? describe : describe.skip;
-
-async function rejection(promise: Promise<unknown>): Promise<IpInterfaceError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IpInterfaceError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 linuxOnly('linux adapter errors', () => {
   it('a namespace that does not exist is OS_ERROR with errno ENOENT and the strerror text, and registers nothing', async () => {

@@ -3,7 +3,8 @@ import { loadLibc } from '../../../adapters/linux/libc';
 import { bindRouteSocket, openRouteSockets, sockaddrNl } from '../../../adapters/linux/netlink-socket';
 import { IFLA_IFNAME, IFLA_MTU, RTM_NEWLINK } from '../../../adapters/linux/netlink-constants';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
-import { callsFor, recorder, sleep, waitFor } from './linux-test-helpers';
+import { sleep, waitFor } from '../../helpers/wait-for';
+import { callsFor, recorder } from './linux-test-helpers';
 
 /** An RTM_NEWLINK as the kernel would send it, but built in user space. */
 function forgedNewLink(ifindex: number, name: string, mtu: number): Buffer {

@@ -1,7 +1,8 @@
 import type { NotificationHandle } from '../../../src/adapter';
 import { linuxAdapter, type LinuxIpInterfaceAdapter } from '../../../adapters/linux';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
-import { callsFor, recorder, sleep, waitFor, type Call } from './linux-test-helpers';
+import { sleep, waitFor } from '../../helpers/wait-for';
+import { callsFor, recorder, type Call } from './linux-test-helpers';
 
 const QUIET_MS = 300;
 

@@ -8,6 +8,7 @@ import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
+import { waitFor } from '../../helpers/wait-for';
 
 const root = path.resolve(__dirname, '../../..');
 const NOBODY = 65534;
@@ -95,15 +96,9 @@ describeWithNetns('linux adapter in an unprivileged process (uid nobody, no capa
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    const waitFor = async (what: string, predicate: () => boolean): Promise<void> => {
-      const deadline = Date.now() + 10000;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; lines ${JSON.stringify(lines)}; stderr ${stderr}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
+    const seen = (): string => `lines ${JSON.stringify(lines)}; stderr ${stderr}`;
     try {
-      await waitFor('ready', () => lines.some((l) => l.ready || l.error || l.tableError));
+      await waitFor(() => lines.some((l) => l.ready || l.error || l.tableError), 'ready', 10000, seen);
       const ready = lines.find((l) => l.ready);
       expect({ ready, problems: lines.filter((l) => l.error || l.tableError) }).toEqual({
         ready: {
@@ -117,11 +112,11 @@ describeWithNetns('linux adapter in an unprivileged process (uid nobody, no capa
       });
 
       ns.ip('link', 'set', 'uv0', 'mtu', '1400');
-      await waitFor('MTU 1400 on both families', () => ['inet', 'inet6'].every((f) => lines.some((l) => l.kind === 'changed' && l.family === f && l.name === 'uv0' && l.mtu === 1400)));
+      await waitFor(() => ['inet', 'inet6'].every((f) => lines.some((l) => l.kind === 'changed' && l.family === f && l.name === 'uv0' && l.mtu === 1400)), 'MTU 1400 on both families', 10000, seen);
 
       ns.ip('link', 'del', 'uv0');
       const removedNames = (): string[] => lines.filter((l) => l.kind === 'removed').map((l) => `${l.family} ${l.name}`).sort();
-      await waitFor('both ends removed in both families', () => removedNames().length === 4);
+      await waitFor(() => removedNames().length === 4, 'both ends removed in both families', 10000, seen);
       expect(removedNames()).toEqual(['inet uv0', 'inet uv0p', 'inet6 uv0', 'inet6 uv0p']);
     } finally {
       // setpriv execs node, so the signal reaches the child's node process itself.

@@ -15,17 +15,6 @@ export function recorder(): { callback: IpInterfaceChangeCallback; calls: Call[]
   return { calls, callback: (row, type) => calls.push({ row, type, at: Date.now() }) };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `predicate` every 5 ms; fails with `what` after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
 /** Calls since index `from` about device `ifindex` (optionally of one type and family). */
 export function callsFor(calls: readonly Call[], ifindex: number, filter: { type?: MibNotificationType; family?: string; from?: number } = {}): Call[] {
   return calls.slice(filter.from ?? 0).filter(

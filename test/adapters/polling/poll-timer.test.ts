@@ -1,9 +1,6 @@
+import { waitFor } from '../../helpers/wait-for';
 import { activePollTimers, joinPollTimer, type PollTick } from '../../../adapters/polling/poll-timer';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(predicate: () => boolean): Promise<void> {
-  while (!predicate()) await sleep(5);
-}
 
 describe('joinPollTimer', () => {
   afterEach(() => expect(activePollTimers()).toEqual([]));
@@ -22,7 +19,7 @@ describe('joinPollTimer', () => {
     expect(setSpy).toHaveBeenCalledTimes(2);
     const timers = setSpy.mock.results.map((r) => r.value as NodeJS.Timeout);
     expect(timers.map((t) => t.hasRef())).toEqual([true, true]);
-    await waitFor(() => ticks.filter((t) => t === 'a').length >= 2 && ticks.includes('c'));
+    await waitFor(() => ticks.filter((t) => t === 'a').length >= 2 && ticks.includes('c'), 'two ticks of a and one of c');
     expect(ticks.filter((t) => t === 'a').length).toBeGreaterThanOrEqual(2);
     expect(ticks.filter((t) => t === 'a').length).toBe(ticks.filter((t) => t === 'b').length);
     expect(ticks).toContain('c');
@@ -53,7 +50,7 @@ describe('joinPollTimer', () => {
       }
     };
     const leave = [joinPollTimer(15, listener(0)), joinPollTimer(15, listener(1))];
-    await waitFor(() => seen[0]!.length >= 4 && seen[1]!.length >= 4);
+    await waitFor(() => seen[0]!.length >= 4 && seen[1]!.length >= 4, 'four ticks for both listeners');
     leave.forEach((l) => l());
     expect(seen[0]!.length).toBeGreaterThanOrEqual(2);
     expect(seen[0]).toEqual(seen[1]);
@@ -70,7 +67,7 @@ describe('joinPollTimer', () => {
       if (calls.filter((c) => c === 'a').length === 1) leaveD = joinPollTimer(10, () => calls.push('d'));
     });
     leaveB = joinPollTimer(10, () => calls.push('b'));
-    await waitFor(() => calls.includes('d'));
+    await waitFor(() => calls.includes('d'), "listener d's tick");
     leaveA();
     leaveD();
     expect(calls.slice(0, 3)).toEqual(['a', 'a', 'd']);

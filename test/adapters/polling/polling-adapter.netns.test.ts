@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams, execFileSync } from 'node:c
 import { createInterface } from 'node:readline';
 import { contractCases } from '../../contract/contract-suite';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
+import { waitFor } from '../../helpers/wait-for';
 import { preparePollingChild } from './child/prepare-child';
 import { linuxAdapter } from '../../../adapters/linux';
 import { interfaceKey } from '../../../src/interface-key';
@@ -72,13 +73,7 @@ describeWithNetns('polling adapter in a network namespace (child process under i
     const changes: { kind: string; family?: string; row?: { family: string; interfaceName: string; interfaceIndex: number; interfaceLuid: string } }[] = [];
     let exitTimers: number | undefined;
 
-    const waitFor = async (predicate: () => boolean, what: string): Promise<void> => {
-      const deadline = Date.now() + 5000;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; seen ${JSON.stringify(changes)}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
+    const wait = (predicate: () => boolean, what: string): Promise<void> => waitFor(predicate, what, 5000, () => `seen ${JSON.stringify(changes)}`);
 
     afterAll(() => proc?.kill('SIGKILL'));
 
@@ -91,7 +86,7 @@ describeWithNetns('polling adapter in a network namespace (child process under i
         if (parsed.exitTimers !== undefined) exitTimers = parsed.exitTimers;
         else changes.push(parsed as (typeof changes)[number]);
       });
-      await waitFor(() => changes.length > 0, 'the initial marker');
+      await wait(() => changes.length > 0, 'the initial marker');
       expect(changes[0]).toEqual({ kind: 'initial', family: 'unspec' });
 
       quietVeth(ns, 'pa0');
@@ -99,7 +94,7 @@ describeWithNetns('polling adapter in a network namespace (child process under i
       ns.ip('addr', 'add', 'fd00:214::1/64', 'dev', 'pa0', 'nodad');
       const index = ns.ifindex('pa0');
       const added = () => changes.filter((c) => c.kind === 'added' && c.row?.interfaceName === 'pa0');
-      await waitFor(() => added().length === 2, 'pa0 added for inet and inet6');
+      await wait(() => added().length === 2, 'pa0 added for inet and inet6');
       expect(added().map((c) => c.row!.family).sort()).toEqual(['inet', 'inet6']);
       for (const c of added()) {
         expect(c.row!.interfaceIndex).toBe(index);
@@ -116,7 +111,7 @@ describeWithNetns('polling adapter in a network namespace (child process under i
 
       ns.ip('link', 'delete', 'pa0');
       const removed = () => changes.filter((c) => c.kind === 'removed' && c.row?.interfaceName === 'pa0');
-      await waitFor(() => removed().length === 2, 'pa0 removed for inet and inet6');
+      await wait(() => removed().length === 2, 'pa0 removed for inet and inet6');
       expect(removed().map((c) => c.row!.family).sort()).toEqual(['inet', 'inet6']);
       // Nothing else happened in the namespace: only lo was there before.
       expect(changes.filter((c) => c.kind !== 'initial' && c.row?.interfaceName !== 'pa0')).toEqual([]);
@@ -126,7 +121,7 @@ describeWithNetns('polling adapter in a network namespace (child process under i
       ns.ip('addr', 'add', '10.214.0.1/24', 'dev', 'pa0');
       const again = ns.ifindex('pa0');
       expect(again).not.toBe(index);
-      await waitFor(() => added().length === 3, 'pa0 added again');
+      await wait(() => added().length === 3, 'pa0 added again');
       expect(added()[2]!.row).toMatchObject({ interfaceIndex: again, interfaceLuid: String((6n << 48n) | (BigInt(again) << 24n)) });
 
       proc.stdin.end();

@@ -9,19 +9,12 @@ import type { InterfaceSnapshot } from '../../../adapters/polling/interface-snap
 import { activePollTimers } from '../../../adapters/polling/poll-timer';
 import { describeContract } from '../../contract/describe-contract';
 import { assertValidRow } from '../../contract/contract-suite';
+import { sleep, waitFor } from '../../helpers/wait-for';
 
 const row = (interfaceIndex: number, family: 'inet' | 'inet6', interfaceName = `if${interfaceIndex}`): IpInterfaceRow => ({
   family, interfaceIndex, interfaceName, interfaceLuid: (6n << 48n) | (BigInt(interfaceIndex) << 24n),
 });
 const snap = (...rows: IpInterfaceRow[]): InterfaceSnapshot => new Map(rows.map((r) => [interfaceKey(r), r]));
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** A reader the test controls: `current` is what the next read returns. */
 function fakeSystem(initial: InterfaceSnapshot) {
@@ -93,7 +86,7 @@ describe('pollingAdapter', () => {
     const veth = row(5, AF_INET, 'veth0');
     const veth6 = row(5, AF_INET6, 'veth0');
     system.current = snap(lo, lo6, veth, veth6);
-    await waitFor(() => calls.length >= 4, 'the adds');
+    await waitFor(() => calls.length >= 4, 'the adds', 2000);
     expect(calls.slice(1)).toEqual([
       { who: 'v4', type: 'add', row: veth },
       { who: 'all', type: 'add', row: veth },
@@ -103,7 +96,7 @@ describe('pollingAdapter', () => {
     calls.length = 0;
     const renamed = { ...veth, interfaceName: 'wan0' };
     system.current = snap(lo, lo6, renamed);
-    await waitFor(() => calls.length >= 3, 'the rename and the removal');
+    await waitFor(() => calls.length >= 3, 'the rename and the removal', 2000);
     expect(calls).toEqual([
       { who: 'v4', type: 'parameter', row: renamed },
       { who: 'all', type: 'delete', row: veth6 },
@@ -123,7 +116,7 @@ describe('pollingAdapter', () => {
     system.current = snap(lo, row(7, AF_INET));
     const second: MibNotificationType[] = [];
     const h2 = await adapter.notifyIpInterfaceChange(AF_INET, (_r, t) => second.push(t), false);
-    await waitFor(() => first.length > 0, 'the add');
+    await waitFor(() => first.length > 0, 'the add', 2000);
     await sleep(30);
     expect(first).toEqual(['add']);
     expect(second).toEqual([]);
@@ -152,10 +145,10 @@ describe('pollingAdapter', () => {
     const h = await adapter.notifyIpInterfaceChange(AF_INET, (_r, t) => calls.push(t), false);
     system.fail = true;
     const readsBefore = system.reads;
-    await waitFor(() => system.reads >= readsBefore + 2, 'failed reads');
+    await waitFor(() => system.reads >= readsBefore + 2, 'failed reads', 2000);
     system.current = snap(lo, row(8, AF_INET));
     system.fail = false;
-    await waitFor(() => calls.length > 0, 'the add after recovery');
+    await waitFor(() => calls.length > 0, 'the add after recovery', 2000);
     expect(calls).toEqual(['add']);
     await adapter.cancelMibChangeNotify2(h);
   });
@@ -180,7 +173,7 @@ describe('pollingAdapter', () => {
       cancelled ??= adapter.cancelMibChangeNotify2(handle!);
     }, false);
     system.current = snap(row(2, AF_INET), row(2, AF_INET6), row(3, AF_INET));
-    await waitFor(() => cancelled !== undefined, 'the first callback');
+    await waitFor(() => cancelled !== undefined, 'the first callback', 2000);
     await cancelled;
     await sleep(30);
     expect(calls).toHaveLength(1);

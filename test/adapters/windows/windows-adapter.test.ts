@@ -8,6 +8,8 @@ import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
 import { windowsAdapter, type WindowsIpInterfaceAdapter } from '../../../adapters/windows';
 import { familyFromNative } from '../../../adapters/windows/native-family';
 import { errorCodeOfWin32, win32Error } from '../../../adapters/windows/win32-error';
+import { rejection } from '../../helpers/rejection';
+import { sleep, waitFor } from '../../helpers/wait-for';
 import { buildFakeSharedObject, makeTempDir } from './fake-build';
 import { expectedFakeRow, FAKE_FUNCTION, FAKE_INTERFACES, FAKE_OPTION, fakeControls, fakeLuid, fakeName, MIB, NATIVE, type FakeControls } from './fake-controls';
 
@@ -46,28 +48,9 @@ function adapterOver(controls: FakeControls): WindowsIpInterfaceAdapter {
   return adapter;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
-
 function recorder(): { callback: IpInterfaceChangeCallback; calls: { row: IpInterfaceRow | null; type: MibNotificationType }[] } {
   const calls: { row: IpInterfaceRow | null; type: MibNotificationType }[] = [];
   return { calls, callback: (row, type) => calls.push({ row, type }) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<IpInterfaceError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof IpInterfaceError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('windowsAdapter: loading', () => {
@@ -181,7 +164,7 @@ describe('windowsAdapter: notifications', () => {
     const r = recorder();
     const handle = await adapter.notifyIpInterfaceChange('inet', r.callback, false);
     expect(full.setMtu(NATIVE.inet, 2, 1400)).toBe(0);
-    await waitFor(() => r.calls.length > 0, 'the row');
+    await waitFor(() => r.calls.length > 0, 'the row', 3000);
     expect(r.calls).toEqual([{ type: 'parameter', row: expectedFakeRow(2, 'inet', { nlMtu: 1400 }) }]);
     await adapter.cancelMibChangeNotify2(handle);
   });
@@ -191,10 +174,10 @@ describe('windowsAdapter: notifications', () => {
     const r = recorder();
     const handle = await adapter.notifyIpInterfaceChange('inet6', r.callback, false);
     full.trigger(NATIVE.inet6, MIB.add, 7);
-    await waitFor(() => r.calls.length === 1, 'the add');
+    await waitFor(() => r.calls.length === 1, 'the add', 3000);
     full.trigger(NATIVE.inet6, MIB.delete, 7);
     full.trigger(NATIVE.inet6, MIB.delete, 3);
-    await waitFor(() => r.calls.length === 3, 'the deletes');
+    await waitFor(() => r.calls.length === 3, 'the deletes', 3000);
     expect(r.calls).toEqual([
       { type: 'add', row: expectedFakeRow(7, 'inet6') },
       { type: 'delete', row: expectedFakeRow(7, 'inet6') },
@@ -208,11 +191,11 @@ describe('windowsAdapter: notifications', () => {
     const r = recorder();
     const handle = await adapter.notifyIpInterfaceChange('inet', r.callback, false);
     full.setMtu(NATIVE.inet, 2, 1400);
-    await waitFor(() => r.calls.length === 1, 'the first row');
+    await waitFor(() => r.calls.length === 1, 'the first row', 3000);
     full.setOption(FAKE_OPTION.entryNotFound, 1);
     full.setMtu(NATIVE.inet, 2, 1300);
     full.setMtu(NATIVE.inet, 1, 1300);
-    await waitFor(() => r.calls.length === 3, 'the raced rows');
+    await waitFor(() => r.calls.length === 3, 'the raced rows', 3000);
     expect(r.calls.slice(1)).toEqual([
       { type: 'parameter', row: expectedFakeRow(2, 'inet', { nlMtu: 1400 }) },
       { type: 'parameter', row: { family: 'inet', interfaceLuid: fakeLuid(1), interfaceIndex: 1, interfaceName: fakeName(1) } },
@@ -226,7 +209,7 @@ describe('windowsAdapter: notifications', () => {
     const r = recorder();
     const handle = await adapter.notifyIpInterfaceChange('unspec', r.callback, true);
     minimal.setMtu(NATIVE.inet6, 3, 9000);
-    await waitFor(() => r.calls.length === 2, 'the marker and the row');
+    await waitFor(() => r.calls.length === 2, 'the marker and the row', 3000);
     const { interfaceName: _name, ...unnamed } = expectedFakeRow(3, 'inet6', { nlMtu: 9000 });
     expect(r.calls).toEqual([
       { type: 'initial', row: null },
@@ -242,14 +225,14 @@ describe('windowsAdapter: notifications', () => {
     const callbacksBefore = full.stats().callbacks;
     const pending = adapter.notifyIpInterfaceChange('unspec', r.callback, true);
     // Registered natively, held before returning: a row now races the handle.
-    await waitFor(() => full.liveRegistrations() === 1, 'the native registration');
+    await waitFor(() => full.liveRegistrations() === 1, 'the native registration', 3000);
     full.setMtu(NATIVE.inet, 2, 1400);
-    await waitFor(() => full.stats().callbacks - callbacksBefore === 2, 'the initial and row callbacks');
+    await waitFor(() => full.stats().callbacks - callbacksBefore === 2, 'the initial and row callbacks', 3000);
     expect(r.calls).toEqual([]); // copied and queued, not delivered: the registration has not succeeded yet
     full.setOption(FAKE_OPTION.holdReturn, 0);
     const handle = await pending;
     const nativeCallbacksBeforeReturn = full.stats().callbacks - callbacksBefore;
-    await waitFor(() => r.calls.length === 2, 'the row');
+    await waitFor(() => r.calls.length === 2, 'the row', 3000);
     expect(nativeCallbacksBeforeReturn).toBe(2); // initial + the row, both before the handle was known
     expect(r.calls).toEqual([
       { type: 'initial', row: null },
@@ -274,7 +257,7 @@ describe('windowsAdapter: notifications', () => {
       false,
     );
     for (let i = 0; i < 50; i++) full.trigger(NATIVE.unspec, MIB.parameter, 1 + (i % 3));
-    await waitFor(() => rows === 100, '100 rows');
+    await waitFor(() => rows === 100, '100 rows', 3000);
     expect(maxDepth).toBe(1);
     await adapter.cancelMibChangeNotify2(handle);
   });
@@ -424,9 +407,9 @@ describe('windowsAdapter: a NULL handle on success (Wine)', () => {
     full.setOption(FAKE_OPTION.nullHandle, 1);
     const seen: unknown[] = [];
     const sub = ipInterfaceChanges$('unspec', true, { adapter }).subscribe((c) => seen.push(c));
-    await waitFor(() => seen.length === 1, 'the marker');
+    await waitFor(() => seen.length === 1, 'the marker', 3000);
     expect(seen).toEqual([{ kind: 'initial', family: 'unspec' }]);
     sub.unsubscribe();
-    await waitFor(() => adapter.diagnostics().registeredCallbacks === 0, 'the teardown');
+    await waitFor(() => adapter.diagnostics().registeredCallbacks === 0, 'the teardown', 3000);
   });
 });
