@@ -127,16 +127,7 @@ export class InterfaceTable {
         } else if (m.family === LINUX_AF_INET6 && m.inet6) {
           const link = this.links.get(m.ifindex);
           if (link) {
-            this.links.set(m.ifindex, {
-              ifindex: link.ifindex,
-              ifiType: link.ifiType,
-              ifiFlags: link.ifiFlags,
-              name: link.name,
-              mtu: link.mtu,
-              operstate: link.operstate,
-              inetConf: link.inetConf,
-              inet6: mergeInet6(link.inet6, m.inet6),
-            });
+            this.links.set(m.ifindex, linkState(link, mergeInet6(link.inet6, m.inet6)));
             this.touch(keyOf('inet6', m.ifindex));
             // base_reachable_time changes arrive as this message but it does not carry the value.
             this.neighStale.add('inet6');
@@ -417,16 +408,7 @@ export class InterfaceTable {
       patched[DEVCONF_MTU6] = m.mtu;
       inet6 = { ...inet6, conf: patched };
     }
-    this.links.set(m.ifindex, {
-      ifindex: m.ifindex,
-      ifiType: m.ifiType,
-      ifiFlags: m.ifiFlags,
-      name: m.name,
-      mtu: m.mtu,
-      operstate: m.operstate,
-      inetConf: m.inetConf,
-      inet6,
-    });
+    this.links.set(m.ifindex, linkState(m, inet6));
     this.linkVersion.set(m.ifindex, (this.linkVersion.get(m.ifindex) ?? 0) + 1);
     const v4 = m.inetConf?.[IPV4_DEVCONF_FORWARDING_INDEX];
     if (v4 !== undefined) this.forwarding.set(keyOf('inet', m.ifindex), v4);
@@ -504,6 +486,23 @@ export class InterfaceTable {
     this.deletedLinks.clear();
     this.neighStale.clear();
   }
+}
+
+/**
+ * The stored state of a device: the fields of `from` (a link message or an earlier state) with the
+ * IPv6 block given. Field by field, so every stored state has one shape whatever it came from.
+ */
+function linkState(from: LinkState, inet6: Inet6Info | undefined): LinkState {
+  return {
+    ifindex: from.ifindex,
+    ifiType: from.ifiType,
+    ifiFlags: from.ifiFlags,
+    name: from.name,
+    mtu: from.mtu,
+    operstate: from.operstate,
+    inetConf: from.inetConf,
+    inet6,
+  };
 }
 
 /**

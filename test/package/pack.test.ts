@@ -15,6 +15,11 @@ const run = (file: string, args: string[], cwd: string): string =>
 /** The version the repository's devDependencies resolved to, so the scratch install comes from the npm cache. */
 const installed = (name: string): string => `${name}@${JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version as string}`;
 
+let packed: string[] | undefined;
+/** The files `npm pack` would publish (asked once per run). */
+const packedFiles = (): string[] =>
+  (packed ??= JSON.parse(run('npm', ['pack', '--dry-run', '--json'], root))[0].files.map((f: { path: string }) => f.path) as string[]);
+
 describe('the packed package', () => {
   let scratch: string;
 
@@ -36,7 +41,7 @@ describe('the packed package', () => {
   });
 
   it('ships only dist/, docs and the README (no sources or tests)', () => {
-    const files = JSON.parse(run('npm', ['pack', '--dry-run', '--json'], root))[0].files.map((f: { path: string }) => f.path) as string[];
+    const files = packedFiles();
     expect(files).toContain('dist/cjs/src/index.js');
     expect(files).toContain('dist/esm/src/index.js');
     expect(files).toContain('dist/cjs/src/index.d.ts');
@@ -44,7 +49,7 @@ describe('the packed package', () => {
   });
 
   it('ships source maps that carry their TypeScript, and no declaration maps pointing at absent sources', () => {
-    const files = JSON.parse(run('npm', ['pack', '--dry-run', '--json'], root))[0].files.map((f: { path: string }) => f.path) as string[];
+    const files = packedFiles();
     expect(files.filter((f) => f.endsWith('.d.ts.map'))).toEqual([]);
     const maps = files.filter((f) => f.endsWith('.js.map'));
     expect(maps.length).toBeGreaterThan(20);
