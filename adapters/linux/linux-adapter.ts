@@ -1,7 +1,9 @@
-import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
+import { familyMatches, type AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import { EINVAL, familyError, registrationError } from '../shared/adapter-arguments.js';
+import { Registrations } from '../shared/registrations.js';
 import { InterfaceTable } from './interface-table.js';
 import { loadLibc } from './libc.js';
 import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveTimeout } from './netlink-socket.js';
@@ -96,7 +98,14 @@ interface Registration {
 }
 
 function namespaceTarget(netns: string | undefined): NamespaceTarget {
-  if (netns === undefined || netns === '') return { key: '', path: undefined };
+  if (netns === undefined) return { key: '', path: undefined };
+  if (typeof netns !== 'string' || netns === '') {
+    // '' used to mean "this process's namespace" silently: a mistyped variable must not watch the host.
+    throw new IpInterfaceError('INVALID_PARAMETER', `netns must be a namespace name or path (omit it for this process's namespace), got ${netns === '' ? "''" : String(netns)}`, {
+      adapter: 'linux',
+      osCode: EINVAL,
+    });
+  }
   const path = netns.includes('/') ? netns : `/run/netns/${netns}`;
   return { key: path, path };
 }
@@ -128,8 +137,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
   if (!Number.isFinite(receiveBufferBytes) || receiveBufferBytes <= 0) {
     throw new IpInterfaceError('INVALID_PARAMETER', `receiveBufferBytes must be a positive number, got ${receiveBufferBytes}`, { adapter: name });
   }
-  const registrations = new Map<NotificationHandle, Registration>();
-  let nextId = 1;
+  const registrations = new Registrations<Registration>(name);
   let lastReader: NetlinkReader | undefined;
 
   const readTable = async (): Promise<IpInterfaceRow[]> => {
@@ -156,15 +164,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
     },
 
     async notifyIpInterfaceChange(family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Promise<NotificationHandle> {
-      if (!isAddressFamily(family)) {
-        throw new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
-          adapter: name,
-          osCode: 22,
-        });
-      }
+      const invalid = registrationError(name, family, callback, EINVAL);
+      if (invalid) throw invalid;
       const reader = await acquireReader(target, receiveBufferBytes);
       lastReader = reader;
-      const handle: NotificationHandle = Object.freeze({ adapter: name, id: nextId++ });
       const subscriber: ReaderSubscriber = { family, callback, live: true };
       // The socket is bound and the groups joined: the registration is live. Nothing can be
       // delivered between the marker and joining the subscriber set (both run synchronously here).
@@ -177,28 +180,19 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         }
       }
       reader.subscribers.add(subscriber);
-      registrations.set(handle, { reader, subscriber });
-      return handle;
+      return registrations.issue({ reader, subscriber });
     },
 
     async cancelMibChangeNotify2(handle: NotificationHandle): Promise<void> {
-      const registration = registrations.get(handle);
-      if (!registration) {
-        throw new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration of this linux adapter', { adapter: name, osCode: 6 });
-      }
-      registrations.delete(handle);
+      const registration = registrations.take(handle);
       registration.subscriber.live = false;
       registration.reader.subscribers.delete(registration.subscriber);
       releaseReader(registration.reader);
     },
 
     async getIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]> {
-      if (!isAddressFamily(family)) {
-        throw new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
-          adapter: name,
-          osCode: 22,
-        });
-      }
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
       const rows = await readTable();
       return rows.filter((row) => familyMatches(family, row.family));
     },

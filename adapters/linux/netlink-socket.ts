@@ -5,7 +5,8 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import { koffiEntryPath, osError, type Libc } from './libc.js';
+import { koffiEntryPath } from '../shared/koffi.js';
+import { osError, type Libc } from './libc.js';
 import {
   AF_NETLINK, CLONE_NEWNET, EINTR, ENODEV, IFLA_EXT_MASK, LINUX_AF_INET, LINUX_AF_INET6, LINUX_AF_UNSPEC, NETLINK_ADD_MEMBERSHIP,
   NETLINK_ROUTE, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, RTEXT_FILTER_SKIP_STATS, RTM_GETADDR, RTM_GETLINK, RTM_GETNEIGHTBL,

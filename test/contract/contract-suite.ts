@@ -256,6 +256,18 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     }
   });
 
+  test('a callback that is not a function rejects INVALID_PARAMETER and registers nothing', async (adapter) => {
+    for (const callback of [42, undefined, null, 'callback']) {
+      const before = h.liveRegistrations?.(adapter);
+      await rejectsWith(
+        adapter.notifyIpInterfaceChange(AF_UNSPEC, callback as unknown as IpInterfaceChangeCallback, true),
+        'INVALID_PARAMETER',
+        `callback ${String(callback)}`,
+      );
+      if (before !== undefined) assert.equal(h.liveRegistrations!(adapter), before, 'nothing registered');
+    }
+  });
+
   test('getIpInterfaceTable: valid rows, unique keys, unspec is inet plus inet6, bad family rejects', async (adapter) => {
     const [v4, v6, all] = await Promise.all(([AF_INET, AF_INET6, AF_UNSPEC] as const).map((f) => adapter.getIpInterfaceTable(f)));
     for (const row of v4!) assertValidRow(row, AF_INET);
