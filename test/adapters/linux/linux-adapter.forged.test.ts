@@ -1,6 +1,7 @@
 import { linuxAdapter } from '../../../adapters/linux';
 import { loadLibc } from '../../../adapters/linux/libc';
-import { bindRouteSocket, openRouteSockets, sockaddrNl } from '../../../adapters/linux/netlink-socket';
+import { sockaddrNl } from '../../../adapters/linux/netlink-requests';
+import { RouteSocket } from '../../../adapters/linux/route-socket';
 import { IFLA_IFNAME, IFLA_MTU, RTM_NEWLINK } from '../../../adapters/linux/netlink-constants';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
 import { sleep, waitFor } from '../../helpers/wait-for';
@@ -48,15 +49,15 @@ describeWithNetns('linux adapter: messages not sent by the kernel', () => {
     expect(portId).toBeGreaterThan(0);
 
     const libc = await loadLibc();
-    const [fd] = await openRouteSockets(libc, 1, ns.path);
+    const [socket] = await RouteSocket.open(libc, 1, ns.path);
     try {
-      bindRouteSocket(libc, fd!, 0, []);
+      socket!.bind(0);
       const forged = forgedNewLink(index, 'forged', 9000);
       for (let i = 0; i < 3; i++) {
-        expect(libc.sendto(fd!, forged, forged.length, 0, sockaddrNl(portId), 12)).toBe(forged.length);
+        expect(libc.sendto(socket!.fd, forged, forged.length, 0, sockaddrNl(portId), 12)).toBe(forged.length);
       }
     } finally {
-      libc.close(fd!);
+      socket!.close();
     }
     await waitFor(() => adapter.stats().droppedForeign >= 3, 'the forged messages to be counted');
     await sleep(200);
