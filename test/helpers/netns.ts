@@ -46,7 +46,11 @@ export class TestNetns {
 
   /** Creates `rxipi-<purpose>-<pid>-<n>` with loopback up. */
   static create(purpose: string): TestNetns {
-    const name = `rxipi-${purpose}-${process.pid}-${++counter}`;
+    return TestNetns.createNamed(`rxipi-${purpose}-${process.pid}-${++counter}`);
+  }
+
+  /** Creates a namespace of this exact name (`rxipi-...`, for re-creating a deleted one) with loopback up. */
+  static createNamed(name: string): TestNetns {
     execFileSync('ip', ['netns', 'add', name]);
     const ns = new TestNetns(name);
     // Devices made later inherit `default`: no IPv6 link-local address, so no DAD or router
