@@ -4,6 +4,7 @@
  * resolved once per batch (one wake-up's worth of messages), which is where `added`, `changed` and
  * `removed` are decided. Pure: the few kernel reads it needs go through {@link TableResolver}, and
  * everything it decides leaves through one {@link ChangeSink}.
+ * (TableResolver and FinishOptions, the loop's side of the contract, live in reader-table.ts.)
  *
  * @module
  */
@@ -14,32 +15,14 @@ import {
 } from './netlink-constants.js';
 import { emptyLinkSummary, summarizeLink, type AddressMessage, type Inet6Info, type LinkMessage, type LinkSummary, type NeighTableMessage, type NetlinkMessage } from './netlink-parser.js';
 import type { NetlinkRequester } from './netlink-requester.js';
-import type { ReaderTable } from './reader-table.js';
+import type { FinishOptions, ReaderTable, TableResolver } from './reader-table.js';
 import { mapRow, rowsEqual, type LinkState, type NeighParms } from './row-mapping.js';
 import type { ChangeSink, TableChange } from './table-change.js';
 
 /** An IP interface family as rows carry it. */
 export type RowFamily = 'inet' | 'inet6';
 
-/** Synchronous kernel reads the table needs to complete a batch. */
-export interface TableResolver {
-  /** RTM_GETLINK for one index; undefined when the device is gone (ENODEV). */
-  getLink(ifindex: number): LinkMessage | undefined;
-  /** RTM_GETNEIGHTBL dump of one family (2 = arp_cache, 10 = ndisc_cache). */
-  neighTables(family: number): readonly NeighTableMessage[];
-}
 
-/**
- * How a batch is finished (the reader's batch timer decides): with `confirmRemovals` false, removals
- * no message answered stay pending for a later batch instead of being confirmed by an RTM_GETLINK
- * (during a group delete the kernel holds the RTNL lock, so the request would wait for the whole
- * delete while the answer is already on its way); with `rereadNeighbours` false, neighbour-parameter
- * re-reads asked for by IPv6 messages wait too.
- */
-export interface FinishOptions {
-  readonly confirmRemovals: boolean;
-  readonly rereadNeighbours: boolean;
-}
 
 /** What the resolve steps of `finishBatch` found, handed from step to step. */
 interface BatchResolution {

@@ -9,7 +9,39 @@
  */
 import type { NetlinkMessage } from './netlink-parser.js';
 import type { NetlinkRequester } from './netlink-requester.js';
-import type { FinishOptions, TableResolver } from './interface-table.js';
+import type { LinkMessage, NeighTableMessage } from './netlink-parser.js';
+
+/**
+ * Synchronous kernel reads a table needs to complete a batch (the reader's requester).
+ *
+ * @example
+ * ```ts
+ * const resolver: TableResolver = requester;
+ * ```
+ */
+export interface TableResolver {
+  /** RTM_GETLINK for one index; undefined when the device is gone (ENODEV). */
+  getLink(ifindex: number): LinkMessage | undefined;
+  /** RTM_GETNEIGHTBL dump of one family (2 = arp_cache, 10 = ndisc_cache). */
+  neighTables(family: number): readonly NeighTableMessage[];
+}
+
+/**
+ * How a batch is finished (the reader's batch timer decides): with `confirmRemovals` false, removals
+ * no message answered stay pending for a later batch instead of being confirmed by an RTM_GETLINK
+ * (during a group delete the kernel holds the RTNL lock, so the request would wait for the whole
+ * delete while the answer is already on its way); with `rereadNeighbours` false, neighbour-parameter
+ * re-reads asked for by IPv6 messages wait too.
+ *
+ * @example
+ * ```ts
+ * table.finishBatch(requester, { confirmRemovals: quiet, rereadNeighbours: quiet });
+ * ```
+ */
+export interface FinishOptions {
+  readonly confirmRemovals: boolean;
+  readonly rereadNeighbours: boolean;
+}
 
 /**
  * One table of the reader.

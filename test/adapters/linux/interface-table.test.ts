@@ -1,4 +1,5 @@
-import { InterfaceTable, type TableResolver } from '../../../adapters/linux/interface-table';
+import { InterfaceTable } from '../../../adapters/linux/interface-table';
+import type { TableResolver } from '../../../adapters/linux/reader-table';
 import type { TableSnapshot } from '../../../adapters/linux/interface-table-snapshot';
 import type { LinkMessage, LinkSummary, NeighTableMessage, NetconfMessage, NetlinkMessage } from '../../../adapters/linux/netlink-parser';
 import type { TableChange } from '../../../adapters/linux/table-change';
