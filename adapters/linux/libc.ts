@@ -4,7 +4,7 @@
  * @module
  */
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
-import { importKoffi } from '../shared/koffi.js';
+import { importKoffi } from '../shared/native-module.js';
 import { onceLoader } from '../shared/once-loader.js';
 import { nativeLoadFailed } from '../shared/os-error.js';
 

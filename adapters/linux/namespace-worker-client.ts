@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import { EINVAL } from '../shared/adapter-arguments.js';
-import { koffiEntryPath, moduleFile } from '../shared/koffi.js';
+import { koffiEntryPath, moduleFile } from '../shared/native-module.js';
 import { osError, type Libc } from './libc.js';
 import { AF_NETLINK, CLONE_NEWNET, NETLINK_ROUTE, NS_GET_NSTYPE, SOCK_CLOEXEC, SOCK_RAW } from './netlink-constants.js';
 import { processWide } from './process-state.js';

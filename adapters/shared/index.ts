@@ -7,7 +7,7 @@
  */
 export { EINVAL, ERROR_INVALID_PARAMETER, familyError, invalidFamily, registrationError } from './adapter-arguments.js';
 export { ifTypeOfArphrd } from './if-type.js';
-export { describeError, importKoffi, koffiEntryPath, moduleFile, type Koffi } from './koffi.js';
+export { describeError, importKoffi, koffiEntryPath, moduleFile, type Koffi } from './native-module.js';
 export { netLuid } from './net-luid.js';
 export { onceLoader } from './once-loader.js';
 export { asOsError, nativeLoadFailed } from './os-error.js';

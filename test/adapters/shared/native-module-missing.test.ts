@@ -1,4 +1,4 @@
-import { importKoffi } from '../../../adapters/shared/koffi';
+import { importKoffi } from '../../../adapters/shared/native-module';
 
 jest.mock('koffi', () => {
   throw new Error('simulated: koffi is not installed');

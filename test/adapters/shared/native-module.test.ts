@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { asOsError, nativeLoadFailed } from '../../../adapters/shared/os-error';
-import { describeError, importKoffi, koffiEntryPath } from '../../../adapters/shared/koffi';
+import { describeError, importKoffi, koffiEntryPath } from '../../../adapters/shared/native-module';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
 
 describe('koffi import', () => {
