@@ -1,10 +1,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { linuxAdapter } from '../../../adapters/linux';
+import { loadLibc } from '../../../adapters/linux/libc';
 import type { NetlinkReader } from '../../../adapters/linux/netlink-reader';
 import { namespaceKey, peekReader } from '../../../adapters/linux/reader-registry';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
-import { sleep } from '../../helpers/wait-for';
+import { sleep, waitFor } from '../../helpers/wait-for';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -51,13 +52,32 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       expect(reader.deref()?.tableSize).toBeGreaterThan(0);
       const dumps = adapter.stats().dumps;
       await adapter.cancelMibChangeNotify2(handle);
-      for (let i = 0; i < 10 && reader.deref() !== undefined; i++) {
+      for (let i = 0; i < 50 && reader.deref() !== undefined; i++) {
         await sleep(10);
         gc();
       }
       expect(reader.deref()).toBeUndefined();
       // The adapter is still alive (used below) and still reports the closed reader's counters.
       expect(adapter.stats()).toMatchObject({ open: false, dumps, tableSize: 0 });
+    } finally {
+      ns.delete();
+    }
+  });
+
+  it('registers no koffi callback: libc.registeredCallbacks() stays 0 while events are delivered and after cancel', async () => {
+    const ns = TestNetns.create('lxident');
+    try {
+      ns.addVeth('cb0');
+      const libc = await loadLibc();
+      expect(libc.registeredCallbacks()).toBe(0);
+      const adapter = linuxAdapter({ netns: ns.path });
+      const mtus: (number | undefined)[] = [];
+      const handle = await adapter.notifyIpInterfaceChange('inet', (row) => mtus.push(row?.nlMtu), false);
+      ns.ip('link', 'set', 'cb0', 'mtu', '1400');
+      await waitFor(() => mtus.includes(1400), 'the MTU change');
+      expect(libc.registeredCallbacks()).toBe(0); // the read loop is a libuv poll handle, not a koffi callback
+      await adapter.cancelMibChangeNotify2(handle);
+      expect(libc.registeredCallbacks()).toBe(0);
     } finally {
       ns.delete();
     }
