@@ -118,7 +118,7 @@ async function load(): Promise<Libc> {
 }
 
 /**
- * Loads koffi and libc once per process. A failure is `NATIVE_LOAD_FAILED` and is not cached, so a
+ * Loads koffi and libc once (per module copy: see adapters/shared/process-state.ts). A failure is `NATIVE_LOAD_FAILED` and is not cached, so a
  * later call retries.
  *
  * @example

@@ -11,7 +11,7 @@ import { EINVAL } from '../shared/adapter-arguments.js';
 import { koffiEntryPath, moduleFile } from '../shared/native-module.js';
 import { osError, type Libc } from './libc.js';
 import { AF_NETLINK, CLONE_NEWNET, NETLINK_ROUTE, NS_GET_NSTYPE, SOCK_CLOEXEC, SOCK_RAW } from './netlink-constants.js';
-import { processWide } from './process-state.js';
+import { processWide } from '../shared/process-state.js';
 
 interface WorkerReply {
   id: number;
@@ -35,8 +35,8 @@ function workerFile(): string {
   return path.join(path.dirname(path.dirname(moduleFile())), 'linux', 'namespace-worker.cjs');
 }
 
-// Process-wide (see process-state.ts): one thread serves every module copy of the process.
-const slot = processWide('namespace-worker', (): { current: NamespaceWorker | undefined } => ({ current: undefined }));
+// Process-wide (see adapters/shared/process-state.ts): one thread serves every module copy of the process.
+const slot = processWide('linux.namespace-worker.v1', (): { current: NamespaceWorker | undefined } => ({ current: undefined }));
 
 /**
  * The process's namespace worker, started on first need. A Worker lifetime costs about 45 ms and

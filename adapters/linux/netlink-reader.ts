@@ -94,7 +94,7 @@ const RETRY_MS = 1000;
 
 let eventBuffer: Buffer | undefined;
 /**
- * One receive buffer per module copy (see process-state.ts): a wake-up reads and parses
+ * One receive buffer per module copy (see adapters/shared/process-state.ts): a wake-up reads and parses
  * synchronously into fresh objects, so readers of different namespaces never use it at the same time.
  */
 function sharedEventBuffer(): Buffer {

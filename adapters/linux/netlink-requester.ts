@@ -37,7 +37,7 @@ export function zeroDumpCounters(): DumpCounters {
 
 let dumpBuffer: Buffer | undefined;
 /**
- * One reply buffer per module copy (see process-state.ts): every exchange runs synchronously on the
+ * One reply buffer per module copy (see adapters/shared/process-state.ts): every exchange runs synchronously on the
  * JS thread and parses into fresh objects before returning, so requesters never share it in time.
  */
 function sharedDumpBuffer(): Buffer {

@@ -1,12 +1,12 @@
 /**
  * The process-wide registry of readers: one per network namespace, opened by the first
  * registration, shared and reference-counted by every registration and table read of every adapter
- * instance and every module copy (see process-state.ts), closed by the last release.
+ * instance and every module copy (see adapters/shared/process-state.ts), closed by the last release.
  *
  * @module
  */
 import { statSync } from 'node:fs';
-import { processWide } from './process-state.js';
+import { processWide } from '../shared/process-state.js';
 
 /** What the registry needs of a reader. */
 export interface RegisteredReader {
@@ -22,7 +22,7 @@ interface RegistryEntry<R> {
 }
 
 // Shared by every copy of this module in the process (CommonJS and ESM builds): one reader per namespace.
-const registry = processWide('readers.v2', () => new Map<string, RegistryEntry<RegisteredReader>>());
+const registry = processWide('linux.readers.v2', () => new Map<string, RegistryEntry<RegisteredReader>>());
 
 /**
  * The registry key of a namespace: '' for this process's own; else the namespace's identity, the

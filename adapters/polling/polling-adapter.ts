@@ -135,7 +135,8 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
  * or goes down; MTU and other parameter changes are invisible. Changes shorter than one interval
  * can be missed entirely.
  *
- * All registrations of all polling adapters with the same interval share one process-wide timer,
+ * All registrations of all polling adapters with the same interval share one timer (one per copy
+ * of this module: see adapters/shared/process-state.ts),
  * which keeps the process alive like any live subscription and exists only while something is
  * registered.
  *

@@ -11,5 +11,6 @@ export { describeError, importKoffi, koffiEntryPath, moduleFile, type Koffi } fr
 export { netLuid } from './net-luid.js';
 export { onceLoader } from './once-loader.js';
 export { asOsError, nativeLoadFailed } from './os-error.js';
+export { processWide } from './process-state.js';
 export { ERROR_INVALID_HANDLE, Registrations } from './registrations.js';
 export { callSafely, rethrowLater } from './safe-callback.js';
