@@ -4,7 +4,6 @@ import { runInNewContext } from 'node:vm';
 import koffi from 'koffi';
 import { linuxAdapter, type LinuxIpInterfaceAdapter } from '../../../adapters/linux';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
-import { waitFor } from '../../helpers/wait-for';
 
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 const threads = (): number => readdirSync('/proc/self/task').length;

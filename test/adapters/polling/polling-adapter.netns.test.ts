@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams, execFileSync } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { contractCases } from '../../contract/contract-suite';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
