@@ -27,8 +27,18 @@ interface WorkerReply {
 interface NamespaceWorker {
   readonly worker: Worker;
   readonly pending: Map<number, { settle: (reply: WorkerReply) => void; fail: (error: IpInterfaceError) => void }>;
+  /** Requests given up on (time-out): their late sockets are closed with this libc when they come. */
+  readonly abandoned: Map<number, Libc>;
   nextId: number;
 }
+
+/**
+ * How long a request may wait for the worker. Opening is non-blocking and checked (a FIFO or a
+ * socket cannot hang it), so a reply takes well under a millisecond once the worker runs (about
+ * 40 ms to start it); this bounds what nothing else does, so that no registration waits forever.
+ */
+const REQUEST_TIMEOUT_MS = 10_000;
+const ETIMEDOUT = 110;
 
 /** The worker file: beside the adapters in the source tree and in both builds (scripts/build.js copies it). */
 function workerFile(): string {
@@ -52,7 +62,7 @@ function startedNamespaceWorker(): NamespaceWorker {
     },
   });
   worker.unref();
-  const state: NamespaceWorker = { worker, pending: new Map(), nextId: 1 };
+  const state: NamespaceWorker = { worker, pending: new Map(), abandoned: new Map(), nextId: 1 };
   const failAll = (error: IpInterfaceError): void => {
     if (slot.current === state) slot.current = undefined;
     const waiting = [...state.pending.values()];
@@ -60,6 +70,14 @@ function startedNamespaceWorker(): NamespaceWorker {
     for (const p of waiting) p.fail(error);
   };
   worker.on('message', (reply: WorkerReply) => {
+    const late = state.abandoned.get(reply.id);
+    if (late) {
+      // Its request timed out and the caller was told so: nobody will use these sockets.
+      state.abandoned.delete(reply.id);
+      for (const fd of reply.fds ?? []) late.close(fd);
+      if (slot.current !== state && state.pending.size === 0 && state.abandoned.size === 0) void worker.terminate();
+      return;
+    }
     const p = state.pending.get(reply.id);
     if (!p) return;
     state.pending.delete(reply.id);
@@ -92,12 +110,26 @@ export interface NamespaceSockets {
  * const { fds, identity } = await socketsInNamespace(libc, 2, '/run/netns/blue');
  * ```
  */
-export function socketsInNamespace(libc: Libc, count: number, netnsPath: string): Promise<NamespaceSockets> {
+export function socketsInNamespace(libc: Libc, count: number, netnsPath: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<NamespaceSockets> {
   return new Promise((resolve, reject) => {
     const state = startedNamespaceWorker();
     const id = state.nextId++;
+    const timer = setTimeout(() => {
+      if (!state.pending.delete(id)) return;
+      // The worker serves requests in turn: one that does not answer blocks the rest. Give it up:
+      // the next request starts a fresh worker, and this one's late reply (if any) is cleaned up.
+      state.abandoned.set(id, libc);
+      if (slot.current === state) slot.current = undefined;
+      if (state.pending.size === 0) state.worker.unref();
+      reject(new IpInterfaceError('OS_ERROR', `the namespace worker did not answer within ${timeoutMs} ms (opening ${netnsPath})`, {
+        adapter: 'linux',
+        osCode: ETIMEDOUT,
+      }));
+    }, timeoutMs);
+    timer.unref(); // the ref'd worker keeps the process alive while the request waits
     state.pending.set(id, {
       settle: (reply) => {
+        clearTimeout(timer);
         if (reply.fds) resolve({ fds: reply.fds, identity: reply.identity ?? netnsPath });
         else if (reply.notNetns) {
           reject(new IpInterfaceError('INVALID_PARAMETER', `netns ${netnsPath} is not a network namespace: ${reply.message ?? 'not nsfs'}`, {
@@ -107,7 +139,10 @@ export function socketsInNamespace(libc: Libc, count: number, netnsPath: string)
         } else if (reply.errno) reject(osError(libc, reply.what ?? 'namespace socket', reply.errno));
         else reject(new IpInterfaceError('NATIVE_LOAD_FAILED', `${reply.what ?? 'namespace worker'}: ${reply.message ?? 'failed'}`, { adapter: 'linux' }));
       },
-      fail: reject,
+      fail: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
     });
     // Keeps the process alive until the reply, as any pending I/O would.
     if (state.pending.size === 1) state.worker.ref();
