@@ -29,7 +29,7 @@ export interface Libc {
   errno(): number;
   /** Watches `fd` for readability on the Node event loop (no thread). */
   poll(fd: number, onReadable: () => void): PollHandle;
-  /** Registered koffi callbacks (the adapter registers none: test/adapters/linux/linux-adapter.namespace.test.ts checks it stays 0). */
+  /** Registered koffi callbacks (the adapter registers none: test/adapters/linux/linux-adapter.namespace.test.ts checks the count does not move). */
   registeredCallbacks(): number;
 }
 
