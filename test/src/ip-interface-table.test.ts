@@ -24,15 +24,25 @@ const tableOf = (...rows: IpInterfaceRow[]): Map<string, IpInterfaceRow> => new 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface Collected {
-  snapshots: ReadonlyMap<string, IpInterfaceRow>[];
+  /** Each emission's content, as a plain Map (what the assertions compare). */
+  snapshots: Map<string, IpInterfaceRow>[];
+  /** The emitted objects themselves. */
+  tables: ReadonlyMap<string, IpInterfaceRow>[];
   errors: unknown[];
   sub: Subscription;
 }
 function collect(table$: Observable<ReadonlyMap<string, IpInterfaceRow>>): Collected {
-  const snapshots: ReadonlyMap<string, IpInterfaceRow>[] = [];
+  const snapshots: Map<string, IpInterfaceRow>[] = [];
+  const tables: ReadonlyMap<string, IpInterfaceRow>[] = [];
   const errors: unknown[] = [];
-  const sub = table$.subscribe({ next: (t) => snapshots.push(t), error: (e: unknown) => errors.push(e) });
-  return { snapshots, errors, sub };
+  const sub = table$.subscribe({
+    next: (t) => {
+      tables.push(t);
+      snapshots.push(new Map(t));
+    },
+    error: (e: unknown) => errors.push(e),
+  });
+  return { snapshots, tables, errors, sub };
 }
 
 /** The mock, with a table read that resolves only when the test says so, and a log of the calls. */
@@ -77,7 +87,7 @@ describe('ipInterfaceTable$', () => {
   it('registers first, then reads the table, then emits a new snapshot on every change', async () => {
     const mock = createMockAdapter({ table: [eth1, eth2] });
     const { adapter, log, finishRead } = slowReader(mock);
-    const { snapshots, errors, sub } = collect(ipInterfaceTable$(AF_INET, { adapter }));
+    const { snapshots, tables, errors, sub } = collect(ipInterfaceTable$(AF_INET, { adapter }));
     expect(log).toEqual(['notify', 'read']);
     expect(snapshots).toEqual([]); // nothing before the table is known
     await finishRead();
@@ -87,9 +97,10 @@ describe('ipInterfaceTable$', () => {
     mock.emit({ kind: 'removed', row: eth2 });
     mock.emit({ kind: 'added', row: eth3 });
     expect(snapshots).toEqual([tableOf(eth1, eth2), tableOf(eth1Mtu, eth2), tableOf(eth1Mtu), tableOf(eth1Mtu, eth3)]);
-    // Immutable snapshots: each emission is a new Map, earlier ones are never touched.
-    expect(new Set(snapshots).size).toBe(4);
-    expect(snapshots[0]!.get(interfaceKey(eth1))).toBe(eth1);
+    // Immutable snapshots: each emission is a new map, earlier ones are never touched.
+    expect(new Set(tables).size).toBe(4);
+    expect(tables.map((t) => new Map(t))).toEqual(snapshots);
+    expect(tables[0]!.get(interfaceKey(eth1))).toBe(eth1);
 
     sub.unsubscribe();
     await settle();
