@@ -36,7 +36,8 @@ export interface IpInterfaceTableOptions {
  * An adapter that can also hand out the table its live registrations have been told (an optional
  * capability, duck-typed): after the registration's `initial` marker, that table plus the changes
  * delivered from then on is the live table, so {@link ipInterfaceTable$} takes it instead of a fresh
- * `getIpInterfaceTable` (which costs the linux adapter a second full kernel dump).
+ * `getIpInterfaceTable` (which costs the linux adapter a second full kernel dump). An array is
+ * taken in the same tick; a promise like a table read.
  */
 interface RegisteredTableSource {
   currentIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]> | IpInterfaceRow[];
@@ -127,36 +128,45 @@ class SharedTable {
     let pending: Promise<unknown>;
     try {
       const source = this.adapter as Partial<RegisteredTableSource>;
-      // Promise.resolve: an adapter returning a non-promise (or a hostile thenable) fails in the
-      // promise, where it is handled, not in this call.
-      pending = Promise.resolve(
-        typeof source.currentIpInterfaceTable === 'function'
-          ? source.currentIpInterfaceTable(this.family)
-          : this.adapter.getIpInterfaceTable(this.family),
-      );
+      if (typeof source.currentIpInterfaceTable === 'function') {
+        const rows = source.currentIpInterfaceTable(this.family);
+        // The registrations' own table is usually at hand: loaded at once, in the same tick as the marker.
+        if (Array.isArray(rows)) {
+          this.load(rows);
+          return;
+        }
+        pending = Promise.resolve(rows);
+      } else {
+        // Promise.resolve: an adapter returning a non-promise (or a hostile thenable) fails in the
+        // promise, where it is handled, not in this call.
+        pending = Promise.resolve(this.adapter.getIpInterfaceTable(this.family));
+      }
     } catch (error) {
       this.fail(adapterError(error, this.adapter));
       return;
     }
     pending.then(
-      (list) => {
-        if (this.ended) return;
-        let table: PersistentMap<IpInterfaceRow>;
-        try {
-          table = PersistentMap.from(rowEntries(list, this.adapter));
-          for (const change of this.raced ?? []) table = apply(table, change);
-        } catch (error) {
-          this.fail(adapterError(error, this.adapter));
-          return;
-        }
-        this.raced = undefined;
-        this.table = table;
-        this.emit(table);
-      },
+      (list) => this.load(list),
       (error: unknown) => {
         if (!this.ended) this.fail(adapterError(error, this.adapter));
       },
     );
+  }
+
+  /** Takes the rows read, replays the changes that raced with the read on top, emits the first table. */
+  private load(list: unknown): void {
+    if (this.ended) return;
+    let table: PersistentMap<IpInterfaceRow>;
+    try {
+      table = PersistentMap.from(rowEntries(list, this.adapter));
+      for (const change of this.raced ?? []) table = apply(table, change);
+    } catch (error) {
+      this.fail(adapterError(error, this.adapter));
+      return;
+    }
+    this.raced = undefined;
+    this.table = table;
+    this.emit(table);
   }
 
   private onChange(change: IpInterfaceRowChange): void {
