@@ -5,6 +5,8 @@
  * lazily then, as for a user). Commands: `resubscribe` (the last subscriber leaves, the reader
  * closes, then subscribe -> first emission again), `progress` (emissions so far), `memory`
  * (heap per extra subscriber of the same table, with --expose-gc), `exit`.
+ * With `mode: 'changes'`: a plain `ipInterfaceChanges$(family, true)` subscriber instead (the
+ * reference: what the adapter itself costs per change), first emission = the `initial` marker.
  */
 const { serve, fail } = require('../lib/child.js');
 const { load } = require('../lib/library.js');
@@ -24,10 +26,15 @@ function subscribe() {
   return new Promise((resolve, reject) => {
     const t0 = nowMs();
     let first = true;
-    sub = lib.ipInterfaceTable$(opts.family, { adapter }).subscribe({
-      next(table) {
-        emissions++;
-        lastSize = table.size;
+    const source = opts.mode === 'changes' ? lib.ipInterfaceChanges$(opts.family, true, { adapter }) : lib.ipInterfaceTable$(opts.family, { adapter });
+    sub = source.subscribe({
+      next(value) {
+        if (opts.mode === 'changes') {
+          if (value.kind !== 'initial') emissions++;
+        } else {
+          emissions++;
+          lastSize = value.size;
+        }
         if (first) {
           first = false;
           resolve(nowMs() - t0);

@@ -213,7 +213,7 @@ function tableSection(r) {
   if (r.error) return `## ipInterfaceTable$ at scale\n\nNot measured: ${r.error}.\n`;
   const rows = r.bySize.map((s) => [
     n0(s.devices), n0(s.rows), f1(s.firstEmissionColdMs), f1(s.firstEmissionAgainMs), f1(s.ipLinkShowMs),
-    f1(s.mainThreadCpuUsPerChange), f1(s.mainThreadCpuUsPerEmission), `${s.emissions} / ${s.changes}`, n0(s.heapBytesPerExtraSubscriber),
+    f1(s.mainThreadCpuUsPerChange), f1(s.mainThreadCpuUsPerEmission), `${s.emissions} / ${s.changes}`, f1(s.changesRefCpuUsPerChange), n0(s.heapBytesPerExtraSubscriber),
   ]);
   return `## ipInterfaceTable$ at scale
 
@@ -221,9 +221,11 @@ One namespace per size with that many veth devices (down), one child process sub
 \`ipInterfaceTable$(AF_UNSPEC)\` through the linux adapter. First emission: subscribe → first table, in a
 fresh process (native code loads then) and again after the last unsubscribe closed the reader, next to
 \`ip -n NS link show\` (fresh process, median of 5). CPU: the child's main thread (schedstat) over MTU
-changes of one device, one request each. Heap: per extra subscriber of the same table (100 more, after GC).
+changes of one device, one request each; next to it the same figure of a plain \`ipInterfaceChanges$\`
+subscriber (another process, same changes: the adapter's own share). Heap: per extra subscriber of the
+same table (100 more, after GC).
 
-${table(['devices', 'rows', 'first emission, fresh process (ms)', 'first emission, reader restarted (ms)', 'ip link show (ms)', 'main thread µs / change', 'µs / emission', 'emissions / changes', 'heap B / extra subscriber'], rows)}
+${table(['devices', 'rows', 'first emission, fresh process (ms)', 'first emission, reader restarted (ms)', 'ip link show (ms)', 'main thread µs / change', 'µs / emission', 'emissions / changes', '`ipInterfaceChanges$` alone, µs / change', 'heap B / extra subscriber'], rows)}
 `;
 }
 

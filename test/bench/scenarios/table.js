@@ -8,7 +8,9 @@
  *   (a fresh process too, output discarded), median of 5, in the same run;
  * - main-thread CPU per change: the child's main thread's schedstat run time over `changes` MTU
  *   changes of one device (one request each, `gapMs` apart), per change and per emission;
- * - heap per extra subscriber of the same table (100 more subscribers, after full GCs).
+ * - heap per extra subscriber of the same table (100 more subscribers, after full GCs);
+ * - as a reference, the same CPU figure of a plain `ipInterfaceChanges$` subscriber (another child,
+ *   measured over the same changes): what the adapter itself costs per change at that size.
  * Targets: CPU per change at the largest size at most 1.5x the one at 10 devices; first emission at
  * the largest size at most 1.5x `ip link show`; heap per extra subscriber independent of the rows.
  */
@@ -50,6 +52,7 @@ async function waitEmissions(child, target, timeoutMs) {
 async function measureSize(ctx, devices) {
   const ns = BenchNetns.create(`table${devices}`);
   let child;
+  let reference;
   try {
     const t0 = Date.now();
     const lines = [];
@@ -61,6 +64,8 @@ async function measureSize(ctx, devices) {
 
     child = new Child('table-subscriber.js', { dist: ctx.dist, netns: ns.path, family: 'unspec' }, { nodeArgs: ['--expose-gc'] });
     const ready = await child.waitFor('ready', 120000);
+    reference = new Child('table-subscriber.js', { dist: ctx.dist, netns: ns.path, family: 'unspec', mode: 'changes' });
+    await reference.waitFor('ready', 120000);
     await sleep(1500); // let the reader's start-up work (neighbour tables, timers) settle
     const again = await child.request('resubscribe', {}, 120000);
     await sleep(1500);
@@ -69,7 +74,9 @@ async function measureSize(ctx, devices) {
     const gapMs = 5;
     const writer = new RtnlWriter(ns.path);
     const before = await child.request('progress');
+    const refBefore = await reference.request('progress');
     const cpu0 = mainThreadCpuNs(child.pid);
+    const refCpu0 = mainThreadCpuNs(reference.pid);
     let mtu = 1500;
     for (let i = 0; i < changes; i++) {
       mtu = mtu === 1400 ? 1401 : 1400;
@@ -79,8 +86,10 @@ async function measureSize(ctx, devices) {
     writer.close();
     // Each change emits at least once (its IPv4 row): wait for the stream to catch up, then read the CPU.
     const after = await waitEmissions(child, before.emissions + changes, 10000);
+    const refAfter = await waitEmissions(reference, refBefore.emissions + changes, 10000);
     await sleep(300);
     const cpu1 = mainThreadCpuNs(child.pid);
+    const refCpu1 = mainThreadCpuNs(reference.pid);
     const emissions = after.emissions - before.emissions;
     const memory = await child.request('memory', { count: 100 }, 60000);
     const result = {
@@ -97,6 +106,8 @@ async function measureSize(ctx, devices) {
       emissions,
       mainThreadCpuUsPerChange: (cpu1 - cpu0) / 1000 / changes,
       mainThreadCpuUsPerEmission: emissions ? (cpu1 - cpu0) / 1000 / emissions : null,
+      changesRefCpuUsPerChange: (refCpu1 - refCpu0) / 1000 / changes,
+      changesRefEmissions: refAfter.emissions - refBefore.emissions,
       heapBytesPerExtraSubscriber: memory.bytesPerSubscriber,
       extraSubscribers: memory.subscribers,
       extraSubscribersGotTable: memory.received >= memory.subscribers,
@@ -104,12 +115,14 @@ async function measureSize(ctx, devices) {
     ctx.log(
       `  ${devices} devices (${result.rows} rows, made in ${createSeconds.toFixed(1)} s): first emission ${ready.firstMs.toFixed(1)} ms cold, ` +
         `${again.firstMs.toFixed(1)} ms again, ip link show ${ipLink.medianMs.toFixed(1)} ms; ` +
-        `main thread ${result.mainThreadCpuUsPerChange.toFixed(1)} us/change (${emissions} emissions for ${changes} changes); ` +
+        `main thread ${result.mainThreadCpuUsPerChange.toFixed(1)} us/change (${emissions} emissions for ${changes} changes; ` +
+        `ipInterfaceChanges$ alone ${result.changesRefCpuUsPerChange.toFixed(1)} us/change); ` +
         `heap ${Math.round(memory.bytesPerSubscriber)} B per extra subscriber`,
     );
     return result;
   } finally {
     if (child) await child.stop();
+    if (reference) await reference.stop();
     ns.delete();
   }
 }
