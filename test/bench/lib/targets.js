@@ -198,7 +198,7 @@ function floorTargets(r) {
     out.push({
       id: `latency-vs-${id}`,
       target,
-      status: limit ? (worst <= limit ? 'met' : 'missed') : 'met',
+      status: limit ? (worst <= limit ? 'met' : 'missed') : 'reported',
       result: `${ratio.toFixed(2)}× (${us(ours.all.p50)} vs ${us(f.all.p50)}); MTU ${mtu === null ? 'n/a' : `${mtu.toFixed(2)}×`}, up/down ${upDown === null ? 'n/a' : `${upDown.toFixed(2)}×`}`,
       value: ratio,
     });
