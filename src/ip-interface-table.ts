@@ -262,7 +262,10 @@ function shareOf(adapter: IpInterfaceAdapter, family: AddressFamily): { share: S
  * });
  * ```
  */
-export function ipInterfaceTable$(family: AddressFamily, options: IpInterfaceTableOptions = {}): Observable<Table> {
+export function ipInterfaceTable$(
+  family: AddressFamily,
+  options: IpInterfaceTableOptions = {},
+): Observable<ReadonlyMap<string, IpInterfaceRow>> {
   return new Observable<Table>((subscriber) => {
     if (!isAddressFamily(family)) {
       subscriber.error(
