@@ -164,6 +164,23 @@ function remove<V>(node: Node<V>, hash: number, key: string, shift: number): Nod
   return new Collision(node.hash, node.leaves.filter((_, i) => i !== at));
 }
 
+/** The trie of distinct-key `leaves` from `shift` down: the same shape `insert` makes, one node per slot used. */
+function build<V>(leaves: readonly Leaf<V>[], shift: number): Node<V> {
+  if (leaves.length === 1) return leaves[0]!;
+  const hash = leaves[0]!.hash;
+  if (leaves.every((l) => l.hash === hash)) return new Collision(hash, leaves);
+  const buckets: Leaf<V>[][] = [];
+  let bitmap = 0;
+  for (const leaf of leaves) {
+    const slot = (leaf.hash >>> shift) & MASK;
+    bitmap |= 1 << slot;
+    (buckets[slot] ??= []).push(leaf);
+  }
+  const children: Node<V>[] = [];
+  for (let slot = 0; slot <= MASK; slot++) if (buckets[slot]) children.push(build(buckets[slot]!, shift + BITS));
+  return new Branch(bitmap, children);
+}
+
 function* walk<V>(node: Node<V> | undefined): Generator<Leaf<V>, undefined, unknown> {
   if (node === undefined) return undefined;
   if (node instanceof Leaf) yield node;
@@ -199,11 +216,17 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
     return PersistentMap.EMPTY;
   }
 
-  /** A map of `entries` (a later entry of the same key wins). */
+  /**
+   * A map of `entries` (a later entry of the same key wins), built level by level rather than by
+   * one `set` per entry (which copies a path per entry: 10,000 rows took 14-60 ms that way).
+   */
   static from<V>(entries: Iterable<readonly [string, V]>): PersistentMap<V> {
-    let map = PersistentMap.empty<V>();
-    for (const [key, value] of entries) map = map.set(key, value);
-    return map;
+    const unique = new Map<string, V>();
+    for (const [key, value] of entries) unique.set(key, value);
+    if (unique.size === 0) return PersistentMap.empty();
+    const leaves: Leaf<V>[] = [];
+    for (const [key, value] of unique) leaves.push(new Leaf(hashOf(key), key, value));
+    return new PersistentMap(build(leaves, 0), leaves.length);
   }
 
   get(key: string): V | undefined {

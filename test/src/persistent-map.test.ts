@@ -41,6 +41,7 @@ describe('PersistentMap', () => {
       if (i % 1000 === 0) versions.push([map, sorted(model)]);
     }
     expect(sorted(map)).toEqual(sorted(model));
+    expect([...PersistentMap.from(model)]).toEqual([...map]);
     for (const [key, value] of model) expect([map.get(key), map.has(key)]).toEqual([value, true]);
     expect([map.get('absent'), map.has('absent')]).toEqual([undefined, false]);
     for (const [version, content] of versions) expect(sorted(version)).toEqual(content);
@@ -81,6 +82,14 @@ describe('PersistentMap', () => {
     for (let i = 0; i < 100; i++) shuffled = shuffled.set(`extra${i}`, 1);
     for (let i = 0; i < 100; i++) shuffled = shuffled.delete(`extra${i}`);
     expect([...shuffled.keys()]).toEqual([...forward.keys()]);
+    // from() builds level by level; set() one path at a time: the same trie.
+    let stepwise = PersistentMap.empty<number>();
+    for (const k of keys) stepwise = stepwise.set(k, 1);
+    expect([...stepwise.keys()]).toEqual([...forward.keys()]);
+    const withCollisions = [...keys, ...COLLIDING.flat()];
+    let both = PersistentMap.empty<number>();
+    for (const k of withCollisions) both = both.set(k, 2);
+    expect([...PersistentMap.from(withCollisions.map((k) => [k, 2] as const))]).toEqual([...both]);
   });
 
   it('is a ReadonlyMap: entries, keys, values, forEach, iteration and new Map() agree', () => {
