@@ -428,6 +428,10 @@ describe('ipInterfaceTable$ shared, in virtual time', () => {
     m.scheduler.schedule(() => (rows = []), 13);
     m.expect(table$, '   --------------^--!').toBeObservable('--------------(EB)-', { ...values, E: t() });
     m.expect(source).toHaveSubscriptions(['^------------!', '--------------^--!']);
+    m.flush();
+    // Three subscribers, two shares: each registered once and cancelled exactly once.
+    expect(mock.calls.map((c) => c.fn)).toEqual(['NotifyIpInterfaceChange', 'CancelMibChangeNotify2', 'NotifyIpInterfaceChange', 'CancelMibChangeNotify2']);
+    expect([mock.tableReads, mock.active]).toEqual([2, 0]);
   }));
 
   it('a subscriber that leaves while others stay changes nothing for them', marbles((m) => {
