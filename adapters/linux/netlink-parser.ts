@@ -405,6 +405,32 @@ const rd16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 const rd32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) | 0;
 
 /**
+ * True when parseInet6 would accept the inet6 block in [start, end): every attribute's length fits
+ * and the fixed-size ones are as long as it reads them. The fast path reads nothing from the block,
+ * but a block the full parse rejects makes the whole datagram malformed, so nothing may go out
+ * early for it. Walks ~6 attribute headers (the devconf array is one of them).
+ */
+function inet6Valid(b: Uint8Array, start: number, end: number): boolean {
+  for (let o = start; o + 4 <= end; ) {
+    const len = rd16(b, o);
+    const type = rd16(b, o + 2) & 0x3fff;
+    if (len < (type < INET6_MIN_LENGTH.length ? INET6_MIN_LENGTH[type]! : 4) || o + len > end) return false;
+    o += align4(len);
+  }
+  return true;
+}
+
+/** Least rta_len of each IFLA_INET6_* type that parseInet6 accepts (4: any). */
+const INET6_MIN_LENGTH = ((): Uint8Array => {
+  const min = new Uint8Array(16).fill(4);
+  min[IFLA_INET6_FLAGS] = 8;
+  min[IFLA_INET6_CACHEINFO] = 20;
+  min[IFLA_INET6_TOKEN] = 20;
+  min[IFLA_INET6_ADDR_GEN_MODE] = 5;
+  return min;
+})();
+
+/**
  * Reads, without allocating, the fields an IPv4 row needs from a datagram holding exactly one device
  * RTM_NEWLINK (ifi_family 0) into `out`; false for anything else or anything odd (then nothing is
  * known and the message takes the ordinary path, where {@link parseNetlinkMessages} judges it).
@@ -419,9 +445,11 @@ const rd32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (
  */
 export function summarizeLink(bytes: Uint8Array, length: number, out: LinkSummary): boolean {
   // Little-endian hosts only (netlink is host-endian); others take the ordinary path.
-  if (!LE || length < NLMSG_HDRLEN + 16 || length > bytes.length) return false;
+  if (!LE || !Number.isInteger(length) || length < NLMSG_HDRLEN + 16 || length > bytes.length) return false;
   const len = rd32(bytes, 0) >>> 0;
-  if (len < NLMSG_HDRLEN + 16 || len > length || length - len >= 4) return false;
+  // As parseNetlinkMessages: the next message starts at align4(len); any byte there is another
+  // (truncated or not) message, so a lone message leaves at most its own padding.
+  if (len < NLMSG_HDRLEN + 16 || len > length || length > align4(len)) return false;
   if (rd16(bytes, 4) !== RTM_NEWLINK || bytes[NLMSG_HDRLEN] !== 0) return false;
   let name: string | undefined;
   let mtu: number | undefined;
@@ -442,7 +470,8 @@ export function summarizeLink(bytes: Uint8Array, length: number, out: LinkSummar
       for (let a = o + 4; a + 4 <= o + alen; ) {
         const flen = rd16(bytes, a);
         if (flen < 4 || a + flen > o + alen) return false;
-        if ((rd16(bytes, a + 2) & 0x3fff) === LINUX_AF_INET) {
+        const af = rd16(bytes, a + 2) & 0x3fff;
+        if (af === LINUX_AF_INET) {
           // As parseLink: each AF_INET block replaces the conf (undefined without IFLA_INET_CONF).
           let forwarding: number | undefined;
           for (let c = a + 4; c + 4 <= a + flen; ) {
@@ -452,7 +481,7 @@ export function summarizeLink(bytes: Uint8Array, length: number, out: LinkSummar
             c += align4(clen);
           }
           inetForwarding = forwarding;
-        }
+        } else if (af === LINUX_AF_INET6 && !inet6Valid(bytes, a + 4, a + flen)) return false;
         a += align4(flen);
       }
     }

@@ -4,7 +4,7 @@
  * `npm run bench`: the benchmarks of issue 7, in one run, on Linux as root, everything inside
  * network namespaces the benchmark makes and deletes.
  *
- *   node test/bench/run.js [--quick] [--no-write | --write] [--only latency,burst,idle,churn,operators]
+ *   node test/bench/run.js [--quick] [--no-write | --write] [--only latency,burst,idle,churn,operators,table]
  *                          [--dist <dir> | --head] [--out <dir>] [--strict]
  *
  * --quick     all scenarios with smaller counts (for CI; under 4 minutes). Writes no docs unless --write.
@@ -26,7 +26,7 @@ const { render } = require('./lib/report.js');
 const { latencyCdfSvg, fmtUs } = require('./lib/svg.js');
 const { buildHead } = require('./lib/build-head.js');
 
-const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators'];
+const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators', 'table'];
 
 function parseArgs(argv) {
   const a = { quick: false, write: undefined, only: SCENARIOS, dist: undefined, head: false, out: path.join(root, 'docs'), strict: false };
@@ -135,10 +135,10 @@ function output(args, data) {
       const series = Object.entries(L)
         .filter(([, l]) => !l.unavailable && !l.latencyNote && l.samplesUs.length)
         .map(([id, l]) => ({
-          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'floor-koffi': 'floor: Node + koffi poll, minimal parse', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
+          label: { library: 'this library (linux adapter)', 'ip-monitor': 'ip -ts monitor (iproute2)', 'netlink-npm': 'netlink npm 0.3.0', 'floor-koffi': 'floor: Node + koffi poll, minimal parse', 'floor-c': 'floor: minimal C listener (gcc)', 'polling-1s-slow': 'polling adapter 1 s (changes > 1 s apart)' }[id] ?? id,
           note: `p50 ${fmtUs(l.all.p50 ?? 0)}, p99 ${fmtUs(l.all.p99 ?? 0)}, ${l.seen} of ${l.changes} changes seen`,
           samplesUs: l.samplesUs,
-          dashed: id === 'floor-koffi',
+          dashed: id === 'floor-koffi' || id === 'floor-c',
         }));
       fs.writeFileSync(
         path.join(args.out, svgName),

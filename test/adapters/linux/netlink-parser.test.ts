@@ -1,9 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   DEVCONF_ENTRIES_KEPT, emptyLinkSummary, NetlinkParseError, parseNetlinkMessages, summarizeLink, type NetlinkMessage,
 } from '../../../adapters/linux/netlink-parser';
 import {
   IFA_ADDRESS, IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_CACHEINFO, IFLA_INET6_CONF, IFLA_INET6_FLAGS, IFLA_INET6_TOKEN, IFLA_INET_CONF,
-  IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, NDTA_NAME, NDTA_PARMS, NDTPA_BASE_REACHABLE_TIME, NDTPA_IFINDEX, NDTPA_REACHABLE_TIME,
+  IFLA_INET6_ADDR_GEN_MODE, IFLA_MTU, IFLA_OPERSTATE, IFLA_PROTINFO, NDTA_NAME, NDTA_PARMS, NDTPA_BASE_REACHABLE_TIME, NDTPA_IFINDEX, NDTPA_REACHABLE_TIME,
   NDTPA_RETRANS_TIME, NETCONFA_FORWARDING, NETCONFA_IFINDEX, NLMSG_DONE, NLMSG_ERROR, RTM_DELLINK, RTM_DELNETCONF, RTM_NEWADDR, RTM_NEWLINK,
   RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
 } from '../../../adapters/linux/netlink-constants';
@@ -183,6 +185,84 @@ function prng(seed: number): () => number {
   };
 }
 
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const json = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x));
+
+/** Where the fast path and the full parse stand on one datagram. */
+interface Verdict {
+  /** summarizeLink said yes. */
+  fast: boolean;
+  /** What the full parse returned; undefined when it threw NetlinkParseError. */
+  parsed: NetlinkMessage[] | undefined;
+  /** The full parse found exactly what the fast path is for: one device RTM_NEWLINK (ifi_family 0). */
+  inDomain: boolean;
+  /** Set when the two disagree (or either threw what it must not). */
+  failure?: string;
+}
+
+/**
+ * The fast path's contract, judged on `bytes[0, length)`: summarizeLink accepts exactly the datagrams
+ * the full parse accepts as one device RTM_NEWLINK, and then reads the same values.
+ */
+function judge(bytes: Uint8Array, length: number, summary: ReturnType<typeof emptyLinkSummary>): Verdict {
+  let fast = false;
+  try {
+    fast = summarizeLink(bytes, length, summary);
+  } catch (error) {
+    return { fast, parsed: undefined, inDomain: false, failure: `summarizeLink threw ${String(error)} for ${hex(bytes.subarray(0, length))}` };
+  }
+  let parsed: NetlinkMessage[] | undefined;
+  try {
+    parsed = parseNetlinkMessages(bytes, length);
+  } catch (error) {
+    if (!(error instanceof NetlinkParseError)) {
+      return { fast, parsed, inDomain: false, failure: `parseNetlinkMessages threw ${String(error)} for ${hex(bytes.subarray(0, length))}` };
+    }
+  }
+  const m = parsed?.length === 1 ? parsed[0] : undefined;
+  const inDomain = m?.kind === 'link' && m.type === RTM_NEWLINK && m.family === 0;
+  const verdict: Verdict = { fast, parsed, inDomain };
+  if (fast !== inDomain) {
+    verdict.failure = `${fast ? 'fast path accepted what the full parse rejects' : 'fast path declined a lone device RTM_NEWLINK'}: ${hex(bytes.subarray(0, length))}`;
+  } else if (fast && m?.kind === 'link') {
+    const same =
+      !m.deleted && m.ifindex === summary.ifindex && m.ifiType === summary.ifiType && m.ifiFlags === summary.ifiFlags && m.name === summary.name &&
+      m.mtu === summary.mtu && m.operstate === summary.operstate && m.inetConf?.[0] === summary.inetForwarding;
+    if (!same) verdict.failure = `summary ${json(summary)} vs ${json(parsed)}`;
+  }
+  return verdict;
+}
+
+/** Hex datagrams of a fixture file (one a line, `#` comments). */
+function fixture(name: string): Buffer[] {
+  return fs
+    .readFileSync(path.join(__dirname, 'fixtures', name), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => Buffer.from(line, 'hex'));
+}
+
+/**
+ * Offsets of every attribute header of a link message that the parsers walk: the top level, the
+ * family blocks inside IFLA_AF_SPEC and their attributes (where the fuzzer found the divergences).
+ */
+function linkAttributeOffsets(b: Buffer): number[] {
+  const out: number[] = [];
+  const walk = (start: number, end: number, depth: number): void => {
+    for (let o = start; o + 4 <= end; ) {
+      const len = b.readUInt16LE(o);
+      if (len < 4 || o + len > end) return;
+      out.push(o);
+      const type = b.readUInt16LE(o + 2) & 0x3fff;
+      if ((depth === 0 && type === IFLA_AF_SPEC) || depth === 1) walk(o + 4, o + len, depth + 1);
+      o += (len + 3) & ~3;
+    }
+  };
+  if (b.length >= 32) walk(32, Math.min(b.readUInt32LE(0), b.length), 0);
+  return out;
+}
+
 describe('parseNetlinkMessages fuzz', () => {
   const CASES = 100_000;
 
@@ -243,31 +323,14 @@ describe('parseNetlinkMessages fuzz', () => {
         default: // pure noise
           input = Buffer.from(Array.from({ length: int(200) }, () => int(256)));
       }
-      let summarized = false;
-      try {
-        summarized = summarizeLink(input, input.length, summary);
-      } catch (error) {
-        failures.push(`case ${i}: summarizeLink threw ${String(error)} for ${input.toString('hex')}`);
-      }
-      try {
-        const out: NetlinkMessage[] = parseNetlinkMessages(input, input.length);
+      const verdict = judge(input, input.length, summary);
+      if (verdict.failure) failures.push(`case ${i}: ${verdict.failure}`);
+      if (verdict.parsed) {
         parsed++;
-        if (summarized) {
-          // The summary must say exactly what the full parse says.
-          summaries++;
-          const m = out[0];
-          const same =
-            out.length === 1 && m?.kind === 'link' && !m.deleted && m.family === 0 && m.ifindex === summary.ifindex &&
-            m.ifiType === summary.ifiType && m.ifiFlags === summary.ifiFlags && m.name === summary.name && m.mtu === summary.mtu &&
-            m.operstate === summary.operstate && m.inetConf?.[0] === summary.inetForwarding;
-          if (!same) failures.push(`case ${i}: summary ${JSON.stringify(summary)} vs ${JSON.stringify(out, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
-        }
+        if (verdict.fast) summaries++;
         // Every message consumes at least a 16-byte header: the output is bounded by the input.
-        if (out.length > Math.ceil(input.length / 16)) failures.push(`case ${i}: ${out.length} messages from ${input.length} bytes`);
-      } catch (error) {
-        if (error instanceof NetlinkParseError) parseErrors++;
-        else failures.push(`case ${i}: ${String(error)} for ${input.toString('hex')}`);
-      }
+        if (verdict.parsed.length > Math.ceil(input.length / 16)) failures.push(`case ${i}: ${verdict.parsed.length} messages from ${input.length} bytes`);
+      } else parseErrors++;
     }
     expect(failures.slice(0, 5)).toEqual([]);
     expect(parsed + parseErrors).toBe(CASES);
@@ -280,4 +343,105 @@ describe('parseNetlinkMessages fuzz', () => {
   it('rejects a length beyond the buffer', () => {
     expect(() => parseNetlinkMessages(Buffer.alloc(16), 17)).toThrow(NetlinkParseError);
   });
+});
+
+describe('summarizeLink against parseNetlinkMessages (differential)', () => {
+  it('declines every datagram of fixtures/netlink-fast-path-divergent.hex (the fast path accepted them before, the full parse rejects them)', () => {
+    const summary = emptyLinkSummary();
+    const datagrams = fixture('netlink-fast-path-divergent.hex');
+    expect(datagrams.length).toBeGreaterThanOrEqual(10);
+    const verdicts = datagrams.map((d) => judge(d, d.length, summary));
+    expect(verdicts.map((v) => v.failure ?? 'ok')).toEqual(datagrams.map(() => 'ok'));
+    // The file holds rejected datagrams only: a line the full parse accepts would test nothing here.
+    expect(verdicts.filter((v) => v.parsed !== undefined)).toEqual([]);
+    expect(verdicts.filter((v) => v.fast)).toEqual([]);
+  });
+
+  it('reads real kernel RTM_NEWLINK events as the full parse does, also in a receive buffer larger than the datagram', () => {
+    const summary = emptyLinkSummary();
+    const buffer = Buffer.alloc(65536, 0xa5); // as the reader's: stale bytes after the datagram
+    for (const datagram of fixture('kernel-newlink.hex')) {
+      datagram.copy(buffer);
+      const verdict = judge(buffer, datagram.length, summary);
+      expect(verdict).toMatchObject({ fast: true, inDomain: true });
+      expect(verdict.failure).toBeUndefined();
+      expect(summary).toMatchObject({ name: 'cv0', mtu: 1400 });
+    }
+  });
+
+  const CASES = 200_000;
+  const SEED = 0xd1ff;
+
+  it(`${CASES} mutated link datagrams (seed ${SEED.toString(16)}): the fast path accepts exactly what the full parse accepts, both ways`, () => {
+    const random = prng(SEED);
+    const int = (n: number): number => Math.floor(random() * n);
+    const bases = [...fixture('kernel-newlink.hex'), newLink(), msg(RTM_NEWLINK, Buffer.concat([ifinfomsg(0, 8), attr(IFLA_IFNAME, Buffer.from('x\0')), attr(IFLA_MTU, u32(1500))]))];
+    const offsets = bases.map(linkAttributeOffsets);
+    const summary = emptyLinkSummary();
+    const receive = Buffer.alloc(65536);
+    const counts = { bothAccept: 0, bothDecline: 0, fastOnly: 0, fullOnly: 0, fullRejects: 0, fullOtherMessages: 0 };
+    const failures: string[] = [];
+    const fixedSizes = [
+      [IFLA_MTU, 4], [IFLA_OPERSTATE, 1], [IFLA_INET6_FLAGS, 4], [IFLA_INET6_CACHEINFO, 16], [IFLA_INET6_TOKEN, 16], [IFLA_INET6_ADDR_GEN_MODE, 1],
+    ] as const;
+    for (let i = 0; i < CASES; i++) {
+      const which = int(bases.length);
+      const input = Buffer.from(bases[which]!);
+      const headers = offsets[which]!;
+      const at = headers[int(headers.length)]!;
+      switch (i % 8) {
+        case 0: // 1-7 trailing bytes after the message (its padding and beyond)
+          input.writeUInt32LE(input.readUInt32LE(0) - int(4), 0);
+          break;
+        case 1: // an attribute's length off by a little or a lot (any level)
+          input.writeUInt16LE([0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 19, 20, 0xffff][int(13)]!, at);
+          break;
+        case 2: {
+          // a fixed-size attribute shortened below what the full parse reads (as the kernel never sends)
+          const [type, size] = fixedSizes[int(fixedSizes.length)]!;
+          input.writeUInt16LE(type, at + 2);
+          input.writeUInt16LE(4 + int(size + 1), at);
+          break;
+        }
+        case 3: // an attribute's type changed (a block read as another)
+          input.writeUInt16LE([1, 2, 3, 4, 5, 7, 8, 10, 12, 16, 26][int(11)]! | (random() < 0.1 ? 0x8000 : 0), at + 2);
+          break;
+        case 4: // a few random bytes changed
+          for (let k = 1 + int(4); k > 0; k--) input[int(input.length)] = int(256);
+          break;
+        case 5: // the message length changed
+          input.writeUInt32LE(Math.max(0, input.readUInt32LE(0) + int(17) - 8), 0);
+          break;
+        case 6: // header type / family changed
+          if (random() < 0.5) input.writeUInt16LE([16, 17, 18, 20, 80][int(5)]!, 4);
+          else input[16] = [0, 2, 7, 10][int(4)]!;
+          break;
+        default: // unchanged bytes, truncated or with another message behind them
+          break;
+      }
+      let length = input.length;
+      if (i % 8 === 0) length = input.readUInt32LE(0) + 1 + int(7);
+      else if (i % 8 === 7) length = random() < 0.5 ? int(input.length) : input.length + 16 + int(64);
+      length = Math.min(length, receive.length);
+      // In the reader's buffer: whatever the last datagram left behind follows this one.
+      receive.fill(int(256), 0, Math.min(receive.length, length + 64));
+      input.copy(receive, 0, 0, Math.min(input.length, length));
+      if (length > input.length) bases[int(bases.length)]!.copy(receive, input.length, 0, length - input.length);
+      const verdict = judge(receive, length, summary);
+      if (verdict.failure && failures.length < 5) failures.push(`case ${i}: ${verdict.failure}`);
+      if (verdict.fast && verdict.inDomain) counts.bothAccept++;
+      else if (!verdict.fast && !verdict.inDomain) counts.bothDecline++;
+      else if (verdict.fast) counts.fastOnly++;
+      else counts.fullOnly++;
+      if (!verdict.parsed) counts.fullRejects++;
+      else if (!verdict.inDomain) counts.fullOtherMessages++;
+    }
+    expect(failures).toEqual([]);
+    // Zero divergence, both ways; and both outcomes exercised in earnest.
+    expect({ fastOnly: counts.fastOnly, fullOnly: counts.fullOnly }).toEqual({ fastOnly: 0, fullOnly: 0 });
+    expect(counts.bothAccept + counts.bothDecline).toBe(CASES);
+    expect(counts.bothAccept).toBeGreaterThan(CASES / 5);
+    expect(counts.fullRejects).toBeGreaterThan(CASES / 5);
+    expect(counts.fullOtherMessages).toBeGreaterThan(CASES / 50);
+  }, 120000);
 });

@@ -23,6 +23,7 @@ const LABEL = {
   'ip-monitor': '`ip -ts monitor link` (iproute2)',
   'netlink-npm': '`netlink` npm 0.3.0',
   'floor-koffi': 'reference floor: Node + koffi poll, minimal parse (not a product)',
+  'floor-c': 'physical floor: minimal C listener, poll + recv, compiled with gcc at bench time (not a product)',
   'polling-1s': 'this library, polling adapter (1 s), same rapid changes',
   'polling-1s-slow': 'this library, polling adapter (1 s), up/down 1.05-1.6 s apart',
 };
@@ -207,6 +208,27 @@ ${table(['case', 'input changes/s (median)', 'range', 'delivered'], rows)}
 `;
 }
 
+function tableSection(r) {
+  if (!r) return '';
+  if (r.error) return `## ipInterfaceTable$ at scale\n\nNot measured: ${r.error}.\n`;
+  const rows = r.bySize.map((s) => [
+    n0(s.devices), n0(s.rows), f1(s.firstEmissionColdMs), f1(s.firstEmissionAgainMs), f1(s.ipLinkShowMs),
+    f1(s.mainThreadCpuUsPerChange), f1(s.mainThreadCpuUsPerEmission), `${s.emissions} / ${s.changes}`, f1(s.changesRefCpuUsPerChange), n0(s.heapBytesPerExtraSubscriber),
+  ]);
+  return `## ipInterfaceTable$ at scale
+
+One namespace per size with that many veth devices (down), one child process subscribing
+\`ipInterfaceTable$(AF_UNSPEC)\` through the linux adapter. First emission: subscribe → first table, in a
+fresh process (native code loads then) and again after the last unsubscribe closed the reader, next to
+\`ip -n NS link show\` (fresh process, median of 5). CPU: the child's main thread (schedstat) over MTU
+changes of one device, one request each; next to it the same figure of a plain \`ipInterfaceChanges$\`
+subscriber (another process, same changes: the adapter's own share). Heap: per extra subscriber of the
+same table (100 more, after GC).
+
+${table(['devices', 'rows', 'first emission, fresh process (ms)', 'first emission, reader restarted (ms)', 'ip link show (ms)', 'main thread µs / change', 'µs / emission', 'emissions / changes', '`ipInterfaceChanges$` alone, µs / change', 'heap B / extra subscriber'], rows)}
+`;
+}
+
 function render(data, previous, svgName) {
   const kept = previous && previous.includes(START) && previous.includes(END) ? previous.slice(previous.indexOf(START), previous.indexOf(END) + END.length) : `${START}\n_No analysis written yet._\n${END}`;
   const m = data.meta;
@@ -250,7 +272,7 @@ ${latencySection(data.results.latency, svgName)}
 ${burstSection(data.results.burst)}
 ${idleSection(data.results.idle)}
 ${churnSection(data.results.churn)}
-${operatorsSection(data.results.operators)}`;
+${operatorsSection(data.results.operators)}${tableSection(data.results.table) ? `\n${tableSection(data.results.table)}` : ''}`;
 }
 
 module.exports = { render };

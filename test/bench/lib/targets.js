@@ -141,6 +141,71 @@ function operatorTargets(r) {
   ];
 }
 
+/** Issue 12: ipInterfaceTable$ at scale (scenarios/table.js). */
+function tableTargets(r) {
+  if (!r || r.error) return [notMeasured('table', 'ipInterfaceTable$ per-change CPU independent of the table size', r ? r.error : 'scenario not run')];
+  const small = r.bySize[0];
+  const large = r.bySize[r.bySize.length - 1];
+  const cpuRatio = large.mainThreadCpuUsPerChange / small.mainThreadCpuUsPerChange;
+  // Judged after a reader restart (native code loaded, as for every subscribe but a process's first);
+  // the fresh-process figure, which adds koffi's load and the reader's start, is reported next to it.
+  const firstRatio = large.firstEmissionAgainMs / large.ipLinkShowMs;
+  const perSub = large.heapBytesPerExtraSubscriber;
+  // O(1): what an extra subscriber costs does not grow with the rows (noise allowance 1 KiB).
+  const memoryOk = perSub <= Math.max(2 * small.heapBytesPerExtraSubscriber, small.heapBytesPerExtraSubscriber + 1024);
+  return [
+    {
+      id: 'table-cpu-per-change',
+      target: `ipInterfaceTable$ main-thread CPU per change at ${large.devices} devices ≤ 1.5× at ${small.devices}`,
+      status: cpuRatio <= 1.5 ? 'met' : 'missed',
+      result: `${cpuRatio.toFixed(2)}× (${large.mainThreadCpuUsPerChange.toFixed(1)} µs vs ${small.mainThreadCpuUsPerChange.toFixed(1)} µs)`,
+      value: cpuRatio,
+    },
+    {
+      id: 'table-first-emission',
+      target: `ipInterfaceTable$ subscribe → first emission at ${large.devices} devices ≤ 1.5× \`ip -n NS link show\` (native code loaded)`,
+      status: firstRatio <= 1.5 ? 'met' : 'missed',
+      result: `${firstRatio.toFixed(2)}× (${large.firstEmissionAgainMs.toFixed(1)} ms vs ${large.ipLinkShowMs.toFixed(1)} ms; in a fresh process ${large.firstEmissionColdMs.toFixed(1)} ms)`,
+      value: firstRatio,
+    },
+    {
+      id: 'table-memory-per-subscriber',
+      target: 'heap per extra ipInterfaceTable$ subscriber of one adapter independent of the rows (O(1))',
+      status: memoryOk && large.extraSubscribersGotTable ? 'met' : 'missed',
+      result: `${Math.round(perSub)} B at ${large.rows} rows, ${Math.round(small.heapBytesPerExtraSubscriber)} B at ${small.rows} rows`,
+    },
+  ];
+}
+
+/** Latency against the two floors (issue 12): the Node + koffi floor listener and the C listener. */
+function floorTargets(r) {
+  if (!r || r.error) return [];
+  const L = r.listeners;
+  const ours = L[LIB];
+  const out = [];
+  for (const [id, what, limit] of [['floor-koffi', 'Node + koffi floor listener', 1.1], ['floor-c', 'minimal C listener (physical floor)', undefined]]) {
+    const f = L[id];
+    if (!f) continue;
+    const target = limit ? `our p50 ≤ ${limit}× the ${what}, up/down and MTU alike` : `our p50 / the ${what} p50 (reported)`;
+    if (!ours || ours.unavailable || f.unavailable || !ours.all.p50 || !f.all.p50) {
+      out.push(notMeasured(`latency-vs-${id}`, target, `library: ${ours?.unavailable ?? 'ok'}; ${id}: ${f.unavailable ?? 'ok'}`));
+      continue;
+    }
+    const ratio = ours.all.p50 / f.all.p50;
+    const mtu = ours.mtu.p50 && f.mtu.p50 ? ours.mtu.p50 / f.mtu.p50 : null;
+    const upDown = ours.upDown.p50 && f.upDown.p50 ? ours.upDown.p50 / f.upDown.p50 : null;
+    const worst = Math.max(ratio, mtu ?? 0, upDown ?? 0);
+    out.push({
+      id: `latency-vs-${id}`,
+      target,
+      status: limit ? (worst <= limit ? 'met' : 'missed') : 'reported',
+      result: `${ratio.toFixed(2)}× (${us(ours.all.p50)} vs ${us(f.all.p50)}); MTU ${mtu === null ? 'n/a' : `${mtu.toFixed(2)}×`}, up/down ${upDown === null ? 'n/a' : `${upDown.toFixed(2)}×`}`,
+      value: ratio,
+    });
+  }
+  return out;
+}
+
 function judge(results) {
   return [
     ...latencyTargets(results.latency),
@@ -148,6 +213,8 @@ function judge(results) {
     ...idleTargets(results.idle),
     ...churnTargets(results.churn),
     ...operatorTargets(results.operators),
+    ...floorTargets(results.latency),
+    ...(results.table ? tableTargets(results.table) : []),
   ];
 }
 

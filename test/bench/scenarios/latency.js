@@ -24,7 +24,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const { BenchNetns } = require('../lib/netns.js');
 const { RtnlWriter, clockPair } = require('../lib/rtnl.js');
 const { Child } = require('../lib/child.js');
@@ -35,6 +35,27 @@ const { match, MTU_SPAN } = require('../lib/match.js');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MTU_BASE = 1300;
+
+/** Compiles children/floor-listener.c (the C floor) into a fresh temp dir; returns the binary. */
+function buildFloorC() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rxipi-bench-floorc-'));
+  const binary = path.join(dir, 'floor-listener');
+  try {
+    execFileSync('gcc', ['-O2', '-o', binary, path.join(__dirname, '..', 'children', 'floor-listener.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`gcc could not build the C floor listener: ${String(error.stderr || error.message).split('\n')[0]}`);
+  }
+  return { dir, binary };
+}
+
+/** The C floor's records ("us ifindex mtu up" lines) as events. */
+function parseFloorC(text) {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split(' ').map(Number));
+}
 
 function makeListenerNetns(label) {
   const ns = BenchNetns.create(label);
@@ -66,6 +87,14 @@ async function startListeners(ctx, which) {
         l.child = new Child('library-listener.js', { dist: ctx.dist, adapter: 'linux', netns: ns.path, family: 'inet' });
       } else if (id === 'floor-koffi') {
         l.child = new Child('floor-listener.js', {}, { netns: ns.name });
+      } else if (id === 'floor-c') {
+        // No ready signal, as ip monitor: the run's settle time covers its start (a few ms).
+        l.build = buildFloorC();
+        l.outFile = path.join(l.build.dir, 'events.txt');
+        const fd = fs.openSync(l.outFile, 'w');
+        l.proc = spawn('ip', ['netns', 'exec', ns.name, l.build.binary], { stdio: ['ignore', fd, 'inherit'] });
+        fs.closeSync(fd);
+        l.pid = l.proc.pid;
       } else if (id === 'polling-1s') {
         l.child = new Child('library-listener.js', { dist: ctx.dist, adapter: 'polling', intervalMs: 1000, family: 'inet' }, { netns: ns.name });
       }
@@ -107,7 +136,7 @@ function change(l, record) {
 async function run(ctx) {
   const count = ctx.quick ? 1000 : 1000;
   const gapMs = 4;
-  const ids = ['library', 'ip-monitor', 'netlink-npm', 'floor-koffi', 'polling-1s'];
+  const ids = ['library', 'ip-monitor', 'netlink-npm', 'floor-koffi', 'floor-c', 'polling-1s'];
   ctx.log(`latency: ${count} changes per listener, ${gapMs} ms apart round-robin over ${ids.length} namespaces`);
   const listeners = await startListeners(ctx, ids);
   const active = listeners.filter((l) => !l.unavailable);
@@ -175,6 +204,10 @@ async function run(ctx) {
         await new Promise((r) => (l.proc.exitCode !== null ? r() : l.proc.once('exit', r)));
         events = parseIpMonitor(fs.readFileSync(l.outFile, 'utf8'));
         fs.rmSync(l.outFile, { force: true });
+      } else if (l.id === 'floor-c') {
+        l.proc.kill('SIGTERM');
+        await new Promise((r) => (l.proc.exitCode !== null ? r() : l.proc.once('exit', r)));
+        events = parseFloorC(fs.readFileSync(l.outFile, 'utf8'));
       } else {
         events = collected.get(l);
       }
@@ -222,6 +255,7 @@ async function run(ctx) {
   } finally {
     for (const l of listeners) {
       if (l.proc && l.proc.exitCode === null) l.proc.kill('SIGTERM');
+      if (l.build) fs.rmSync(l.build.dir, { recursive: true, force: true });
       if (l.child) await l.child.stop();
       l.writer.close();
       l.ns.delete();
