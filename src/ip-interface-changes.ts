@@ -26,7 +26,9 @@ export interface IpInterfaceChangesOptions {
   adapter?: IpInterfaceAdapter | undefined;
   /**
    * Called when cancelling a registration fails after unsubscribe (there is no subscriber left to
-   * tell). Default: ignored.
+   * tell), also when the adapter's `cancelMibChangeNotify2` throws synchronously (`unsubscribe()`
+   * itself never throws). Default: ignored. If it throws, that becomes a process warning
+   * (`RxjsIpInterfaceWarning`), never an uncaught exception.
    */
   onCancelError?: ((error: IpInterfaceError) => void) | undefined;
 }
@@ -45,7 +47,11 @@ const KIND: Record<Exclude<MibNotificationType, 'initial'>, 'added' | 'changed' 
  * emission is `{ kind: 'initial', family }`, once the registration is live. The registration is
  * cancelled exactly once when the subscriber unsubscribes, also if that happens before the
  * registration finished or inside the subscriber's own `next`. A family other than `AF_UNSPEC`,
- * `AF_INET`, `AF_INET6` errors with `INVALID_PARAMETER` and registers nothing.
+ * `AF_INET`, `AF_INET6`, or options that are not what they should be (`adapter: {}`), error with
+ * `INVALID_PARAMETER` and register nothing. An adapter that breaks its contract (returns a
+ * non-promise, calls back with a row that is not a row or an unknown type, rejects with anything)
+ * errors the stream with an `IpInterfaceError` (`OS_ERROR` unless it rejected with an
+ * `IpInterfaceError`) and the registration is cancelled: nothing is ever thrown asynchronously.
  *
  * ```text
  * registration:      ^--------------------!        (cancelled on unsubscribe)
