@@ -2,7 +2,8 @@
 /**
  * The `rxjs-ip-interface` command: `watch` and `table` (see docs/cli.md). Parses the arguments,
  * loads the adapter, runs the command and exits with its code: 0 done or stopped by Ctrl-C /
- * SIGTERM, 1 adapter error, 2 bad arguments.
+ * SIGTERM or a closed stdout (EPIPE), 1 adapter error or any other output error (ENOSPC...), 2 bad
+ * arguments.
  * @module
  */
 import { realpathSync } from 'node:fs';
