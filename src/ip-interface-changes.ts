@@ -26,7 +26,9 @@ export interface IpInterfaceChangesOptions {
   adapter?: IpInterfaceAdapter | undefined;
   /**
    * Called when cancelling a registration fails after unsubscribe (there is no subscriber left to
-   * tell). Default: ignored.
+   * tell), also when the adapter's `cancelMibChangeNotify2` throws synchronously (`unsubscribe()`
+   * itself never throws). Default: ignored. If it throws, that becomes a process warning
+   * (`RxjsIpInterfaceWarning`), never an uncaught exception.
    */
   onCancelError?: ((error: IpInterfaceError) => void) | undefined;
 }
@@ -45,7 +47,11 @@ const KIND: Record<Exclude<MibNotificationType, 'initial'>, 'added' | 'changed' 
  * emission is `{ kind: 'initial', family }`, once the registration is live. The registration is
  * cancelled exactly once when the subscriber unsubscribes, also if that happens before the
  * registration finished or inside the subscriber's own `next`. A family other than `AF_UNSPEC`,
- * `AF_INET`, `AF_INET6` errors with `INVALID_PARAMETER` and registers nothing.
+ * `AF_INET`, `AF_INET6`, or options that are not what they should be (`adapter: {}`), error with
+ * `INVALID_PARAMETER` and register nothing. An adapter that breaks its contract (returns a
+ * non-promise, calls back with a row that is not a row or an unknown type, rejects with anything)
+ * errors the stream with an `IpInterfaceError` (`OS_ERROR` unless it rejected with an
+ * `IpInterfaceError`) and the registration is cancelled: nothing is ever thrown asynchronously.
  *
  * ```text
  * registration:      ^--------------------!        (cancelled on unsubscribe)
@@ -73,10 +79,9 @@ export function ipInterfaceChanges$(
   options: IpInterfaceChangesOptions = {},
 ): Observable<IpInterfaceChange> {
   return new Observable<IpInterfaceChange>((subscriber) => {
-    if (!isAddressFamily(family)) {
-      subscriber.error(
-        new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${describe(family)}: use AF_UNSPEC, AF_INET or AF_INET6`),
-      );
+    const invalid = invalidArgument(family, options);
+    if (invalid !== undefined) {
+      subscriber.error(new IpInterfaceError('INVALID_PARAMETER', invalid));
       return;
     }
     let closed = false;
@@ -91,47 +96,85 @@ export function ipInterfaceChanges$(
       subscriber.next({ kind: 'initial', family });
     };
 
-    const callback: IpInterfaceChangeCallback = (row, type) => {
+    // The adapter broke its contract: the subscriber hears it, and the registration is cancelled
+    // by the teardown that error() runs.
+    const adapterFailed = (a: IpInterfaceAdapter, message: string, cause?: unknown): void => {
       if (closed) return;
+      subscriber.error(new IpInterfaceError('OS_ERROR', `${adapterName(a)} adapter: ${message}`, { adapter: adapterName(a), cause }));
+    };
+
+    const callback: IpInterfaceChangeCallback = (row, type) => {
+      if (closed || adapter === undefined) return;
       if (type === 'initial') {
         sendMarker();
         return;
       }
-      if (row === null || KIND[type] === undefined) return;
+      const kind = typeof type === 'string' && Object.hasOwn(KIND, type) ? KIND[type as keyof typeof KIND] : undefined;
+      if (kind === undefined) return adapterFailed(adapter, `the callback got an unknown notification type ${describe(type)}`);
+      const problem = invalidRow(row);
+      if (problem !== undefined) return adapterFailed(adapter, `the callback got an invalid row for '${type}': ${problem}`);
       // The marker is always first: a row that beats the adapter's own marker implies the registration is live.
       sendMarker();
       if (closed) return;
-      subscriber.next({ kind: KIND[type], row });
+      subscriber.next({ kind, row: row! });
+    };
+
+    const cancelFailed = (a: IpInterfaceAdapter, error: unknown): void => {
+      const onCancelError = options.onCancelError;
+      if (onCancelError === undefined) return;
+      try {
+        onCancelError(toIpInterfaceError(error, adapterName(a)));
+      } catch (thrown) {
+        // Nobody is left to tell, and throwing would end the process: a warning says it happened.
+        warn(thrown);
+      }
     };
 
     const cancel = (a: IpInterfaceAdapter, h: NotificationHandle): void => {
       if (cancelled) return;
       cancelled = true;
-      a.cancelMibChangeNotify2(h).catch((error: unknown) => options.onCancelError?.(toIpInterfaceError(error, a.name)));
+      let cancellation: unknown;
+      try {
+        cancellation = a.cancelMibChangeNotify2(h);
+      } catch (error) {
+        // Thrown synchronously: unsubscribe() must not throw (rxjs would rethrow it as UnsubscriptionError).
+        cancelFailed(a, error);
+        return;
+      }
+      if (isThenable(cancellation)) Promise.resolve(cancellation).then(undefined, (error: unknown) => cancelFailed(a, error));
     };
 
     const register = (a: IpInterfaceAdapter): void => {
       adapter = a;
-      let registration: SettledRegistration;
+      let registration: unknown;
       try {
         registration = a.notifyIpInterfaceChange(family, callback, initial);
       } catch (error) {
-        subscriber.error(toIpInterfaceError(error, a.name));
+        if (!closed) subscriber.error(toIpInterfaceError(error, adapterName(a)));
         return;
       }
-      handle = registration.settledHandle;
-      if (handle) {
-        if (closed) cancel(a, handle);
+      if (!isThenable(registration)) {
+        adapterFailed(a, `notifyIpInterfaceChange returned ${describe(registration)}, not a promise`);
+        return;
+      }
+      const settled = readSettledHandle(registration);
+      if (settled !== undefined) {
+        handle = settled;
+        if (closed) cancel(a, settled);
         else sendMarker();
       }
-      registration.then(
+      // Promise.resolve adopts a foreign thenable safely (a throwing `then` becomes a rejection).
+      Promise.resolve(registration as PromiseLike<NotificationHandle>).then(
         (h) => {
-          handle = h;
-          if (closed) cancel(a, h);
+          if (handle === undefined) {
+            if (typeof h !== 'object' || h === null) return adapterFailed(a, `notifyIpInterfaceChange resolved with ${describe(h)}, not a handle`);
+            handle = h;
+          }
+          if (closed) cancel(a, handle);
           else sendMarker();
         },
         (error: unknown) => {
-          if (!closed) subscriber.error(toIpInterfaceError(error, a.name));
+          if (!closed) subscriber.error(toIpInterfaceError(error, adapterName(a)));
         },
       );
     };
@@ -154,6 +197,70 @@ export function ipInterfaceChanges$(
   });
 }
 
+const ADAPTER_METHODS = ['notifyIpInterfaceChange', 'cancelMibChangeNotify2', 'getIpInterfaceTable'] as const;
+
+/** What is wrong with the arguments, or undefined. */
+function invalidArgument(family: unknown, options: unknown): string | undefined {
+  if (!isAddressFamily(family)) return `invalid address family ${describe(family)}: use AF_UNSPEC, AF_INET or AF_INET6`;
+  if (typeof options !== 'object' || options === null) return `options must be an object, got ${describe(options)}`;
+  const { adapter, onCancelError } = options as Record<string, unknown>;
+  if (onCancelError !== undefined && typeof onCancelError !== 'function') return `options.onCancelError must be a function, got ${describe(onCancelError)}`;
+  if (adapter === undefined) return undefined;
+  if (typeof adapter !== 'object' || adapter === null) return `options.adapter must be an IpInterfaceAdapter, got ${describe(adapter)}`;
+  const missing = ADAPTER_METHODS.filter((m) => typeof (adapter as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) return `options.adapter is not an IpInterfaceAdapter: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not a function`;
+  return undefined;
+}
+
+/** What makes `row` unusable (the three fields every row has), or undefined. */
+function invalidRow(row: unknown): string | undefined {
+  if (typeof row !== 'object' || row === null) return describe(row);
+  const { family, interfaceLuid, interfaceIndex } = row as Record<string, unknown>;
+  if (family !== 'inet' && family !== 'inet6') return `family ${describe(family)}`;
+  if (typeof interfaceLuid !== 'bigint') return `interfaceLuid ${describe(interfaceLuid)} (a bigint is required)`;
+  if (typeof interfaceIndex !== 'number' || !Number.isInteger(interfaceIndex)) return `interfaceIndex ${describe(interfaceIndex)}`;
+  return undefined;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  } catch {
+    return false; // a throwing `then` getter
+  }
+}
+
+function readSettledHandle(registration: unknown): NotificationHandle | undefined {
+  try {
+    return (registration as SettledRegistration).settledHandle ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function adapterName(adapter: IpInterfaceAdapter): string {
+  try {
+    return typeof adapter.name === 'string' ? adapter.name : 'unnamed';
+  } catch {
+    return 'unnamed';
+  }
+}
+
+/** Reports an error thrown by a user's onCancelError without throwing (process.emitWarning where there is one). */
+function warn(thrown: unknown): void {
+  try {
+    const text = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : describe(thrown);
+    const emit = (globalThis as { process?: { emitWarning?: (message: string, type: string) => void } }).process?.emitWarning;
+    emit?.(`onCancelError threw: ${text}`, 'RxjsIpInterfaceWarning');
+  } catch {
+    // a value that cannot even be described: nothing more to do
+  }
+}
+
+/** A short description of any value, never throwing (hostile `toString`, `Object.create(null)`). */
 function describe(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value);
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? 'a function' : String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
 }

@@ -42,5 +42,5 @@ export function formatChangeLine(change: IpInterfaceChange, options: ChangeLineO
   if (!options.previous) return `${columns}  (no earlier row to compare)`;
   const fields = changedFields(options.previous, row);
   if (fields.length === 0) return `${columns}  (no field changed)`;
-  return `${columns}  ${fields.map((f) => `${f.field} ${formatFieldValue(f.before)} -> ${formatFieldValue(f.after)}`).join(', ')}`;
+  return `${columns}  ${fields.map((f) => `${f.field} ${formatFieldValue(f.before, f.field)} -> ${formatFieldValue(f.after, f.field)}`).join(', ')}`;
 }

@@ -2,7 +2,8 @@
 /**
  * The `rxjs-ip-interface` command: `watch` and `table` (see docs/cli.md). Parses the arguments,
  * loads the adapter, runs the command and exits with its code: 0 done or stopped by Ctrl-C /
- * SIGTERM, 1 adapter error, 2 bad arguments.
+ * SIGTERM or a closed stdout (EPIPE), 1 adapter error or any other output error (ENOSPC...), 2 bad
+ * arguments.
  * @module
  */
 import { realpathSync } from 'node:fs';
@@ -22,9 +23,33 @@ function colorWanted(): boolean {
   return process.stdout.isTTY === true && process.stdout.hasColors();
 }
 
+/** Set once a write to stdout failed with anything but EPIPE: the exit code is then 1. */
+let outputFailed = false;
+
 function processIo(): CliIo {
+  let outputGone = false;
+  const stopHandlers = new Set<(reason: string) => void>();
+  // Every failed write reports here twice (its callback and the stream's 'error' event): act once.
+  // EPIPE (`| head` closed our stdout) means nobody reads any more: stop like Ctrl-C, exit 0. Any other
+  // error (ENOSPC of `> /dev/full`, EIO) loses output: say so on stderr, stop, exit 1.
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (outputGone) return;
+    outputGone = true;
+    if (error.code !== 'EPIPE') {
+      outputFailed = true;
+      process.stderr.write(`rxjs-ip-interface: cannot write the output: ${error.message}\n`);
+    }
+    for (const handler of stopHandlers) handler(error.code === 'EPIPE' ? 'SIGPIPE' : 'output error');
+  };
+  // Kept for the life of the process: without a listener a failed write would crash it.
+  process.stdout.on('error', onOutputError);
   return {
-    write: (text) => void process.stdout.write(text),
+    write: (text) => {
+      if (outputGone) return;
+      process.stdout.write(text, (error) => {
+        if (error) onOutputError(error);
+      });
+    },
     writeError: (text) => void process.stderr.write(text),
     color: colorWanted(),
     trace: process.env.RXJS_IP_INTERFACE_TRACE === '1',
@@ -36,27 +61,23 @@ function processIo(): CliIo {
         if (++requests > 1) process.exit(130);
         handler(signal);
       };
-      // `| head` closed our stdout: nobody reads any more, stop like Ctrl-C.
-      const onStdoutError = (error: NodeJS.ErrnoException): void => {
-        if (error.code === 'EPIPE') onSignal('SIGPIPE');
-      };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
-      process.stdout.on('error', onStdoutError);
+      stopHandlers.add(handler);
       return () => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        process.stdout.off('error', onStdoutError);
+        stopHandlers.delete(handler);
       };
     },
   };
 }
 
-/** Exits once stdout and stderr have taken everything written (they may be pipes). */
+/** Exits once stdout and stderr have taken everything written (they may be pipes); 1 if the output failed. */
 function exitAfterFlush(code: number): void {
   let pending = 2;
   const done = (): void => {
-    if (--pending === 0) process.exit(code);
+    if (--pending === 0) process.exit(outputFailed && code === 0 ? 1 : code);
   };
   process.stdout.write('', done);
   process.stderr.write('', done);
@@ -66,12 +87,12 @@ async function main(): Promise<void> {
   // This file runs as dist/cjs/src/cli/main.js; the package.json is a few levels up.
   const here = typeof __dirname === 'string' ? __dirname : dirname(realpathSync(process.argv[1] ?? '.'));
   const invocation = parseCliArguments(process.argv.slice(2), { version: readPackageVersion(here) });
+  const io = processIo();
   if (invocation.command === 'exit') {
-    process.stdout.write(invocation.stdout);
-    process.stderr.write(invocation.stderr);
+    if (invocation.stdout !== '') io.write(invocation.stdout);
+    io.writeError(invocation.stderr);
     return exitAfterFlush(invocation.code);
   }
-  const io = processIo();
   let resolved;
   try {
     resolved = await resolveCliAdapter(invocation.options);

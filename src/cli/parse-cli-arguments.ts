@@ -43,6 +43,12 @@ function parseDebounce(value: string): number {
   return Number(value);
 }
 
+function parseNetns(value: string): string {
+  // An empty name would open /run/netns/ itself (a directory): say what is wanted instead.
+  if (value.trim() === '') throw new InvalidArgumentError('expected a namespace name (under /run/netns) or a path, not an empty string.');
+  return value;
+}
+
 function usageHint(command: string): string {
   return `Usage: ${PROGRAM} ${command} [options]\nRun '${PROGRAM} ${command} --help' for the options.`;
 }
@@ -81,7 +87,8 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     new Option('--family <family>', 'IP family: inet (IPv4), inet6 (IPv6) or unspec (both)').choices(['inet', 'inet6', 'unspec']).default(AF_UNSPEC);
   const adapterOption = () =>
     new Option('--adapter <name>', `OS backend (default on this platform: ${defaultAdapterName(platform)})`).choices(['linux', 'windows', 'polling']);
-  const netnsOption = () => new Option('--netns <name>', 'network namespace to watch: a name under /run/netns or a path (linux adapter)');
+  const netnsOption = (verb: 'watch' | 'read') =>
+    new Option('--netns <name>', `network namespace to ${verb}: a name under /run/netns or a path (linux adapter)`).argParser(parseNetns);
 
   const common = (command: Command, opts: Record<string, unknown>): CliCommonOptions => {
     const adapter = opts.adapter as CliAdapterName | undefined;
@@ -101,7 +108,7 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     .option('--initial', 'first print a line once the registration is live')
     .addOption(new Option('--debounce <ms>', 'per interface, wait for <ms> of quiet and print the net effect of the burst').argParser(parseDebounce))
     .option('--json', 'write NDJSON: one IpInterfaceChange per line, bigints as strings, with a time field')
-    .addOption(netnsOption())
+    .addOption(netnsOption('watch'))
     .addOption(adapterOption())
     .configureOutput(output)
     .showHelpAfterError(usageHint('watch'))
@@ -119,7 +126,7 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     .description('print the current IP interface table')
     .addOption(familyOption())
     .option('--json', 'write the rows as a JSON array, bigints as strings')
-    .addOption(netnsOption())
+    .addOption(netnsOption('read'))
     .addOption(adapterOption())
     .configureOutput(output)
     .showHelpAfterError(usageHint('table'))

@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type ConfigurableModuleHost } from '@nestjs/common';
 import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js';
 
 /**
@@ -13,7 +13,10 @@ import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js'
  * }
  * ```
  */
-export const ipInterfaceModuleDefinition = new ConfigurableModuleBuilder<IpInterfaceModuleOptions>()
+// Typed by hand: the inferred type would be written into the CommonJS declarations as
+// `import("@nestjs/common", { with: { "resolution-mode": "import" } })` (NestJS 12 is ESM only), an
+// import attribute that TypeScript before 5.3 cannot parse (issue 15, typescript-versions.test.ts).
+export const ipInterfaceModuleDefinition: ConfigurableModuleHost<IpInterfaceModuleOptions, 'forRoot', 'create', { isGlobal: boolean }> = new ConfigurableModuleBuilder<IpInterfaceModuleOptions>()
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();

@@ -1,4 +1,4 @@
-import { Observable, from, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import { Observable, from, observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
 import type { IpInterfaceChange } from '../ip-interface-change.js';
 import { IpInterfaceError } from '../ip-interface-error.js';
 import { BoundedQueue, CoalescingQueue, type DeliveryQueue } from './delivery-queue.js';
@@ -40,7 +40,8 @@ export interface SerialDeliveryOptions {
 }
 
 /**
- * The handler of {@link serialDelivery}: returns a Promise, an Observable or any other `ObservableInput`.
+ * The handler of {@link serialDelivery}: returns a Promise, an Observable or any other `ObservableInput`,
+ * or nothing (a synchronous handler: done when it returns).
  *
  * @example
  * ```ts
@@ -49,7 +50,7 @@ export interface SerialDeliveryOptions {
  * ipInterfaceChanges$(AF_INET).pipe(serialDelivery(post)).subscribe((response) => console.log(response.status));
  * ```
  */
-export type SerialDeliveryHandler<T, R> = (change: T) => ObservableInput<R>;
+export type SerialDeliveryHandler<T, R> = (change: T) => ObservableInput<R> | void;
 
 const DEFAULT_MAX_QUEUE = 10_000;
 
@@ -57,6 +58,9 @@ const DEFAULT_MAX_QUEUE = 10_000;
  * Runs an asynchronous handler per change, strictly one at a time and in arrival order, and emits
  * the handler's results: the value a Promise resolves to, or every value of an Observable (as
  * `concatMap` does). To pass the change itself on, return it: `async (c) => { await save(c); return c; }`.
+ * A synchronous handler is allowed: when it returns `undefined` (or any value that is neither a
+ * thenable nor an Observable, array or iterable object: `42`, a string, a plain object) it is done at
+ * once and nothing is emitted for that change.
  *
  * The source is never held while a handler runs: changes that arrive meanwhile wait in a queue and
  * the source's callback returns at once. A change that finds nothing running starts its handler
@@ -95,12 +99,20 @@ const DEFAULT_MAX_QUEUE = 10_000;
  *   .subscribe((handled) => console.log('handled', handled.kind));
  * ```
  */
-export function serialDelivery<T extends IpInterfaceChange, R>(
+export function serialDelivery<T extends IpInterfaceChange, R = never>(
   handler: SerialDeliveryHandler<T, R>,
   options: SerialDeliveryOptions = {},
 ): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
+      if (typeof handler !== 'function') {
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: the handler must be a function, got ${typeof handler}`));
+        return;
+      }
+      if (typeof options !== 'object' || options === null) {
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: options must be an object, got ${options === null ? 'null' : typeof options}`));
+        return;
+      }
       const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
       const overflow = options.overflow ?? 'error';
       if (!(maxQueue === Infinity || (Number.isInteger(maxQueue) && maxQueue >= 0))) {
@@ -127,32 +139,63 @@ export function serialDelivery<T extends IpInterfaceChange, R>(
 
       const run = (change: T): void => {
         running = true;
-        let result: ObservableInput<R>;
+        let result: ObservableInput<R> | void;
         try {
           result = handler(change);
         } catch (error) {
           subscriber.error(error);
           return;
         }
-        if (isPromiseLike(result)) {
-          // Fast path: no Observable wrapper per change.
-          result.then((value) => {
-            if (subscriber.closed) return;
-            subscriber.next(value);
-            finished();
-          }, fail);
+        const then = thenOf(result);
+        if (then !== undefined) {
+          // Fast path: no Observable wrapper per change. A hostile thenable may call back twice,
+          // both ways, or throw: only the first outcome counts and none escapes.
+          let settled = false;
+          try {
+            then.call(
+              result,
+              (value: unknown) => {
+                if (settled) return;
+                settled = true;
+                if (subscriber.closed) return;
+                subscriber.next(value as R);
+                finished();
+              },
+              (error: unknown) => {
+                if (settled) return;
+                settled = true;
+                fail(error);
+              },
+            );
+          } catch (error) {
+            if (!settled) {
+              settled = true;
+              fail(error);
+            }
+          }
+          return;
+        }
+        if (!isSubscribable(result)) {
+          // A synchronous handler (undefined, or any other plain value): done, nothing to emit.
+          running = false;
           return;
         }
         let sync = true;
         let completedSync = false;
-        const subscription = from(result).subscribe({
-          next: (value) => subscriber.next(value),
-          error: fail,
-          complete: () => {
-            if (sync) completedSync = true;
-            else finished();
-          },
-        });
+        let subscription: Subscription;
+        try {
+          subscription = from(result).subscribe({
+            next: (value) => subscriber.next(value),
+            error: fail,
+            complete: () => {
+              if (sync) completedSync = true;
+              else finished();
+            },
+          });
+        } catch (error) {
+          fail(error);
+          return;
+        }
         sync = false;
         if (completedSync) finished();
         else if (!subscription.closed) inner = subscription;
@@ -203,6 +246,31 @@ export function serialDelivery<T extends IpInterfaceChange, R>(
     });
 }
 
-function isPromiseLike<R>(value: ObservableInput<R>): value is PromiseLike<R> {
-  return typeof (value as Partial<PromiseLike<R>>).then === 'function';
+/** The `then` of a thenable, read once (a getter may throw or change), else undefined. */
+function thenOf(value: unknown): PromiseLike<unknown>['then'] | undefined {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return undefined;
+  try {
+    const then = (value as { then?: unknown }).then;
+    return typeof then === 'function' ? (then as PromiseLike<unknown>['then']) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An object `from()` accepts: an Observable (or interop), an array-like, an (async) iterable, a ReadableStream. */
+function isSubscribable<R>(value: ObservableInput<R> | void): value is ObservableInput<R> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as unknown as Record<PropertyKey, unknown>;
+  try {
+    return (
+      value instanceof Observable ||
+      typeof v[observable] === 'function' ||
+      Array.isArray(value) ||
+      typeof v[Symbol.iterator] === 'function' ||
+      typeof v[Symbol.asyncIterator] === 'function' ||
+      typeof v.getReader === 'function'
+    );
+  } catch {
+    return false;
+  }
 }

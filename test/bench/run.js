@@ -7,8 +7,11 @@
  *   node test/bench/run.js [--quick] [--no-write | --write] [--only latency,burst,idle,churn,operators,table]
  *                          [--dist <dir> | --head] [--out <dir>] [--strict]
  *
- * --quick     all scenarios with smaller counts (for CI; under 4 minutes). Writes no docs unless --write.
- * --no-write  print only; by default a full run writes docs/performance.{md,json} and the SVG chart.
+ * --quick     all scenarios with smaller counts (for CI; under 4 minutes). Writes nothing unless --write.
+ * --write     write the tracked docs/performance.{md,json} and the SVG chart (or into --out <dir>).
+ *             Without it a full run writes them into build/bench/ (untracked), so a trial run
+ *             leaves the working tree clean.
+ * --no-write  print only.
  * --strict    exit 1 when a target is missed (default: only when a scenario could not run).
  * --dist      the CommonJS build to measure (default dist/cjs; env BENCH_DIST).
  * --head      measure the committed HEAD, built apart (see lib/build-head.js).
@@ -29,7 +32,7 @@ const { buildHead } = require('./lib/build-head.js');
 const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators', 'table'];
 
 function parseArgs(argv) {
-  const a = { quick: false, write: undefined, only: SCENARIOS, dist: undefined, head: false, out: path.join(root, 'docs'), strict: false };
+  const a = { quick: false, write: undefined, only: SCENARIOS, dist: undefined, head: false, out: undefined, strict: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
@@ -44,6 +47,8 @@ function parseArgs(argv) {
     else throw new Error(`unknown option ${v}`);
   }
   for (const s of a.only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);
+  // Tracked docs only when asked with --write; a plain full run writes into the untracked build/.
+  if (a.out === undefined) a.out = path.join(root, a.write === true ? 'docs' : 'build/bench');
   if (a.write === undefined) a.write = !a.quick;
   return a;
 }
@@ -215,8 +220,12 @@ async function main() {
   BenchNetns.deleteAll();
 }
 
-main().catch((error) => {
-  console.error(error && error.stack ? error.stack : error);
-  BenchNetns.deleteAll();
-  process.exit(1);
-});
+module.exports = { parseArgs };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error && error.stack ? error.stack : error);
+    BenchNetns.deleteAll();
+    process.exit(1);
+  });
+}

@@ -122,7 +122,9 @@ describe('the packed package with the older majors of its peer ranges', () => {
     const project = (name: string): string => {
       const dir = join(scratch, name);
       mkdirSync(dir);
-      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `scratch-${name}`, version: '1.0.0', private: true }));
+      // npm 11.19+ lists unapproved install scripts, ours (`prepare`) among them: approve as the README says.
+      const allowScripts = { koffi: true, [`file:${tarball}`]: true };
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `scratch-${name}`, version: '1.0.0', private: true, allowScripts }));
       return dir;
     };
     const tsc = join(root, 'node_modules/typescript/bin/tsc');

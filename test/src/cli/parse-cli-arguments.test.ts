@@ -53,6 +53,8 @@ describe('parseCliArguments', () => {
     [['watch', 'extra'], "too many arguments for 'watch'"],
     [['table', '--initial'], "unknown option '--initial'"],
     [['watch', '--netns', 'blue', '--adapter', 'polling'], '--netns works with the linux adapter only (not --adapter polling)'],
+    [['watch', '--netns', ''], "option '--netns <name>' argument '' is invalid. expected a namespace name (under /run/netns) or a path, not an empty string."],
+    [['table', '--netns', '  '], "option '--netns <name>' argument '  ' is invalid"],
   ])('bad arguments %j: one-line message, then usage, on stderr; exit 2', (args, message) => {
     const result = exit(parse(args));
     expect(result.code).toBe(2);
@@ -62,6 +64,12 @@ describe('parseCliArguments', () => {
     expect(first).toContain(message);
     const command = args[0]!;
     expect(rest).toEqual([`Usage: rxjs-ip-interface ${command} [options]`, `Run 'rxjs-ip-interface ${command} --help' for the options.`]);
+  });
+
+  it("each command's help describes its own --netns: table reads, watch watches", () => {
+    expect(exit(parse(['table', '--help'])).stdout).toMatch(/--netns <name> +network namespace to read:/);
+    expect(exit(parse(['table', '--help'])).stdout).not.toMatch(/watch/);
+    expect(exit(parse(['watch', '--help'])).stdout).toMatch(/--netns <name> +network namespace to watch:/);
   });
 
   it('an unknown command is a usage error too', () => {
