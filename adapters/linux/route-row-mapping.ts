@@ -5,7 +5,10 @@
  * unreachable, prohibit and anycast entries are not forwarding rows), never RTM_F_CLONED (IPv6 cache
  * and exception entries answered to `ip route get` or dumped with `ip route show cache`), never
  * routes of a nexthop object (RTA_NH_ID: their next hops are in RTM_NEWNEXTHOP, not in the message),
- * families AF_INET / AF_INET6 only. Which tables is the caller's choice (`table` is in every row).
+ * families AF_INET / AF_INET6 only; and no row for a next hop marked RTNH_F_DEAD (its device is down:
+ * after `ip link set DEV down` the kernel keeps a multipath route with that hop marked `dead`, and
+ * sends nothing about it, neither then nor when the hop comes back). Which tables is the caller's
+ * choice (`table` is in every row).
  *
  * | row field | derivation on Linux |
  * |---|---|
@@ -28,7 +31,7 @@
 import type { IpForwardRow, RouteOrigin, RouteProtocol } from '../../src/ip-forward-row.js';
 import { ipAddressText } from '../../src/ip-address-text.js';
 import {
-  LINUX_AF_INET, LINUX_AF_INET6, RTM_F_CLONED, RTN_UNICAST, RTPROT_BGP, RTPROT_BOOT, RTPROT_DHCP, RTPROT_EIGRP, RTPROT_ISIS, RTPROT_KERNEL,
+  LINUX_AF_INET, LINUX_AF_INET6, RTM_F_CLONED, RTNH_F_DEAD, RTN_UNICAST, RTPROT_BGP, RTPROT_BOOT, RTPROT_DHCP, RTPROT_EIGRP, RTPROT_ISIS, RTPROT_KERNEL,
   RTPROT_OSPF, RTPROT_RA, RTPROT_REDIRECT, RTPROT_RIP, RTPROT_STATIC,
 } from './netlink-constants.js';
 import type { RouteMessage } from './route-parser.js';
@@ -113,7 +116,7 @@ function validLifetimeOf(m: RouteMessage): number {
 }
 
 /**
- * The rows of a route message: one per next hop (RTA_MULTIPATH gives several), `[]` for a message
+ * The rows of a route message: one per live next hop (RTA_MULTIPATH gives several), `[]` for a message
  * that is not a forwarding route ({@link isForwardingRoute}), and `undefined` when `lookup` does not
  * know a next hop's device (the caller's link table is behind: read the links, then map again; no
  * row is ever given an invented LUID).
@@ -148,6 +151,7 @@ export function mapRouteRows(m: RouteMessage, lookup: RouteDeviceLookup): IpForw
   } as const;
   const rows: IpForwardRow[] = [];
   for (const hop of m.nextHops) {
+    if (hop.flags & RTNH_F_DEAD) continue;
     if (hop.ifindex === undefined) return undefined;
     const device = lookup(hop.ifindex);
     if (device === undefined) return undefined;
