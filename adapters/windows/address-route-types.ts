@@ -40,7 +40,7 @@ export const koffiTypeName = (layout: StructLayout): string => `RXIPI_${layout.n
 const cache = new WeakMap<Koffi, AddressRouteTypes>();
 
 /**
- * Where koffi's layout of `type` differs from `layout` (field offsets, size, alignment), as text;
+ * Where koffi's layout of `type` differs from `layout` (field offsets of a struct, size, alignment), as text;
  * empty when they agree.
  *
  * @example
@@ -49,7 +49,10 @@ const cache = new WeakMap<Koffi, AddressRouteTypes>();
  * ```
  */
 export function layoutMismatches(koffi: Koffi, type: KoffiType, layout: StructLayout): string[] {
-  const out = layout.fields
+  // koffi.offsetof takes structs only; a union's arms are all at 0 by definition (the table says so
+  // too), so a union is checked by its size and alignment.
+  const fields = layout.kind === 'union' ? [] : layout.fields;
+  const out = fields
     .filter(([name, , offset]) => koffi.offsetof(type, name) !== offset)
     .map(([name, , offset]) => `${layout.name}.${name} at ${koffi.offsetof(type, name)} instead of ${offset}`);
   if (koffi.sizeof(type) !== layout.size) out.push(`sizeof(${layout.name}) ${koffi.sizeof(type)} instead of ${layout.size}`);

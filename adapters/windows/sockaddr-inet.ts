@@ -30,7 +30,8 @@ export const SOCKADDR_IN_LAYOUT = {
   fields: [
     ['sin_family', 'uint16_t', 0],
     ['sin_port', 'uint16_t', 2],
-    ['sin_addr', 'uint8_t[4]', 4],
+    // IN_ADDR is a union with a ULONG (S_addr), so it aligns the struct to 4; its bytes are network order.
+    ['sin_addr', 'uint32_t', 4],
     ['sin_zero', 'uint8_t[8]', 8],
   ],
   size: 16,
