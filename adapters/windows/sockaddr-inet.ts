@@ -10,7 +10,7 @@ import { NATIVE_FAMILY } from './native-family.js';
 
 /** Fixed-width koffi type of a field of the address and route structs (never `long`: 4 bytes on Win64, 8 on Linux). */
 export type LayoutFieldType =
-  | 'uint8_t' | 'uint16_t' | 'uint32_t' | 'int32_t' | 'uint64_t' | 'uint8_t[4]' | 'uint8_t[8]' | 'uint8_t[16]'
+  | 'uint8_t' | 'uint16_t' | 'uint32_t' | 'int32_t' | 'uint64_t' | 'uint8_t[8]' | 'uint8_t[16]'
   | 'SOCKADDR_IN' | 'SOCKADDR_IN6' | 'SOCKADDR_INET' | 'IP_ADDRESS_PREFIX';
 
 /** One struct or union: its fields in declaration order with type and offset, its size and alignment. */
