@@ -59,12 +59,9 @@ export const RT_TABLE_MAIN = 254;
  *
  * @example
  * ```ts
- * routeChanges$(AF_INET).subscribe((c) => {
- *   if (c.kind !== 'initial') {
- *     const { destinationPrefix: d, nextHop, interfaceName, metric } = c.row;
- *     console.log(c.kind, `${d.prefix}/${d.prefixLength} via ${nextHop} dev ${interfaceName} metric ${metric}`);
- *   }
- * });
+ * // `ip route`-like text of a row: '10.77.0.0/16 via 10.9.0.2 dev eth0 metric 0'.
+ * const describeRoute = ({ destinationPrefix: d, nextHop, interfaceName, interfaceIndex, metric }: IpForwardRow): string =>
+ *   `${d.prefix}/${d.prefixLength}${nextHop === '0.0.0.0' || nextHop === '::' ? '' : ` via ${nextHop}`} dev ${interfaceName ?? interfaceIndex} metric ${metric ?? '?'}`;
  * ```
  */
 export interface IpForwardRow {

@@ -56,9 +56,9 @@ export const INFINITE_LIFETIME = 0xffffffff;
  *
  * @example
  * ```ts
- * unicastIpAddressChanges$(AF_UNSPEC).subscribe((c) => {
- *   if (c.kind !== 'initial') console.log(c.kind, `${c.row.address}/${c.row.onLinkPrefixLength}`, c.row.interfaceName, c.row.dadState);
- * });
+ * // `ip addr`-like text of a row: '10.9.0.1/24 dev eth0 preferred' or 'fe80::1/64 dev eth0 tentative'.
+ * const describeAddress = (row: UnicastIpAddressRow): string =>
+ *   `${row.address}/${row.onLinkPrefixLength ?? '?'} dev ${row.interfaceName ?? row.interfaceIndex} ${row.dadState ?? ''}`.trim();
  * ```
  */
 export interface UnicastIpAddressRow {
