@@ -9,7 +9,7 @@ import {
 import { NetlinkParseError } from '../../../adapters/linux/netlink-parser';
 import { parseRouteMessages, type RouteMessage } from '../../../adapters/linux/route-parser';
 import {
-  isForwardingRoute, mapRouteRows, routeOriginOf, routeProtocolOf, routeRowKeys, routeRowsEqual, type RouteDevice,
+  isForwardingRoute, mapRouteRows, type RouteDevice,
 } from '../../../adapters/linux/route-row-mapping';
 import { synthesizeLuid } from '../../../adapters/linux/row-mapping';
 import type { IpForwardRow } from '../../../src/ip-forward-row';
@@ -242,29 +242,4 @@ describeWithNetns('linux route parser on real kernel bytes', () => {
     expect(rejected).toBeGreaterThan(CASES / 10);
     expect(parsed).toBeGreaterThan(CASES / 10);
   }, 60000);
-});
-
-describe('route row mapping', () => {
-  it('protocol and origin of every rtm_protocol the kernel and iproute2 name', () => {
-    const table = [0, 1, 2, 3, 4, 9, 11, 12, 16, 42, 186, 187, 188, 189, 192].map((p) => [p, routeProtocolOf(p), routeOriginOf(p)]);
-    expect(table).toEqual([
-      [0, 'other', 'manual'], [1, 'icmp', 'manual'], [2, 'local', 'wellKnown'], [3, 'netmgmt', 'manual'], [4, 'netmgmt', 'manual'],
-      [9, 'icmp', 'routerAdvertisement'], [11, 'other', 'manual'], [12, 'other', 'manual'], [16, 'dhcp', 'dhcp'], [42, 'other', 'manual'],
-      [186, 'bgp', 'manual'], [187, 'isIs', 'manual'], [188, 'ospf', 'manual'], [189, 'rip', 'manual'], [192, 'eigrp', 'manual'],
-    ]);
-  });
-
-  it('routeRowKeys names every field and routeRowsEqual sees each', () => {
-    const row: IpForwardRow = {
-      family: 'inet', destinationPrefix: { prefix: '10.0.0.0', prefixLength: 8 }, nextHop: '10.0.0.1', interfaceLuid: 1n, interfaceIndex: 2,
-      interfaceName: 'eth0', sitePrefixLength: 0, validLifetime: 1, preferredLifetime: 1, metric: 0, protocol: 'local', loopback: false,
-      autoconfigureAddress: false, publish: false, immortal: true, age: 0, origin: 'manual', table: 254,
-    };
-    expect([...routeRowKeys()].sort()).toEqual(Object.keys(row).sort());
-    expect(routeRowsEqual(row, { ...row, destinationPrefix: { ...row.destinationPrefix } })).toBe(true);
-    for (const key of routeRowKeys()) {
-      const value = key === 'destinationPrefix' ? { prefix: '10.0.0.0', prefixLength: 9 } : key === 'interfaceLuid' ? 9n : 'x';
-      expect({ key, equal: routeRowsEqual(row, { ...row, [key]: value } as IpForwardRow) }).toEqual({ key, equal: false });
-    }
-  });
 });
