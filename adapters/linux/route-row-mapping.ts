@@ -115,6 +115,33 @@ function validLifetimeOf(m: RouteMessage): number {
   return INFINITE;
 }
 
+/** Options of {@link mapRouteRows}. */
+export interface MapRouteOptions {
+  /**
+   * Also map next hops marked RTNH_F_DEAD. For RTM_DELROUTE: a table that kept such a hop (it went
+   * dead without a message) must still see it named to delete it.
+   */
+  readonly includeDeadHops?: boolean | undefined;
+}
+
+/**
+ * What identifies the route of a message among the routes of a table (family, table, destination
+ * prefix, metric), or `undefined` when it is not a forwarding route ({@link isForwardingRoute}): what
+ * a route table needs when a message maps to no row (every next hop dead).
+ *
+ * @example
+ * ```ts
+ * routeIdentityOf(message); // { family: 'inet', table: 254, destinationPrefix: { prefix: '10.77.0.0', prefixLength: 16 }, metric: 0 }
+ * ```
+ */
+export function routeIdentityOf(m: RouteMessage): Pick<IpForwardRow, 'family' | 'table' | 'destinationPrefix' | 'metric'> | undefined {
+  if (!isForwardingRoute(m)) return undefined;
+  const family = m.family === LINUX_AF_INET ? 'inet' : 'inet6';
+  const prefix = m.destination === undefined ? (family === 'inet' ? '0.0.0.0' : '::') : ipAddressText(m.destination);
+  if (prefix === undefined) return undefined;
+  return { family, table: m.table, destinationPrefix: { prefix, prefixLength: m.dstLength }, metric: m.priority ?? 0 };
+}
+
 /**
  * The rows of a route message: one per live next hop (RTA_MULTIPATH gives several), `[]` for a message
  * that is not a forwarding route ({@link isForwardingRoute}), and `undefined` when `lookup` does not
@@ -127,16 +154,15 @@ function validLifetimeOf(m: RouteMessage): number {
  * rows?.map((r) => `${r.destinationPrefix.prefix}/${r.destinationPrefix.prefixLength} via ${r.nextHop}`);
  * ```
  */
-export function mapRouteRows(m: RouteMessage, lookup: RouteDeviceLookup): IpForwardRow[] | undefined {
-  if (!isForwardingRoute(m)) return [];
-  const family = m.family === LINUX_AF_INET ? 'inet' : 'inet6';
+export function mapRouteRows(m: RouteMessage, lookup: RouteDeviceLookup, options: MapRouteOptions = {}): IpForwardRow[] | undefined {
+  const identity = routeIdentityOf(m);
+  if (identity === undefined) return [];
+  const { family, destinationPrefix } = identity;
   const zero = family === 'inet' ? '0.0.0.0' : '::';
-  const prefix = m.destination === undefined ? zero : ipAddressText(m.destination);
-  if (prefix === undefined) return [];
   const validLifetime = validLifetimeOf(m);
   const shared = {
     family,
-    destinationPrefix: { prefix, prefixLength: m.dstLength },
+    destinationPrefix,
     sitePrefixLength: undefined,
     validLifetime,
     preferredLifetime: undefined,
@@ -151,7 +177,7 @@ export function mapRouteRows(m: RouteMessage, lookup: RouteDeviceLookup): IpForw
   } as const;
   const rows: IpForwardRow[] = [];
   for (const hop of m.nextHops) {
-    if (hop.flags & RTNH_F_DEAD) continue;
+    if (hop.flags & RTNH_F_DEAD && options.includeDeadHops !== true) continue;
     if (hop.ifindex === undefined) return undefined;
     const device = lookup(hop.ifindex);
     if (device === undefined) return undefined;

@@ -79,3 +79,19 @@ export function captureNotifications(ns: TestNetns, groups: number, change: () =
     });
   });
 }
+
+/** What the mappings need to know of a device (LUID as the adapter synthesizes it, name, loopback). */
+export interface CapturedDevice {
+  readonly interfaceLuid: bigint;
+  readonly interfaceName: string;
+  readonly loopback: boolean;
+}
+
+/** The devices of `ns` by ifindex, from `ip -j link` (ARPHRD from link_type: ether 1, loopback 772). */
+export function deviceTable(ns: TestNetns, luid: (arphrd: number, ifindex: number) => bigint): Map<number, CapturedDevice> {
+  const arphrd: Record<string, number> = { ether: 1, loopback: 772 };
+  const links = JSON.parse(ns.ip('-j', 'link', 'show')) as { ifindex: number; ifname: string; link_type: string }[];
+  return new Map(
+    links.map((l) => [l.ifindex, { interfaceLuid: luid(arphrd[l.link_type] ?? 0, l.ifindex), interfaceName: l.ifname, loopback: l.link_type === 'loopback' }]),
+  );
+}
