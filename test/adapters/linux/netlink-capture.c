@@ -8,7 +8,7 @@
  *       or NLMSG_ERROR.
  *   netlink-capture monitor GROUPS MILLISECONDS
  *       Binds to the RTMGRP_* bitmask GROUPS, prints "ready", then every datagram received until
- *       MILLISECONDS pass with none.
+ *       stdin is closed and after that MILLISECONDS pass with none.
  */
 #include <errno.h>
 #include <linux/netlink.h>
@@ -100,10 +100,22 @@ static int monitor(char **argv) {
   int quiet_ms = atoi(argv[3]);
   printf("ready\n");
   fflush(stdout);
-  struct pollfd p = { .fd = fd, .events = POLLIN };
-  while (poll(&p, 1, quiet_ms) > 0) {
-    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n > 0) print_hex(buf, n);
+  /* Until stdin closes (the test has made its changes) wait without a limit; then until quiet_ms
+     pass without a datagram. So a slow change (a loaded machine) cannot end the capture early. */
+  struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = 0, .events = POLLIN } };
+  int changing = 1;
+  for (;;) {
+    int n = poll(p, changing ? 2 : 1, changing ? -1 : quiet_ms);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    if (p[0].revents & POLLIN) {
+      ssize_t len = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (len > 0) print_hex(buf, len);
+    }
+    if (changing && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      char scratch[64];
+      if (read(0, scratch, sizeof scratch) <= 0) changing = 0;
+    }
   }
   return 0;
 }

@@ -51,12 +51,13 @@ export function captureDump(ns: TestNetns, request: DumpRequest): Buffer[] {
 }
 
 /**
- * Records the notifications of the RTMGRP_* `groups` inside `ns` while `change` runs, until
- * `quietMs` pass without one.
+ * Records the notifications of the RTMGRP_* `groups` inside `ns` while `change` runs and after it,
+ * until `quietMs` pass without one (counted from the end of `change`: a slow change on a loaded
+ * machine cannot end the capture early).
  */
 export function captureNotifications(ns: TestNetns, groups: number, change: () => void, quietMs = 300): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', ns.name, captureProgram(), 'monitor', String(groups), String(quietMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', ns.name, captureProgram(), 'monitor', String(groups), String(quietMs)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let changed = false;
@@ -66,6 +67,7 @@ export function captureNotifications(ns: TestNetns, groups: number, change: () =
         changed = true;
         try {
           change();
+          child.stdin.end();
         } catch (error) {
           child.kill('SIGKILL');
           reject(error instanceof Error ? error : new Error(String(error)));
