@@ -11,6 +11,8 @@ import { NetlinkParseError, type NetlinkHeader } from './netlink-parser.js';
 /** True on little-endian hosts (netlink is host-endian). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
 /** Rounds up to the 4-byte netlink alignment (NLMSG_ALIGN, RTA_ALIGN, RTNH_ALIGN). */
 export const align4 = (n: number): number => (n + 3) & ~3;
 
@@ -123,4 +125,3 @@ export function attributeString(bytes: Uint8Array, start: number, end: number): 
   while (stop < end && bytes[stop] !== 0) stop++;
   return decoder.decode(bytes.subarray(start, stop));
 }
-const decoder = new TextDecoder('utf-8', { fatal: false });
