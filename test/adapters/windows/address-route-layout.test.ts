@@ -1,0 +1,132 @@
+/**
+ * The address and route structs under Windows: a mingw-w64 probe (address-route-probe.c) gives the C
+ * compiler's sizeof/alignof/offsetof of every field and the rows Wine's real GetUnicastIpAddressTable
+ * / GetIpForwardTable2 return (raw bytes plus every field as C reads it); Windows node.exe in Wine
+ * gives koffi's layout of the types built from our tables. All three must agree, and decoding the
+ * raw rows must give what C read. Needs `.ci/wine.sh`: skips loudly without it locally, fails under
+ * CI=true.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ADDRESS_ROUTE_LAYOUTS } from '../../../adapters/windows/address-route-types';
+import { ipForwardRowFromBytes, MIB_IPFORWARD_TABLE2_ROWS_OFFSET } from '../../../adapters/windows/mib-ipforward-row2';
+import { MIB_UNICASTIPADDRESS_TABLE_ROWS_OFFSET, unicastIpAddressRowFromBytes } from '../../../adapters/windows/mib-unicastipaddress-row';
+import type { IpForwardRow } from '../../../src/ip-forward-row';
+import type { UnicastIpAddressRow } from '../../../src/unicast-ip-address-row';
+import { childScript, compileChildren, removeDir } from './child-process';
+import { makeTempDir } from './fake-build';
+import { describeWithWine, KOFFI_WIN, NODE_EXE, ROOT, runUnderWine, windowsPath } from './wine-run';
+
+type Layouts = Record<string, { size: number; align: number; offsets: Record<string, number> }>;
+interface ProbeRow<F> { hex: string; fields: F }
+interface UnicastFields {
+  family: number; address: string; luid: string; index: number; prefixOrigin: number; suffixOrigin: number; valid: number; preferred: number;
+  onLink: number; skip: number; dad: number; scopeId: number; created: string;
+}
+interface ForwardFields {
+  family: number; prefix: string; prefixLength: number; nextHopFamily: number; nextHop: string; luid: string; index: number; site: number;
+  valid: number; preferred: number; metric: number; protocol: number; loopback: number; autoconf: number; publish: number; immortal: number;
+  age: number; origin: number;
+}
+interface Probe {
+  layouts: Layouts;
+  nested: Record<string, number>;
+  tableRowsOffset: Record<string, number>;
+  unicast: { status: number; rows: ProbeRow<UnicastFields>[] };
+  entry?: { status: number; hex: string };
+  forward: { status: number; rows: ProbeRow<ForwardFields>[] };
+}
+
+const FAMILY: Record<number, string> = { 2: 'inet', 23: 'inet6' };
+const PREFIX_ORIGIN = ['other', 'manual', 'wellKnown', 'dhcp', 'routerAdvertisement'];
+const SUFFIX_ORIGIN = ['other', 'manual', 'wellKnown', 'dhcp', 'linkLayerAddress', 'random'];
+const DAD = ['invalid', 'tentative', 'duplicate', 'deprecated', 'preferred'];
+const PROTOCOL: Record<number, string> = { 1: 'other', 2: 'local', 3: 'netmgmt', 4: 'icmp', 8: 'rip', 13: 'ospf', 14: 'bgp', 19: 'dhcp', 10002: 'ntAutostatic', 10006: 'ntStatic', 10007: 'ntStaticNonDod' };
+const ORIGIN = ['manual', 'wellKnown', 'dhcp', 'routerAdvertisement', '6to4'];
+
+/** What C read, in the public row's terms (enum numbers named by the reference table, not by our decoder's maps). */
+function expectedUnicast(f: UnicastFields): UnicastIpAddressRow {
+  return {
+    family: FAMILY[f.family] as 'inet' | 'inet6', address: f.address, interfaceLuid: BigInt(f.luid), interfaceIndex: f.index,
+    prefixOrigin: (f.prefixOrigin === 16 ? 'unchanged' : PREFIX_ORIGIN[f.prefixOrigin]) as UnicastIpAddressRow['prefixOrigin'],
+    suffixOrigin: (f.suffixOrigin === 16 ? 'unchanged' : SUFFIX_ORIGIN[f.suffixOrigin]) as UnicastIpAddressRow['suffixOrigin'],
+    validLifetime: f.valid, preferredLifetime: f.preferred, onLinkPrefixLength: f.onLink, skipAsSource: f.skip !== 0,
+    dadState: DAD[f.dad] as UnicastIpAddressRow['dadState'], scopeId: f.scopeId, creationTimeStamp: BigInt(f.created),
+  };
+}
+function expectedForward(f: ForwardFields): IpForwardRow {
+  return {
+    family: FAMILY[f.family] as 'inet' | 'inet6', destinationPrefix: { prefix: f.prefix, prefixLength: f.prefixLength },
+    nextHop: f.nextHopFamily === 0 ? (f.family === 2 ? '0.0.0.0' : '::') : f.nextHop, interfaceLuid: BigInt(f.luid), interfaceIndex: f.index,
+    sitePrefixLength: f.site, validLifetime: f.valid, preferredLifetime: f.preferred, metric: f.metric,
+    protocol: PROTOCOL[f.protocol] as IpForwardRow['protocol'], loopback: f.loopback !== 0, autoconfigureAddress: f.autoconf !== 0,
+    publish: f.publish !== 0, immortal: f.immortal !== 0, age: f.age, origin: ORIGIN[f.origin] as IpForwardRow['origin'],
+  };
+}
+
+describeWithWine('address and route structs under Wine (mingw-w64 offsetof, Windows node.exe koffi, real iphlpapi rows)', () => {
+  let tmp: string | undefined;
+  let out: string | undefined;
+  let c: Probe;
+  let k: { platform?: string; layouts?: Layouts; error?: string; done?: boolean; exit?: unknown };
+
+  beforeAll(async () => {
+    tmp = makeTempDir('addr-route-layout');
+    const probeExe = path.join(tmp, 'address-route-probe.exe');
+    execFileSync('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', probeExe, path.join(__dirname, 'address-route-probe.c'), '-liphlpapi', '-lws2_32'], { stdio: 'pipe' });
+    const probeOut = path.join(tmp, 'probe.json');
+    const probe = await runUnderWine([probeExe], probeOut, path.join(tmp, 'probe.err'), 60000);
+    if (probe.code !== 0) throw new Error(`probe failed (${probe.code}): ${fs.readFileSync(path.join(tmp, 'probe.err'), 'utf8')}`);
+    c = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as Probe;
+
+    out = compileChildren('addr-route');
+    fs.cpSync(path.join(ROOT, 'node_modules', 'koffi'), path.join(out, 'node_modules', 'koffi'), { recursive: true });
+    fs.cpSync(KOFFI_WIN, path.join(out, 'node_modules', '@koromix', 'koffi-win32-x64'), { recursive: true });
+    const resultFile = path.join(tmp, 'koffi.json');
+    const run = await runUnderWine([NODE_EXE, windowsPath(childScript(out, 'address-route-layout-main')), windowsPath(resultFile)], path.join(tmp, 'node.log'), path.join(tmp, 'node.err'), 120000);
+    k = fs.existsSync(resultFile) ? JSON.parse(fs.readFileSync(resultFile, 'utf8')) : {};
+    k.exit = { code: run.code, timedOut: run.timedOut, stderr: run.code === 0 ? '' : fs.readFileSync(path.join(tmp, 'node.err'), 'utf8') };
+    console.info(`Wine: probe ${probe.ms} ms, node.exe ${run.ms} ms`);
+  }, 240000);
+
+  afterAll(() => {
+    removeDir(out);
+    removeDir(tmp);
+  });
+
+  it('node.exe ran as win32-x64 and the koffi types passed their own load check', () => {
+    expect({ exit: k.exit, error: k.error, done: k.done }).toEqual({ exit: { code: 0, timedOut: false, stderr: '' }, error: undefined, done: true });
+    expect(String(k.platform)).toMatch(/^win32-x64 node v\d+\.\d+\.\d+ koffi 3\./);
+  });
+
+  it('the C compiler, koffi under Windows and our layout tables agree on every struct: sizeof, alignof, offsetof of every field', () => {
+    const ours = Object.fromEntries(ADDRESS_ROUTE_LAYOUTS.map((l) => [l.name, { size: l.size, align: l.align, offsets: Object.fromEntries(l.fields.map(([n, , o]) => [n, o])) }]));
+    expect(c.layouts).toEqual(ours);
+    expect(k.layouts).toEqual(c.layouts);
+    expect(c.nested).toEqual({ 'DestinationPrefix.PrefixLength': 40, 'Address.Ipv6.sin6_scope_id': 24 });
+    expect(c.tableRowsOffset).toEqual({ MIB_UNICASTIPADDRESS_TABLE: MIB_UNICASTIPADDRESS_TABLE_ROWS_OFFSET, MIB_IPFORWARD_TABLE2: MIB_IPFORWARD_TABLE2_ROWS_OFFSET });
+  });
+
+  it("decoding Wine's GetUnicastIpAddressTable rows gives what C read, field by field", () => {
+    expect(c.unicast.status).toBe(0);
+    expect(c.unicast.rows.length).toBeGreaterThan(0);
+    const decoded = c.unicast.rows.map((r) => unicastIpAddressRowFromBytes(Buffer.from(r.hex, 'hex')));
+    expect(decoded).toEqual(c.unicast.rows.map((r) => expectedUnicast(r.fields)));
+    // Wine 8 facts (windows-address-route-layouts.md): every row preferred, 60000 s lifetimes; link-local rows carry the zone in ScopeId.
+    expect(decoded.every((r) => r?.dadState === 'preferred')).toBe(true);
+    for (const r of decoded.filter((d) => d?.address.startsWith('fe80:'))) expect(r!.scopeId).toBe(r!.interfaceIndex);
+    // GetUnicastIpAddressEntry on a zeroed row (no InitializeUnicastIpAddressEntry: it kills Wine 8) finds the same row;
+    // the bytes may differ only where the row has no field (Wine's table leaves garbage in unused union bytes and padding).
+    expect(c.entry?.status).toBe(0);
+    expect(unicastIpAddressRowFromBytes(Buffer.from(c.entry!.hex, 'hex'))).toEqual(decoded[0]);
+  });
+
+  it("decoding Wine's GetIpForwardTable2 rows gives what C read, field by field", () => {
+    expect(c.forward.status).toBe(0);
+    expect(c.forward.rows.length).toBeGreaterThan(0);
+    const decoded = c.forward.rows.map((r) => ipForwardRowFromBytes(Buffer.from(r.hex, 'hex')));
+    expect(decoded).toEqual(c.forward.rows.map((r) => expectedForward(r.fields)));
+    expect(decoded.some((r) => r?.destinationPrefix.prefixLength === 0)).toBe(true);
+  });
+});
