@@ -9,7 +9,7 @@ import { offloadFlagsFromByte } from '../../../src/ip-interface-row';
 /** Functions whose next call `setNextError` can make fail. */
 export const FAKE_FUNCTION = { notify: 0, cancel: 1, table: 2, entry: 3, name: 4 } as const;
 /** Options of `setOption`. */
-export const FAKE_OPTION = { waitInitial: 0, nullHandle: 1, sparseRows: 2, entryNotFound: 3, registerDelayMs: 4, deliveryDelayMs: 5, returnDelayMs: 6, holdReturn: 7, threadPerRegistration: 8, ratePerSecond: 9 } as const;
+export const FAKE_OPTION = { waitInitial: 0, nullHandle: 1, sparseRows: 2, entryNotFound: 3, registerDelayMs: 4, deliveryDelayMs: 5, returnDelayMs: 6, holdReturn: 7, threadPerRegistration: 8, ratePerSecond: 9, cancelDelayMs: 10 } as const;
 /** Native family numbers. */
 export const NATIVE = { unspec: 0, inet: 2, inet6: 23 } as const;
 /** Notification types. */
@@ -34,6 +34,10 @@ export interface FakeStats {
   readonly registrationThreads: number;
   /** Most registrations live at once. */
   readonly maxLive: number;
+  /** GetIpInterfaceEntry calls. */
+  readonly entryCalls: number;
+  /** ConvertInterfaceLuidToNameW calls. */
+  readonly nameCalls: number;
 }
 
 /** The controls. */
@@ -107,6 +111,8 @@ export function fakeControls(path: string): FakeControls {
       maxInFlight: num(stat(4)),
       registrationThreads: num(stat(5)),
       maxLive: num(stat(6)),
+      entryCalls: num(stat(7)),
+      nameCalls: num(stat(8)),
     }),
     rowBytes: (family, index) => {
       const out = Buffer.alloc(168);

@@ -203,7 +203,8 @@ static uint32_t g_next_error[E_COUNT];
 static int g_wait_initial, g_null_handle, g_sparse = 1, g_entry_not_found, g_register_delay_ms, g_delivery_delay_ms, g_return_delay_ms, g_hold_return;
 static int g_in_flight, g_outstanding_tables;
 static uint64_t g_cb_count, g_cb_ns_total, g_cb_ns_max, g_registrations_total;
-static int g_thread_per_reg, g_rate_per_second, g_reg_threads, g_in_flight_max, g_live_max;
+static int g_thread_per_reg, g_rate_per_second, g_reg_threads, g_in_flight_max, g_live_max, g_cancel_delay_ms;
+static uint64_t g_entry_calls, g_name_calls;
 /* One condition per registration slot (outside reg_t: a slot is zeroed on cancel, its condition must not be). */
 static fake_cond g_reg_cond[MAX_REGS];
 
@@ -543,6 +544,10 @@ EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback 
 
 EXPORT uint32_t WINAPI CancelMibChangeNotify2(void *handle) {
   mutex_lock(&g_lock);
+  int cancel_delay = g_cancel_delay_ms;
+  mutex_unlock(&g_lock);
+  if (cancel_delay > 0) sleep_ms(cancel_delay);
+  mutex_lock(&g_lock);
   uint32_t code;
   if (take_error(E_CANCEL, &code)) {
     mutex_unlock(&g_lock);
@@ -574,6 +579,7 @@ EXPORT void WINAPI InitializeIpInterfaceEntry(FAKE_ROW *row) {
 EXPORT uint32_t WINAPI GetIpInterfaceEntry(FAKE_ROW *row) {
   if (!row || (row->Family != 2 && row->Family != 23)) return 87;
   mutex_lock(&g_lock);
+  g_entry_calls++;
   uint32_t code;
   if (take_error(E_ENTRY, &code)) {
     mutex_unlock(&g_lock);
@@ -626,6 +632,7 @@ static uint32_t put_utf16(uint16_t *out, size_t capacity, const char *text) {
 EXPORT uint32_t WINAPI ConvertInterfaceLuidToNameW(const uint64_t *luid, uint16_t *name, size_t length) {
   if (!luid || !name) return 87;
   mutex_lock(&g_lock);
+  g_name_calls++;
   uint32_t code;
   int failed = take_error(E_NAME, &code);
   mutex_unlock(&g_lock);
@@ -707,7 +714,8 @@ EXPORT void fake_set_next_error(int32_t fn, uint32_t code) {
  * 7 register does not return (after registering) while `value` is non-zero, 8 each new registration
  * gets its own delivery thread (Windows' worker threads: callbacks of different registrations run
  * concurrently), 9 every registration with its own thread delivers `value` parameter notifications
- * per second (round-robin over the interfaces of its family) on top of the triggered ones. */
+ * per second (round-robin over the interfaces of its family) on top of the triggered ones,
+ * 10 CancelMibChangeNotify2 sleeps `value` ms first. */
 EXPORT void fake_set_option(int32_t option, int32_t value) {
   mutex_lock(&g_lock);
   switch (option) {
@@ -720,6 +728,7 @@ EXPORT void fake_set_option(int32_t option, int32_t value) {
     case 6: g_return_delay_ms = value; break;
     case 7: g_hold_return = value; break;
     case 8: g_thread_per_reg = value; break;
+    case 10: g_cancel_delay_ms = value; break;
     case 9:
       g_rate_per_second = value < 0 ? 0 : value;
       for (int i = 0; i < MAX_REGS; i++) cond_broadcast(&g_reg_cond[i]);
@@ -735,7 +744,7 @@ EXPORT void fake_reset(void) {
   reset_table_locked();
   memset(g_next_error, 0, sizeof g_next_error);
   g_wait_initial = g_null_handle = g_entry_not_found = g_register_delay_ms = g_delivery_delay_ms = g_return_delay_ms = g_hold_return = 0;
-  g_thread_per_reg = g_rate_per_second = 0;
+  g_thread_per_reg = g_rate_per_second = g_cancel_delay_ms = 0;
   for (int i = 0; i < MAX_REGS; i++) cond_broadcast(&g_reg_cond[i]);
   g_sparse = 1;
   mutex_unlock(&g_lock);
@@ -790,7 +799,8 @@ EXPORT int fake_wait_in_flight(int32_t timeout_ms) {
 }
 
 /* stat: 0 callbacks delivered, 1 total ns blocked in callbacks, 2 max ns, 3 registrations ever made,
- * 4 most callbacks in flight at once, 5 registration threads running, 6 most registrations live at once. */
+ * 4 most callbacks in flight at once, 5 registration threads running, 6 most registrations live at once,
+ * 7 GetIpInterfaceEntry calls, 8 ConvertInterfaceLuidToNameW calls. */
 EXPORT uint64_t fake_stat(int32_t stat) {
   mutex_lock(&g_lock);
   uint64_t v = stat == 0   ? g_cb_count
@@ -799,7 +809,9 @@ EXPORT uint64_t fake_stat(int32_t stat) {
                : stat == 3 ? g_registrations_total
                : stat == 4 ? (uint64_t)g_in_flight_max
                : stat == 5 ? (uint64_t)g_reg_threads
-                           : (uint64_t)g_live_max;
+               : stat == 6 ? (uint64_t)g_live_max
+               : stat == 7 ? g_entry_calls
+                           : g_name_calls;
   mutex_unlock(&g_lock);
   return v;
 }

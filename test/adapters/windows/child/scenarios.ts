@@ -60,7 +60,9 @@ function keepAliveTimers(): number {
 /** Subscriptions of the scale scenarios; RXIPI_SCALE_COUNT overrides it (to find thresholds). */
 const SCALE_COUNT = Number(process.env.RXIPI_SCALE_COUNT ?? 1000);
 /** Continuous notifications per second per native registration in the scale scenarios. */
-const SCALE_RATE = Number(process.env.RXIPI_SCALE_RATE ?? 100);
+const SCALE_RATE = Number(process.env.RXIPI_SCALE_RATE ?? 200);
+/** How long the scale scenario keeps its subscriptions live under continuous delivery. */
+const SCALE_HOLD_MS = Number(process.env.RXIPI_SCALE_HOLD_MS ?? 400);
 
 /** What one subscription of a scale scenario saw. */
 interface Watcher {
@@ -68,6 +70,7 @@ interface Watcher {
   markers: number;
   markerFirst: boolean | undefined;
   rows: number;
+  inet6Rows: number;
   wrongFamily: number;
   wrongRow: number;
   errors: number;
@@ -97,7 +100,7 @@ function watchMany(adapter: WindowsIpInterfaceAdapter, count: number): { watcher
     return ok;
   };
   for (let i = 0; i < count; i++) {
-    const w: Watcher = { family: i % 2 === 0 ? 'inet' : 'unspec', markers: 0, markerFirst: undefined, rows: 0, wrongFamily: 0, wrongRow: 0, errors: 0 };
+    const w: Watcher = { family: i % 2 === 0 ? 'inet' : 'unspec', markers: 0, markerFirst: undefined, rows: 0, inet6Rows: 0, wrongFamily: 0, wrongRow: 0, errors: 0 };
     watchers.push(w);
     subs.push(
       ipInterfaceChanges$(w.family, true, { adapter }).subscribe({
@@ -108,6 +111,7 @@ function watchMany(adapter: WindowsIpInterfaceAdapter, count: number): { watcher
             return;
           }
           w.rows++;
+          if (c.row.family === 'inet6') w.inet6Rows++;
           if (w.family === 'inet' && c.row.family !== 'inet') w.wrongFamily++;
           if (!valid(c.row)) w.wrongRow++;
         },
@@ -125,6 +129,7 @@ function summarizeWatchers(watchers: readonly Watcher[]): Record<string, number>
     markerFirst: watchers.filter((w) => w.markerFirst === true).length,
     oneMarker: watchers.filter((w) => w.markers === 1).length,
     withRows: watchers.filter((w) => w.rows > 0).length,
+    unspecWithInet6: watchers.filter((w) => w.family === 'unspec' && w.inet6Rows > 0).length,
     rows: sum((w) => w.rows),
     minRows: Math.min(...watchers.map((w) => w.rows)),
     wrongFamily: sum((w) => w.wrongFamily),
@@ -166,6 +171,9 @@ export const SCENARIOS: Record<string, Scenario> = {
       const many = watchMany(adapter, SCALE_COUNT);
       await waitFor(() => many.watchers.every((w) => w.rows >= 3 || w.errors > 0), 30000, `every subscription to get its marker and 3 rows`);
       const liveMs = Date.now() - started;
+      // Then some time under continuous delivery, with a triggered burst on top.
+      for (let i = 0; i < 20; i++) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 1 + (i % 3));
+      await sleep(SCALE_HOLD_MS);
       const during = adapter.diagnostics();
       for (const sub of many.subs) sub.unsubscribe();
       await settle(adapter, ctx.controls);
