@@ -28,11 +28,11 @@ export interface FakeStats {
   readonly maxNs: number;
   /** Registrations ever made. */
   readonly registrations: number;
-  /** Most callbacks in flight at once (native threads blocked in a callback at the same time). */
+  /** Most callbacks in flight at once (native threads blocked in a callback at the same time), since the last reset. */
   readonly maxInFlight: number;
   /** Per-registration delivery threads running now. */
   readonly registrationThreads: number;
-  /** Most registrations live at once. */
+  /** Most registrations live at once, since the last reset. */
   readonly maxLive: number;
   /** GetIpInterfaceEntry calls. */
   readonly entryCalls: number;

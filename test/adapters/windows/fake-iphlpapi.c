@@ -738,9 +738,13 @@ EXPORT void fake_set_option(int32_t option, int32_t value) {
   mutex_unlock(&g_lock);
 }
 
-/* Restores the fixture table, options and errors (registrations are left alone). */
+/* Restores the fixture table, options and errors, and restarts the "most at once" stats from now
+ * (registrations are left alone). */
 EXPORT void fake_reset(void) {
   mutex_lock(&g_lock);
+  g_live_max = 0;
+  for (int i = 0; i < MAX_REGS; i++) g_live_max += g_regs[i].used;
+  g_in_flight_max = g_in_flight;
   reset_table_locked();
   memset(g_next_error, 0, sizeof g_next_error);
   g_wait_initial = g_null_handle = g_entry_not_found = g_register_delay_ms = g_delivery_delay_ms = g_return_delay_ms = g_hold_return = 0;
