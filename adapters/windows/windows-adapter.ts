@@ -42,7 +42,10 @@ export interface WindowsAdapterOptions {
 export interface WindowsAdapterDiagnostics {
   /** One-time warnings, e.g. a registration that succeeded with a NULL handle (Wine: no notifications will come). */
   readonly warnings: readonly string[];
-  /** Registrations of this adapter (one per `notifyIpInterfaceChange`) not yet cancelled or failed: waiting for the library or the OS, or live. */
+  /**
+   * Registrations of this adapter (one per `notifyIpInterfaceChange`) not yet fully cancelled or
+   * failed: waiting for the library or the OS, live, or the last one whose cancel waits for the OS.
+   */
   readonly liveRegistrations: number;
   /**
    * OS registrations (`NotifyIpInterfaceChange` calls) this adapter holds: registering, live or
@@ -179,6 +182,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   let loading: Promise<IphlpapiLibrary> | undefined;
   let library: IphlpapiLibrary | undefined;
   let waitingForLoad = 0;
+  /** Last cancels waiting for their OS registration's cancel. */
+  let finishing = 0;
   let nextId = 1;
   let registeredCallbacks = 0;
   let pendingNativeCalls = 0;
@@ -526,8 +531,14 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       fanOut = undefined;
       const reg = current;
       if (live.size > 0 || !reg || reg.state !== 'live') return;
-      // The last one: the OS registration goes, and this cancel reports how that went.
-      await track(retire(library!, reg));
+      // The last one: the OS registration goes, and this cancel reports how that went. It counts as
+      // a live registration until then.
+      finishing++;
+      try {
+        await track(retire(library!, reg));
+      } finally {
+        finishing--;
+      }
     },
 
     async getIpInterfaceTable(family) {
@@ -566,7 +577,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     diagnostics() {
       return {
         warnings: [...warnings],
-        liveRegistrations: live.size + waiters.length + waitingForLoad,
+        liveRegistrations: live.size + waiters.length + waitingForLoad + finishing,
         nativeRegistrations: (current ? 1 : 0) + retiring.size,
         registeredCallbacks,
         pendingNativeCalls,
