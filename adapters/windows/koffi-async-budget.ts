@@ -32,7 +32,17 @@ export class NativeCallNotMade extends Error {
   }
 }
 
-/** A snapshot of the budget. */
+/**
+ * A snapshot of the process-wide koffi async budget, as `diagnostics().asyncBudget` reports it.
+ *
+ * @example
+ * ```ts
+ * import { windowsAdapter, type KoffiAsyncBudgetState } from 'rxjs-ip-interface/adapters/windows';
+ *
+ * const budget: KoffiAsyncBudgetState | undefined = windowsAdapter().diagnostics().asyncBudget; // undefined until loaded
+ * if (budget && budget.registrationsQueued > 0) console.warn('OS registrations are waiting for a koffi async slot');
+ * ```
+ */
 export interface KoffiAsyncBudgetState {
   /** Slots this library may use (half of `max_async_calls`). */
   readonly capacity: number;
