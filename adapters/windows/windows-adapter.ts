@@ -496,7 +496,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       const lib = library;
       if (lib && current?.state === 'live') {
         // The shared OS registration is live: this one is live at once, and says so synchronously.
-        const sub = newSubscription(family, callback, initial === true);
+        const sub = newSubscription(family, callback, Boolean(initial));
         goLive(sub);
         return Object.assign(Promise.resolve(sub.handle), { settledHandle: sub.handle });
       }
@@ -508,7 +508,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
         } finally {
           waitingForLoad--;
         }
-        const sub = newSubscription(family, callback, initial === true);
+        const sub = newSubscription(family, callback, Boolean(initial));
         if (current?.state === 'live') {
           goLive(sub);
           return sub.handle;
