@@ -6,7 +6,7 @@ import {
   type NativeFieldType,
   type NativeIpInterfaceRow,
 } from './mib-ipinterface-row.js';
-import { koffiAsyncBudget, type KoffiAsyncBudget } from './koffi-async-budget.js';
+import { koffiAsyncBudget, type KoffiAsyncBudget } from './native-call-budget.js';
 
 type Koffi = typeof import('koffi').default;
 type KoffiType = ReturnType<Koffi['struct']>;
@@ -36,7 +36,7 @@ export interface IphlpapiLibraryOptions {
  */
 export interface IphlpapiLibrary {
   readonly path: string;
-  /** The process's koffi async budget every `.async` call below goes through (see koffi-async-budget.ts). */
+  /** The process's koffi async budget every `.async` call below goes through (see native-call-budget.ts). */
   readonly budget: KoffiAsyncBudget;
   /** Names of the optional functions found, for diagnostics. */
   readonly optionalFunctions: readonly string[];

@@ -4,7 +4,7 @@ import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
 import { loadIphlpapi, type IphlpapiLibrary } from './iphlpapi-library.js';
-import { NativeCallNotMade, type KoffiAsyncBudgetState } from './koffi-async-budget.js';
+import { NativeCallNotMade, type KoffiAsyncBudgetState } from './native-call-budget.js';
 import { identityRowFromNative, ipInterfaceRowFromNative, toUint64, type NativeIpInterfaceRow } from './mib-ipinterface-row.js';
 import { familyFromNative, NATIVE_FAMILY } from './native-family.js';
 import { win32Error } from './win32-error.js';

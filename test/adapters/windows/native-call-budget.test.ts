@@ -1,4 +1,4 @@
-import { CALL_RESERVE, KoffiAsyncBudget, NativeCallNotMade, koffiAsyncBudget } from '../../../adapters/windows/koffi-async-budget';
+import { CALL_RESERVE, KoffiAsyncBudget, NativeCallNotMade, koffiAsyncBudget } from '../../../adapters/windows/native-call-budget';
 
 type Done = (error: unknown, value: number) => void;
 
