@@ -1,6 +1,7 @@
 /*
  * A fake iphlpapi.dll for the Windows adapter's tests. Same exports and ABI as the real DLL, with the
- * threading behaviour that matters (see shared reference windows-iphlpapi.md):
+ * threading behaviour that matters (docs/windows.md, "How the cancellation deadlock is avoided" and
+ * "The koffi async budget"):
  *   - callbacks come from a native delivery thread, serialized, Row NULL for the initial notification;
  *     or (option 8) like Windows' worker threads: one native thread per registration, all calling
  *     back concurrently, and (option 9) each delivering a parameter notification continuously at a
@@ -17,8 +18,8 @@
  *
  * Fixture: interfaces 1 (loopback, IfType 24), 2 (ethernet, IfType 6), 3 (wireless, IfType 71: its
  * LUID exceeds 2^53) for Family 2 and 23. Every field is a formula of (index, family) in fill_row();
- * test/adapters/windows/fake-controls.ts mirrors it (expectedFakeRow). The behaviour it models is
- * described in /work/shared/reference/windows-iphlpapi.md (outside the repository) and docs/windows.md.
+ * test/adapters/windows/fake-controls.ts mirrors it (expectedFakeRow); the options and stats are
+ * bound there too (FAKE_OPTION, stats()).
  */
 #include <stddef.h>
 #include <stdint.h>
