@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import koffi from 'koffi';
 import { firstValueFrom } from 'rxjs';
 import type { IpInterfaceChangeCallback, MibNotificationType, SettledRegistration } from '../../../src/adapter';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
@@ -557,6 +558,40 @@ describe('windowsAdapter: one shared OS registration, fanned out', () => {
     full.setMtu(NATIVE.inet, 2, 1400);
     await sleep(50);
     for (const r of recorders) expect(r.calls.filter((c) => c.type !== 'initial')).toEqual([]);
+  });
+
+  it("a registration koffi refuses because someone else filled its async pool waits its turn (retried), then registers", async () => {
+    const adapter = adapterOver(full);
+    await adapter.getIpInterfaceTable('inet'); // loaded
+    // 256 calls of someone else's, outside the adapter's budget, each blocking a worker for 10 ms (koffi
+    // runs .async calls on libuv's thread pool, 4 threads: about 0.7 s for all).
+    // No registration is live meanwhile: a native callback with the pool full would abort the process.
+    const wait = koffi.load(full.path).func('int fake_wait_in_flight(int32_t timeout_ms)');
+    const others: Promise<void>[] = [];
+    let refusal: unknown;
+    for (let i = 0; i < 1000 && refusal === undefined; i++) {
+      let done: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      try {
+        wait.async(10, () => done());
+        others.push(finished);
+      } catch (error) {
+        refusal = error;
+      }
+    }
+    expect(others).toHaveLength(256);
+    expect(String(refusal)).toContain('Too many asynchronous calls are running');
+    const r = recorder();
+    const pending = adapter.notifyIpInterfaceChange('inet', r.callback, false);
+    await sleep(50);
+    expect(adapter.diagnostics()).toMatchObject({ pendingNativeCalls: 1, nativeRegistrations: 1, liveRegistrations: 1 });
+    expect(full.liveRegistrations()).toBe(0);
+    await Promise.all(others);
+    const handle = await pending;
+    expect(full.liveRegistrations()).toBe(1);
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await waitFor(() => r.calls.length === 1, 'the row', 3000);
+    await adapter.cancelMibChangeNotify2(handle);
   });
 
   it('OS registrations beyond the koffi async budget wait their turn instead of failing (one per adapter: about 120 adapters)', async () => {
