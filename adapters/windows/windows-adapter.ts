@@ -81,9 +81,10 @@ export interface WindowsIpInterfaceAdapter extends IpInterfaceAdapter {
   /** A snapshot of the adapter's state, for tests and troubleshooting. */
   diagnostics(): WindowsAdapterDiagnostics;
   /**
-   * Cancels every registration of this adapter, including those still registering, and resolves
-   * once all are released. For shutdown: a process should not exit while the OS may call back.
-   * The adapter stays usable.
+   * Cancels every registration of this adapter, including those still waiting for the library to
+   * load or for the OS registration (they complete, then are cancelled at once), and resolves once
+   * the OS registration is cancelled and its koffi callback released. For shutdown: a process
+   * should not exit while the OS may call back. The adapter stays usable.
    */
   dispose(): Promise<void>;
 }
@@ -171,7 +172,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   const live = new Map<NotificationHandle, Subscription>();
   let fanOut: Subscription[] | undefined; // snapshot of `live`, rebuilt after a change
   /** Subscriptions waiting for the OS registration in progress. */
-  let waiters: Waiter[] = [];
+  const waiters: Waiter[] = [];
   /** The OS registration subscriptions join (registering or live), if any. */
   let current: NativeRegistration | undefined;
   /** OS registrations being cancelled. */
