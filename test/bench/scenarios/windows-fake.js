@@ -33,14 +33,22 @@ async function run(ctx) {
     const runs = [];
     for (const subscribers of SUBSCRIBERS) {
       const child = new Child('windows-fake-worker.js', { dist: ctx.dist, library, subscribers, batches, perBatch, warmup: 3 });
+      let r;
       try {
-        const r = await child.waitFor('result', 120000);
-        delete r.type;
-        ctx.log(`  ${subscribers} subscribers: ${r.cpuUsPerCallback.toFixed(1)} us CPU per OS callback (${r.deliveriesPerCallback.toFixed(0)} deliveries each), wall ${r.wallUsPerCallback.toFixed(1)} us, ${r.nativeRegistrations} OS registration`);
-        runs.push(r);
-      } finally {
+        r = await child.waitFor('result', 120000);
+      } catch (error) {
         await child.stop();
+        throw error;
       }
+      // The worker exits by itself after its result, once the adapter released everything (asking it
+      // to exit would race that: EPIPE). Killed after 10 s: then it did not.
+      const timer = setTimeout(() => child.proc.kill('SIGKILL'), 10000);
+      const exit = await child.exited;
+      clearTimeout(timer);
+      if (exit.code !== 0) throw new Error(`the worker for ${subscribers} subscribers did not exit by itself (code ${exit.code}, signal ${exit.signal})`);
+      delete r.type;
+      ctx.log(`  ${subscribers} subscribers: ${r.cpuUsPerCallback.toFixed(1)} us CPU per OS callback (${r.deliveriesPerCallback.toFixed(0)} deliveries each), wall ${r.wallUsPerCallback.toFixed(1)} us, ${r.nativeRegistrations} OS registration, exit ${exit.code}`);
+      runs.push({ ...r, exitCode: exit.code });
     }
     return { batches, perBatch, runs };
   } finally {
