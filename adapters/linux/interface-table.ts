@@ -2,42 +2,42 @@
  * The adapter's model of the kernel: device state per ifindex, which IP interfaces exist per
  * (family, ifindex), and the last row emitted for each. Events are applied as they arrive and
  * resolved once per batch (one wake-up's worth of messages), which is where `added`, `changed` and
- * `removed` are decided. Pure: the few kernel reads it needs go through {@link TableResolver}.
+ * `removed` are decided. Pure: the few kernel reads it needs go through {@link TableResolver}, and
+ * everything it decides leaves through one {@link ChangeSink}.
+ * (TableResolver and FinishOptions, the loop's side of the contract, live in reader-table.ts.)
  *
  * @module
  */
-import type { MibNotificationType } from '../../src/adapter.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import { dumpInterfaceSnapshot, type TableSnapshot } from './interface-table-snapshot.js';
 import {
   DEVCONF_FORWARDING, DEVCONF_MTU6, IPV4_DEVCONF_FORWARDING_INDEX, LINUX_AF_INET, LINUX_AF_INET6, LINUX_AF_UNSPEC, RT_SCOPE_LINK,
 } from './netlink-constants.js';
-import type { AddressMessage, Inet6Info, LinkMessage, LinkSummary, NeighTableMessage, NetconfMessage, NetlinkMessage } from './netlink-parser.js';
+import { emptyLinkSummary, summarizeLink, type AddressMessage, type Inet6Info, type LinkMessage, type LinkSummary, type NeighTableMessage, type NetlinkMessage } from './netlink-parser.js';
+import type { NetlinkRequester } from './netlink-requester.js';
+import type { FinishOptions, ReaderTable, TableResolver } from './reader-table.js';
 import { mapRow, rowsEqual, type LinkState, type NeighParms } from './row-mapping.js';
+import type { ChangeSink, TableChange } from './table-change.js';
 
 /** An IP interface family as rows carry it. */
 export type RowFamily = 'inet' | 'inet6';
 
-/** One notification the table decided on. */
-export interface TableChange {
-  readonly type: Exclude<MibNotificationType, 'initial'>;
-  readonly row: IpInterfaceRow;
+
+
+/** What the resolve steps of `finishBatch` found, handed from step to step. */
+interface BatchResolution {
+  /** Keys whose interface goes away in this batch. */
+  readonly removed: Set<number>;
+  /** Keys whose removal waits for a later batch (unanswered, not confirmed now). */
+  readonly carried: Set<number>;
+  /** Keys whose interface appears in this batch. */
+  readonly added: Set<number>;
+  /** Families whose neighbour tables were re-read in this batch. */
+  readonly neighRead: Set<RowFamily>;
 }
 
-/** Synchronous kernel reads the table needs to complete a batch. */
-export interface TableResolver {
-  /** RTM_GETLINK for one index; undefined when the device is gone (ENODEV). */
-  getLink(ifindex: number): LinkMessage | undefined;
-  /** RTM_GETNEIGHTBL dump of one family (2 = arp_cache, 10 = ndisc_cache). */
-  neighTables(family: number): readonly NeighTableMessage[];
-}
-
-/** A consistent set of dumps (see `dumpSnapshot`). */
-export interface TableSnapshot {
-  readonly links: readonly LinkMessage[];
-  readonly netconf: readonly NetconfMessage[];
-  readonly neigh: readonly NeighTableMessage[];
-  readonly addresses: readonly AddressMessage[];
-}
+/** RTM_GETLINK per ifindex at most once per batch; a fetched link is stored. */
+type LinkFetch = (ifindex: number) => LinkMessage | undefined;
 
 /** IPv6 needs links of at least this MTU (below it the kernel removes the device's IPv6 part). */
 const IPV6_MIN_MTU = 1280;
@@ -60,17 +60,23 @@ function linkLocalIdentifier(address: Uint8Array | undefined): bigint | undefine
 }
 
 /**
- * The table. `apply` each message of a batch, then `finishBatch` to get the notifications.
+ * The table. Everything it decides goes to the sink given to its constructor: parameter changes
+ * while a message is applied, the rest when the batch is finished.
  *
  * @example
  * ```ts
- * const table = new InterfaceTable();
- * table.loadSnapshot(snapshot);
- * for (const m of messages) table.apply(m);
- * for (const c of table.finishBatch(resolver)) deliver(c.row, c.type);
+ * const table = new InterfaceTable(sink);
+ * table.loadSnapshot(snapshot, false);
+ * for (const m of messages) table.apply(m, -1);
+ * table.finishBatch(resolver, { confirmRemovals: true, rereadNeighbours: true });
  * ```
  */
-export class InterfaceTable {
+export class InterfaceTable implements ReaderTable {
+  constructor(private readonly sink: ChangeSink) {}
+
+  /** The fast path's scratch summary (one per table: a datagram is previewed synchronously). */
+  private readonly summary = emptyLinkSummary();
+
   private readonly links = new Map<number, LinkState>();
   /** Keys of IP interfaces that exist (netconf said so) and were emitted. */
   private readonly present = new Set<number>();
@@ -84,17 +90,6 @@ export class InterfaceTable {
 
   // Per-batch state.
   private readonly dirty = new Set<number>();
-  /** Notifications decided while applying messages, delivered at the end of the batch. */
-  private readonly out: TableChange[] = [];
-
-  /**
-   * Receives parameter changes the moment they are decided (while a message is applied), instead of
-   * collecting them for `finishBatch` / `takeDecided`: the first row reaches its subscriber before
-   * the second family's row is even computed.
-   */
-  onDecided: ((change: TableChange) => void) | undefined;
-  /** ifindex whose IPv4 row decideInetEarly judged from the message `apply` gets next; -1 none. */
-  private inetDecidedFor = -1;
   private readonly pendingAdd = new Map<number, number>();
   private readonly pendingRemove = new Set<number>();
   private readonly deletedLinks = new Set<number>();
@@ -110,11 +105,25 @@ export class InterfaceTable {
     return [...this.rows.values()];
   }
 
-  /** Applies one event message (dump replies go through `loadSnapshot`). */
-  apply(m: NetlinkMessage): void {
-    // Good for the very next message only: the one whose summary decideInetEarly just judged.
-    const inetDecided = this.inetDecidedFor;
-    this.inetDecidedFor = -1;
+  /**
+   * The fast path: the common event is one device message, and its IPv4 row goes out before the
+   * full parse ({@link decideInetEarly}). Returns the ifindex judged, for `apply`, or -1.
+   */
+  preview(datagram: Buffer, length: number): number {
+    return summarizeLink(datagram, length, this.summary) && this.decideInetEarly(this.summary) ? this.summary.ifindex : -1;
+  }
+
+  /** Dumps the kernel's state and loads it ({@link loadSnapshot}). */
+  reload(requester: NetlinkRequester, announce: boolean): void {
+    this.loadSnapshot(dumpInterfaceSnapshot(requester), announce);
+  }
+
+  /**
+   * Applies one event message (dump replies go through `loadSnapshot`). `inetDecided` is the ifindex
+   * whose IPv4 row {@link decideInetEarly} already judged from this very message (its summary), or
+   * -1: that row is then not built again.
+   */
+  apply(m: NetlinkMessage, inetDecided: number): void {
     switch (m.kind) {
       case 'link':
         if (m.deleted) {
@@ -167,43 +176,34 @@ export class InterfaceTable {
    * Decides the IPv4 row of an existing interface from a device RTM_NEWLINK's summary, before that
    * message is parsed and applied in full, so the row reaches subscribers without waiting for the
    * rest (the IPv6 block above all). The row is exactly what applying the message would build (a
-   * device message replaces the link state; forwarding comes from its IPv4 block or stays), and it is
-   * recorded as emitted: applying that message next (and only next) skips the IPv4 row, so nothing is
-   * built or emitted twice.
-   * Undefined when the interface is not plainly present (an add or removal pending, unknown) or
-   * nothing changed.
+   * device message replaces the link state; forwarding comes from its IPv4 block or stays); a changed
+   * row goes to the sink at once and is recorded as emitted. Returns true when the row was judged:
+   * the caller then passes `s.ifindex` as `inetDecided` when it applies that message, so nothing is
+   * built or emitted twice. False when the interface is not plainly present (an add or removal
+   * pending, unknown).
    */
-  decideInetEarly(s: LinkSummary): TableChange | undefined {
+  decideInetEarly(s: LinkSummary): boolean {
     const key = keyOf('inet', s.ifindex);
     // Rows exist only for present interfaces; the pending sets are nearly always empty.
     const previous = this.rows.get(key);
     if (!previous || (this.pendingRemove.size !== 0 && this.pendingRemove.has(key)) || (this.pendingAdd.size !== 0 && this.pendingAdd.has(key))) {
-      return undefined;
+      return false;
     }
-    if (!this.present.has(key) || !this.links.has(s.ifindex)) return undefined;
+    if (!this.present.has(key) || !this.links.has(s.ifindex)) return false;
     const row = mapRow('inet', s, {
       forwarding: s.inetForwarding ?? this.forwarding.get(key),
       neigh: this.neigh.get(key) ?? this.neighDefaults.get('inet'),
     });
-    this.inetDecidedFor = s.ifindex;
-    if (rowsEqual(previous, row)) return undefined;
-    this.rows.set(key, row);
-    return { type: 'parameter', row };
-  }
-
-  /** Notifications already decided (parameter changes) and not yet taken. */
-  get decidedCount(): number {
-    return this.out.length;
-  }
-
-  /** Takes the notifications decided so far (parameter changes); the rest comes from `finishBatch`. */
-  takeDecided(): TableChange[] {
-    return this.out.splice(0);
+    if (!rowsEqual(previous, row)) {
+      this.rows.set(key, row);
+      this.sink.deliverOne({ type: 'parameter', row });
+    }
+    return true;
   }
 
   /** True when the current batch has anything to resolve. */
   get batchPending(): boolean {
-    return this.out.length > 0 || this.dirty.size > 0 || this.deletedLinks.size > 0 || this.neighStale.size > 0;
+    return this.dirty.size > 0 || this.deletedLinks.size > 0 || this.neighStale.size > 0;
   }
 
   /**
@@ -226,11 +226,6 @@ export class InterfaceTable {
     return mtu !== undefined && mtu < (family === 'inet' ? IPV4_MIN_MTU : IPV6_MIN_MTU);
   }
 
-  /** True when an IPv6 parameter message asks for a neighbour-table re-read (base_reachable_time). */
-  get hasStaleNeighbours(): boolean {
-    return this.neighStale.size > 0;
-  }
-
   /** True when finishing the batch would dump the neighbour tables or fetch links for new interfaces. */
   get hasCostlyCompletion(): boolean {
     for (const key of this.pendingAdd.keys()) if (!this.deletedLinks.has(Math.floor(key / 2))) return true;
@@ -238,15 +233,23 @@ export class InterfaceTable {
   }
 
   /**
-   * Resolves the batch: completes adds, confirms removals, diffs rows. Returns the notifications in
-   * event order. With `confirmRemovals` false, removals no message answered stay pending for a later
-   * batch (with `rereadNeighbours` false, neighbour-parameter re-reads too) instead of being resolved
-   * by a request (during a group delete the kernel holds the RTNL
-   * lock, so an RTM_GETLINK would wait for the whole delete while the answer is already on its way).
+   * Resolves the batch and delivers its notifications in event order: resolve removals, collect
+   * adds, re-read neighbours, diff, carry over what waits (see {@link FinishOptions}).
    */
-  finishBatch(resolver: TableResolver, confirmRemovals = true, rereadNeighbours = confirmRemovals): TableChange[] {
+  finishBatch(resolver: TableResolver, options: FinishOptions): void {
+    const fetch = this.linkFetcher(resolver);
+    const removed = new Set<number>();
+    const carried = this.resolveRemovals(fetch, removed, options.confirmRemovals);
+    const added = this.collectAdds(fetch);
+    const neighRead = this.rereadNeighbours(resolver, added, options.rereadNeighbours);
+    const changes = this.diff({ removed, carried, added, neighRead });
+    this.carryOver({ removed, carried, added, neighRead });
+    this.sink.deliver(changes);
+  }
+
+  private linkFetcher(resolver: TableResolver): LinkFetch {
     const fetched = new Map<number, LinkMessage | undefined>();
-    const fetch = (ifindex: number): LinkMessage | undefined => {
+    return (ifindex) => {
       if (!fetched.has(ifindex)) {
         const link = resolver.getLink(ifindex);
         fetched.set(ifindex, link);
@@ -254,16 +257,22 @@ export class InterfaceTable {
       }
       return fetched.get(ifindex);
     };
-    const removed = new Set<number>();
-    const unanswered: number[] = [];
+  }
+
+  /**
+   * Step 1: which pending removals happen now (into `removed`); returns those that wait (a lone
+   * DELNETCONF while `confirm` is false). Every family of a deleted device goes too.
+   */
+  private resolveRemovals(fetch: LinkFetch, removed: Set<number>, confirm: boolean): Set<number> {
+    const carried = new Set<number>();
     for (const key of this.pendingRemove) {
       const [family, ifindex] = parseKey(key);
       if (this.deletedLinks.has(ifindex) || this.removedByMtu(key)) {
         removed.add(key);
         continue;
       }
-      if (!confirmRemovals) {
-        unanswered.push(key);
+      if (!confirm) {
+        carried.add(key);
         continue;
       }
       // A lone DELNETCONF no message explains: the family went away unless this is half of a
@@ -281,28 +290,41 @@ export class InterfaceTable {
         }
       }
     }
+    return carried;
+  }
+
+  /** Step 2: the pending adds whose device is known (netconf comes before the link message at creation). */
+  private collectAdds(fetch: LinkFetch): Set<number> {
     const added = new Set<number>();
     for (const [key, version] of this.pendingAdd) {
       const ifindex = parseKey(key)[1];
       if (this.deletedLinks.has(ifindex)) continue;
-      // Netconf comes before the link message at creation: complete the row from a fresh one.
+      // No link message since the netconf: complete the row from a fresh one.
       if ((this.linkVersion.get(ifindex) ?? 0) === version && !fetch(ifindex)) continue;
       if (!this.links.has(ifindex)) continue;
       added.add(key);
     }
-    const needNeigh = new Set<RowFamily>(rereadNeighbours ? this.neighStale : []);
+    return added;
+  }
+
+  /** Step 3: neighbour tables for new interfaces, and (when allowed) for IPv6 messages that asked. */
+  private rereadNeighbours(resolver: TableResolver, added: Set<number>, stale: boolean): Set<RowFamily> {
+    const needNeigh = new Set<RowFamily>(stale ? this.neighStale : []);
     for (const key of added) {
       const [family, ifindex] = parseKey(key);
       if (!this.neigh.has(key) && this.links.get(ifindex)) needNeigh.add(family);
     }
     for (const family of needNeigh) this.loadNeigh(family, resolver.neighTables(LINUX_FAMILY[family]));
+    return needNeigh;
+  }
 
-    const changes = this.out.splice(0);
-    const carried = new Set(unanswered);
+  /** Step 4: the notifications of every dirty interface, in event order. */
+  private diff(batch: BatchResolution): TableChange[] {
+    const changes: TableChange[] = [];
     for (const key of this.dirty) {
-      if (carried.has(key)) continue; // decided with its removal, later
+      if (batch.carried.has(key)) continue; // decided with its removal, later
       const [family, ifindex] = parseKey(key);
-      if (removed.has(key)) {
+      if (batch.removed.has(key)) {
         const row = this.rows.get(key);
         this.present.delete(key);
         this.rows.delete(key);
@@ -311,7 +333,7 @@ export class InterfaceTable {
         if (row) changes.push({ type: 'delete', row });
         continue;
       }
-      if (added.has(key)) this.present.add(key);
+      if (batch.added.has(key)) this.present.add(key);
       if (!this.present.has(key)) continue;
       const row = this.rowFor(family, ifindex);
       if (!row) continue;
@@ -320,26 +342,29 @@ export class InterfaceTable {
       if (!previous) changes.push({ type: 'add', row });
       else if (!rowsEqual(previous, row)) changes.push({ type: 'parameter', row });
     }
-    for (const ifindex of this.deletedLinks) this.forgetDevice(ifindex);
-    const staleLeft = [...this.neighStale].filter((family) => !needNeigh.has(family));
-    this.clearBatch();
-    for (const family of staleLeft) this.neighStale.add(family);
-    for (const key of unanswered) {
-      this.pendingRemove.add(key);
-      this.dirty.add(key);
-    }
     return changes;
   }
 
-  /**
-   * Replaces the whole model with a fresh dump and returns the differences to what was emitted
-   * (the synthesized notifications that heal lost messages).
-   */
-  loadSnapshot(snapshot: TableSnapshot): TableChange[] {
-    // Changes already decided in this batch were not delivered yet: they go first.
-    const changes = this.out.splice(0);
+  /** Step 5: forget deleted devices, clear the batch, keep what waits for the next one. */
+  private carryOver(batch: BatchResolution): void {
+    for (const ifindex of this.deletedLinks) this.forgetDevice(ifindex);
+    const staleLeft = [...this.neighStale].filter((family) => !batch.neighRead.has(family));
     this.clearBatch();
-    this.inetDecidedFor = -1;
+    for (const family of staleLeft) this.neighStale.add(family);
+    for (const key of batch.carried) {
+      this.pendingRemove.add(key);
+      this.dirty.add(key);
+    }
+  }
+
+  /**
+   * Replaces the whole model with a fresh dump. With `announce`, the differences to what was emitted
+   * go to the sink (the synthesized notifications that heal lost messages); without, the table is
+   * only filled (the first load, before anyone subscribed).
+   */
+  loadSnapshot(snapshot: TableSnapshot, announce: boolean): void {
+    const changes: TableChange[] = [];
+    this.clearBatch();
     this.links.clear();
     this.linkVersion.clear();
     this.forwarding.clear();
@@ -381,7 +406,7 @@ export class InterfaceTable {
       else if (!rowsEqual(previous, row)) changes.push({ type: 'parameter', row });
     }
     for (const key of [...this.present]) if (!exists.has(key)) this.present.delete(key);
-    return changes;
+    if (announce) this.sink.deliver(changes);
   }
 
   private rowFor(family: RowFamily, ifindex: number): IpInterfaceRow | undefined {
@@ -445,9 +470,7 @@ export class InterfaceTable {
     const previous = this.rows.get(key);
     if (previous && rowsEqual(previous, row)) return;
     this.rows.set(key, row);
-    const change: TableChange = { type: previous ? 'parameter' : 'add', row };
-    if (this.onDecided) this.onDecided(change);
-    else this.out.push(change);
+    this.sink.deliverOne({ type: previous ? 'parameter' : 'add', row });
   }
 
   private loadNeigh(family: RowFamily, messages: readonly NeighTableMessage[]): void {

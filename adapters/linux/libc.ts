@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import { importKoffi } from '../shared/native-module.js';
+import { onceLoader } from '../shared/once-loader.js';
+import { nativeLoadFailed } from '../shared/os-error.js';
 
 /** A `uv_poll_t` on the Node event loop, as koffi exposes it. */
 export interface PollHandle {
@@ -29,7 +29,7 @@ export interface Libc {
   errno(): number;
   /** Watches `fd` for readability on the Node event loop (no thread). */
   poll(fd: number, onReadable: () => void): PollHandle;
-  /** Registered koffi callbacks (the adapter registers none; tests check it stays so). */
+  /** Registered koffi callbacks (the adapter registers none: test/adapters/linux/linux-adapter.namespace.test.ts checks it stays 0). */
   registeredCallbacks(): number;
 }
 
@@ -49,28 +49,7 @@ interface KoffiModule {
   node: { poll(fd: number, opts: { readable: boolean }, cb: (...args: unknown[]) => void): KoffiPollHandle };
 }
 
-let loading: Promise<Libc> | undefined;
 const LIBC_NAMES = ['libc.so.6', 'libc.so'];
-
-/** Where this module lives (CommonJS build: `__filename`; ESM build: the first file URL of a stack). */
-function moduleFile(): string {
-  if (typeof __filename === 'string') return __filename;
-  const match = /(file:\/\/[^\s)]+?):\d+:\d+/.exec(new Error().stack ?? '');
-  return match?.[1] ? fileURLToPath(match[1]) : path.join(process.cwd(), 'index.js');
-}
-
-/**
- * Absolute path of the koffi entry point this package resolves to, for code that must `require`
- * koffi itself (the namespace worker).
- *
- * @example
- * ```ts
- * new Worker(code, { eval: true, workerData: { koffi: koffiEntryPath() } });
- * ```
- */
-export function koffiEntryPath(): string {
-  return createRequire(moduleFile()).resolve('koffi');
-}
 
 /**
  * A level-triggered read watch that survives socket errors. libuv stops a poll handle when epoll
@@ -96,16 +75,7 @@ function pollReadable(koffi: KoffiModule, fd: number, onReadable: () => void): P
 }
 
 async function load(): Promise<Libc> {
-  let koffi: KoffiModule;
-  try {
-    const mod = (await import('koffi')) as unknown as { default?: KoffiModule } & KoffiModule;
-    koffi = mod.default ?? mod;
-  } catch (error) {
-    throw new IpInterfaceError('NATIVE_LOAD_FAILED', `could not load koffi (tried import('koffi')): ${String(error)}`, {
-      adapter: 'linux',
-      cause: error,
-    });
-  }
+  const koffi = (await importKoffi('linux')) as unknown as KoffiModule;
   let lib: KoffiLibrary | undefined;
   const failures: string[] = [];
   for (const name of LIBC_NAMES) {
@@ -117,7 +87,7 @@ async function load(): Promise<Libc> {
     }
   }
   if (!lib) {
-    throw new IpInterfaceError('NATIVE_LOAD_FAILED', `could not load libc through koffi (tried ${failures.join('; ')})`, { adapter: 'linux' });
+    throw nativeLoadFailed('linux', `could not load libc through koffi (tried ${failures.join('; ')})`);
   }
   try {
     const socket = lib.func('int socket(int domain, int type, int protocol)');
@@ -143,15 +113,12 @@ async function load(): Promise<Libc> {
       registeredCallbacks: () => koffi.stats().callbacks,
     };
   } catch (error) {
-    throw new IpInterfaceError('NATIVE_LOAD_FAILED', `could not bind libc functions through koffi: ${String(error)}`, {
-      adapter: 'linux',
-      cause: error,
-    });
+    throw nativeLoadFailed('linux', `could not bind libc functions through koffi: ${String(error)}`, error);
   }
 }
 
 /**
- * Loads koffi and libc once per process. A failure is `NATIVE_LOAD_FAILED` and is not cached, so a
+ * Loads koffi and libc once (per module copy: see adapters/shared/process-state.ts). A failure is `NATIVE_LOAD_FAILED` and is not cached, so a
  * later call retries.
  *
  * @example
@@ -160,13 +127,7 @@ async function load(): Promise<Libc> {
  * const fd = libc.socket(16, 3, 0);
  * ```
  */
-export function loadLibc(): Promise<Libc> {
-  if (!loading) {
-    loading = load();
-    loading.catch(() => (loading = undefined));
-  }
-  return loading;
-}
+export const loadLibc: () => Promise<Libc> = onceLoader(load);
 
 /**
  * An `OS_ERROR` for a failed libc call, with errno in `osCode` and the strerror text.

@@ -1,11 +1,11 @@
-import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
+import { familyMatches, type AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
-import { InterfaceTable } from './interface-table.js';
-import { loadLibc } from './libc.js';
-import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveTimeout } from './netlink-socket.js';
-import { acquireReader, peekReader, releaseReader, type NamespaceTarget, type NetlinkReader, type ReaderStats, type ReaderSubscriber } from './netlink-reader.js';
+import { EINVAL, familyError, registrationError } from '../shared/adapter-arguments.js';
+import { Registrations } from '../shared/registrations.js';
+import { acquireReader, namespaceKey, peekReader, releaseReader } from './reader-registry.js';
+import { NetlinkReader, readInterfaceRows, withDumpSocket, zeroReaderStats, type ReaderStats } from './netlink-reader.js';
 
 /**
  * Options of {@link linuxAdapter}.
@@ -92,19 +92,28 @@ const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024;
 
 interface Registration {
   readonly reader: NetlinkReader;
-  readonly subscriber: ReaderSubscriber;
+  readonly unsubscribe: () => void;
 }
 
-function namespaceTarget(netns: string | undefined): NamespaceTarget {
-  if (netns === undefined || netns === '') return { key: '', path: undefined };
-  const path = netns.includes('/') ? netns : `/run/netns/${netns}`;
-  return { key: path, path };
+/** What `stats()` keeps of a closed reader: counters, never its table (issue 12: no closed reader survives). */
+interface ClosedReaderSummary {
+  readonly stats: ReaderStats;
+  readonly receiveBufferOption: string | undefined;
+  readonly lastError: IpInterfaceError | undefined;
 }
 
-const zeroStats = (): ReaderStats => ({
-  messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0, neighDumps: 0,
-  linkGets: 0, requestMs: 0,
-});
+/** The namespace path of the `netns` option: undefined for this process's own. */
+function namespacePath(netns: string | undefined): string | undefined {
+  if (netns === undefined) return undefined;
+  if (typeof netns !== 'string' || netns === '') {
+    // '' used to mean "this process's namespace" silently: a mistyped variable must not watch the host.
+    throw new IpInterfaceError('INVALID_PARAMETER', `netns must be a namespace name or path (omit it for this process's namespace), got ${netns === '' ? "''" : String(netns)}`, {
+      adapter: 'linux',
+      osCode: EINVAL,
+    });
+  }
+  return netns.includes('/') ? netns : `/run/netns/${netns}`;
+}
 
 /**
  * The rtnetlink adapter (the default on Linux): kernel events through koffi calling libc, one IP
@@ -123,104 +132,84 @@ const zeroStats = (): ReaderStats => ({
  */
 export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfaceAdapter {
   const name = 'linux';
-  const target = namespaceTarget(options.netns);
+  const path = namespacePath(options.netns);
   const receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER;
   if (!Number.isFinite(receiveBufferBytes) || receiveBufferBytes <= 0) {
     throw new IpInterfaceError('INVALID_PARAMETER', `receiveBufferBytes must be a positive number, got ${receiveBufferBytes}`, { adapter: name });
   }
-  const registrations = new Map<NotificationHandle, Registration>();
-  let nextId = 1;
-  let lastReader: NetlinkReader | undefined;
+  const registrations = new Registrations<Registration>(name);
+  let lastClosed: ClosedReaderSummary | undefined;
+  // Keyed by what the path names now (see namespaceKey): a name deleted and re-created is another namespace.
+  const openReader = (): NetlinkReader | undefined => peekReader<NetlinkReader>(namespaceKey(path));
 
   const readTable = async (): Promise<IpInterfaceRow[]> => {
-    const open = peekReader(target.key);
+    const open = openReader();
     if (open) return open.dumpRows();
-    const libc = await loadLibc();
-    const [fd] = await openRouteSockets(libc, 1, target.path);
-    try {
-      bindRouteSocket(libc, fd!, 0, []);
-      setReceiveTimeout(libc, fd!, 5000);
-      const table = new InterfaceTable();
-      table.loadSnapshot(new NetlinkRequester(libc, fd!, { droppedForeign: 0, dumps: 0, neighDumps: 0, linkGets: 0, requestMs: 0 }).snapshot());
-      return table.currentRows();
-    } finally {
-      libc.close(fd!);
-    }
+    return withDumpSocket(path, readInterfaceRows);
   };
 
   const adapter: LinuxIpInterfaceAdapter = {
     name,
-    netns: target.path,
+    netns: path,
     get liveRegistrations() {
       return registrations.size;
     },
 
     async notifyIpInterfaceChange(family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Promise<NotificationHandle> {
-      if (!isAddressFamily(family)) {
-        throw new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
-          adapter: name,
-          osCode: 22,
-        });
-      }
-      const reader = await acquireReader(target, receiveBufferBytes);
-      lastReader = reader;
-      const handle: NotificationHandle = Object.freeze({ adapter: name, id: nextId++ });
-      const subscriber: ReaderSubscriber = { family, callback, live: true };
+      const invalid = registrationError(name, family, callback, EINVAL);
+      if (invalid) throw invalid;
+      const key = namespaceKey(path);
+      const reader = await acquireReader(key, () => NetlinkReader.open(key, path, receiveBufferBytes));
       // The socket is bound and the groups joined: the registration is live. Nothing can be
-      // delivered between the marker and joining the subscriber set (both run synchronously here).
+      // delivered between the marker and subscribing (both run synchronously here).
       if (initial) {
         try {
           callback(null, 'initial');
         } catch (error) {
-          releaseReader(reader);
+          release(reader);
           throw error;
         }
       }
-      reader.subscribers.add(subscriber);
-      registrations.set(handle, { reader, subscriber });
-      return handle;
+      return registrations.issue({ reader, unsubscribe: reader.subscribe(family, callback) });
     },
 
     async cancelMibChangeNotify2(handle: NotificationHandle): Promise<void> {
-      const registration = registrations.get(handle);
-      if (!registration) {
-        throw new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration of this linux adapter', { adapter: name, osCode: 6 });
-      }
-      registrations.delete(handle);
-      registration.subscriber.live = false;
-      registration.reader.subscribers.delete(registration.subscriber);
-      releaseReader(registration.reader);
+      const registration = registrations.take(handle);
+      registration.unsubscribe();
+      release(registration.reader);
     },
 
     async getIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]> {
-      if (!isAddressFamily(family)) {
-        throw new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
-          adapter: name,
-          osCode: 22,
-        });
-      }
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
       const rows = await readTable();
       return rows.filter((row) => familyMatches(family, row.family));
     },
 
     stats(): LinuxAdapterStats {
-      const open = peekReader(target.key);
-      const reader = open ?? lastReader;
+      const open = openReader();
+      const source = open ?? lastClosed;
       return {
-        ...(reader ? reader.stats : zeroStats()),
+        ...(source ? source.stats : zeroReaderStats()),
         open: open !== undefined,
         liveRegistrations: registrations.size,
         readerRegistrations: open?.liveSubscribers ?? 0,
-        receiveBufferOption: reader?.receiveBufferOption,
+        receiveBufferOption: source?.receiveBufferOption,
         tableSize: open?.tableSize ?? 0,
         portId: open?.portId,
-        lastError: reader?.lastError,
+        lastError: source?.lastError,
       };
     },
 
     async resync(): Promise<void> {
-      peekReader(target.key)?.resync();
+      openReader()?.resync();
     },
   };
+
+  /** Releases a reference; a reader that closed leaves only a copy of its counters here. */
+  function release(reader: NetlinkReader): void {
+    releaseReader(reader);
+    if (!reader.isOpen) lastClosed = { stats: { ...reader.stats }, receiveBufferOption: reader.receiveBufferOption, lastError: reader.lastError };
+  }
   return adapter;
 }

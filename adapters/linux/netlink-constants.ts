@@ -19,6 +19,8 @@ export const NETLINK_ADD_MEMBERSHIP = 1;
 export const MSG_DONTWAIT = 0x40;
 export const MSG_TRUNC = 0x20;
 export const CLONE_NEWNET = 0x40000000;
+/** ioctl on an nsfs file: its CLONE_NEW* type (linux/nsfs.h, _IO(0xb7, 3)); ENOTTY on any other file. */
+export const NS_GET_NSTYPE = 0xb703;
 
 /** errno values this adapter reacts to. */
 export const EINTR = 4;

@@ -1,23 +1,34 @@
 /**
- * The shared reader: one event socket per process per network namespace, watched by a libuv poll
- * handle on the Node event loop (no thread, no cross-thread hop), reference-counted by every
- * registration of every family and every adapter instance.
+ * The read loop: one event socket per network namespace, watched by a libuv poll handle on the Node
+ * event loop (no thread, no cross-thread hop). Each wake-up drains the socket, checks each
+ * datagram's sender, parses it, and dispatches the messages to the reader's tables; lost messages
+ * (ENOBUFS, truncation, a datagram that does not parse) and failures heal by a full re-read.
+ *
+ * Its rooms: the registry that shares readers (reader-registry.ts), the batch timer that decides
+ * when a batch completes (batch-timer.ts), the subscribers and fan-out (subscriber-set.ts), the
+ * sockets (route-socket.ts, netlink-requester.ts), and the tables (reader-table.ts).
  *
  * @module
  */
 import type { AddressFamily } from '../../src/address-family.js';
-import { familyMatches } from '../../src/address-family.js';
 import type { IpInterfaceChangeCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
-import { InterfaceTable, type TableChange } from './interface-table.js';
+import { asOsError } from '../shared/os-error.js';
+import { BatchTimer } from './batch-timer.js';
+import { InterfaceTable } from './interface-table.js';
 import { loadLibc, osError, type Libc, type PollHandle } from './libc.js';
 import {
   EAGAIN, EINTR, ENOBUFS, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
-import { emptyLinkSummary, NetlinkParseError, parseNetlinkMessages, summarizeLink } from './netlink-parser.js';
-import { bindRouteSocket, NetlinkRequester, openRouteSockets, setReceiveBuffer, setReceiveTimeout } from './netlink-socket.js';
+import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
+import { NetlinkRequester } from './netlink-requester.js';
+import type { ReaderTable } from './reader-table.js';
+import type { RegisteredReader } from './reader-registry.js';
+import { RouteSocket, type ReceiveBufferOption } from './route-socket.js';
+import { SubscriberSet } from './subscriber-set.js';
+import { DISCARD } from './table-change.js';
 
 /**
  * Diagnostics of one reader (see `LinuxIpInterfaceAdapter.stats`).
@@ -59,85 +70,100 @@ export interface ReaderStats {
   requestMs: number;
 }
 
-/** A registration as the reader sees it. */
-export interface ReaderSubscriber {
-  readonly family: AddressFamily;
-  readonly callback: IpInterfaceChangeCallback;
-  live: boolean;
+/**
+ * Fresh zeroed statistics.
+ *
+ * @example
+ * ```ts
+ * const stats = zeroReaderStats();
+ * ```
+ */
+export function zeroReaderStats(): ReaderStats {
+  return {
+    messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0,
+    neighDumps: 0, linkGets: 0, requestMs: 0,
+  };
 }
 
 const EVENT_GROUPS = RTMGRP_LINK | RTMGRP_IPV6_IFINFO | RTMGRP_IPV6_IFADDR;
+const EVENT_EXTRA_GROUPS = [RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF] as const;
 const DUMP_TIMEOUT_MS = 5000;
 /** Messages handled per wake-up before yielding to the event loop (the poll fires again at once). */
 const MAX_DATAGRAMS_PER_WAKEUP = 4096;
 const RETRY_MS = 1000;
-/**
- * Completing a batch of new interfaces needs requests whose cost grows with the device count (a
- * neighbour-table dump walks every device). Within a burst, that completion waits until the socket
- * has been quiet this long, so one dump serves many devices...
- */
-const QUIET_MS = 3;
-/** ...but never longer than this, nor than a multiple of what the last such completion cost. */
-const MIN_DEFER_MS = 20;
-const DEFER_COST_FACTOR = 4;
-/** A costly completion this recent means a burst: the next one waits (a lone change does not). */
-const BURST_WINDOW_MS = 100;
-/**
- * A neighbour re-read asked for by an IPv6 parameter message waits for a longer quiet: a group
- * delete sends such messages, then stalls (synchronize_net) with the RTNL lock held, and a dump made
- * in that stall waits for the whole delete.
- */
-const STALE_QUIET_MS = 50;
-/**
- * A removal no message answered yet (a DELNETCONF without its device's DELLINK, not explained by the
- * MTU) is confirmed by an RTM_GETLINK only after this much quiet. In a group delete the DELLINKs
- * follow a stall (synchronize_net) with the RTNL lock held; a request made in the stall blocked the
- * main thread for all of it (461 ms for 2000 veth pairs), while the DELLINKs answer it for free.
- */
-const UNANSWERED_QUIET_MS = 1000;
-/** Carried removals are confirmed after this long, quiet or not. */
-const MAX_CARRY_MS = 2000;
 
 let eventBuffer: Buffer | undefined;
 /**
- * One receive buffer per process: a wake-up reads and parses synchronously into fresh objects, so
- * readers of different namespaces never use it at the same time.
+ * One receive buffer per module copy (see adapters/shared/process-state.ts): a wake-up reads and parses
+ * synchronously into fresh objects, so readers of different namespaces never use it at the same time.
  */
 function sharedEventBuffer(): Buffer {
   return (eventBuffer ??= Buffer.alloc(64 * 1024));
 }
 
-/** Where a reader lives: the key shares readers; `path` is undefined for this process's namespace. */
-export interface NamespaceTarget {
-  readonly key: string;
-  readonly path: string | undefined;
-}
-
 /**
- * One rtnetlink event reader and the table it keeps.
+ * Opens a dump socket (bound, with a receive timeout) and runs `use` with a requester on it.
  *
  * @example
  * ```ts
- * const reader = await acquireReader({ key: '', path: undefined }, 8 << 20);
- * reader.subscribers.add({ family: 'unspec', callback, live: true });
+ * const rows = await withDumpSocket(undefined, (requester) => readInterfaceRows(requester));
+ * ```
+ */
+export async function withDumpSocket<T>(netnsPath: string | undefined, use: (requester: NetlinkRequester) => T): Promise<T> {
+  const libc = await loadLibc();
+  const [socket] = await RouteSocket.open(libc, 1, netnsPath);
+  try {
+    socket!.bind(0);
+    socket!.setReceiveTimeout(DUMP_TIMEOUT_MS);
+    return use(new NetlinkRequester(socket!, zeroReaderStats()));
+  } finally {
+    socket!.close();
+  }
+}
+
+/**
+ * The rows of a fresh dump (a table filled once, delivering nothing).
+ *
+ * @example
+ * ```ts
+ * const rows = readInterfaceRows(requester);
+ * ```
+ */
+export function readInterfaceRows(requester: NetlinkRequester): IpInterfaceRow[] {
+  const table = new InterfaceTable(DISCARD);
+  table.reload(requester, false);
+  return table.currentRows();
+}
+
+/**
+ * One rtnetlink event reader, its subscribers and its tables.
+ *
+ * @example
+ * ```ts
+ * const reader = await acquireReader(key, () => NetlinkReader.open(key, undefined, 8 << 20));
+ * const unsubscribe = reader.subscribe('unspec', callback);
  * // ...
+ * unsubscribe();
  * releaseReader(reader);
  * ```
  */
-export class NetlinkReader {
-  readonly subscribers = new Set<ReaderSubscriber>();
-  readonly stats: ReaderStats = {
-    messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0,
-    neighDumps: 0, linkGets: 0, requestMs: 0,
-  };
-  /** Registrations plus table reads holding this reader. */
-  refs = 0;
+export class NetlinkReader implements RegisteredReader {
+  readonly stats: ReaderStats = zeroReaderStats();
   /** Which option set the receive buffer. */
-  readonly receiveBufferOption: string;
+  readonly receiveBufferOption: ReceiveBufferOption;
   /** The event socket's netlink port id (nl_pid). */
   readonly portId: number;
-  private readonly table = new InterfaceTable();
+  /** The last socket or dump failure the reader healed from (see `stats.errors`). */
+  lastError: IpInterfaceError | undefined;
+  private readonly subscribers = new SubscriberSet(this.stats);
+  private readonly interfaces = new InterfaceTable(this.subscribers);
+  /** Every table the loop dispatches to (interfaces today; addresses and routes plug in here). */
+  private readonly tables: readonly ReaderTable[] = [this.interfaces];
+  private readonly hints: number[] = [-1];
   private readonly requester: NetlinkRequester;
+  private readonly timer: BatchTimer;
+  private readonly libc: Libc;
+  private readonly fd: number;
   private readonly buf = sharedEventBuffer();
   // sockaddr_nl and its length as 32-bit words: read and written per datagram without Buffer's
   // checked accessors; the byte views are what recvfrom fills.
@@ -145,143 +171,148 @@ export class NetlinkReader {
   private readonly fromLen32 = new Uint32Array(1);
   private readonly from = new Uint8Array(this.from32.buffer);
   private readonly fromLen = new Uint8Array(this.fromLen32.buffer);
-  private readonly summary = emptyLinkSummary();
   private poll: PollHandle | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  /** The last socket or dump failure the reader healed from (see `stats.errors`). */
-  lastError: IpInterfaceError | undefined;
   private closed = false;
-  private delivering = false;
-  /** Quiet timer of a deferred batch completion. */
-  private deferTimer: NodeJS.Timeout | undefined;
-  /** When the socket counts as quiet (performance.now() ms), and when the pending timer fires. */
-  private quietAt = 0;
-  private timerAt = 0;
-  /** When the pending completion was first deferred (0: not deferred). */
-  private deferredSince = 0;
-  /** When unanswered removals or a neighbour re-read were first carried to a later batch (0: none). */
-  private carriedSince = 0;
-  /** When the last completion that made requests ended, and what it cost (ms). */
-  private lastCostlyAt = -Infinity;
-  private lastCostlyMs = 0;
-  private readonly queue: TableChange[] = [];
 
   private constructor(
-    private readonly libc: Libc,
-    readonly target: NamespaceTarget,
-    private readonly fd: number,
-    dumpFd: number,
+    readonly key: string,
+    private readonly events: RouteSocket,
+    private readonly dumps: RouteSocket,
     receiveBufferBytes: number,
   ) {
-    this.requester = new NetlinkRequester(libc, dumpFd, this.stats);
+    this.libc = events.libc;
+    this.fd = events.fd;
+    this.requester = new NetlinkRequester(dumps, this.stats);
+    this.timer = NetlinkReader.quietHandler(this);
     try {
-      this.receiveBufferOption = setReceiveBuffer(libc, fd, receiveBufferBytes);
-      this.portId = bindRouteSocket(libc, fd, EVENT_GROUPS, [RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF]);
-      bindRouteSocket(libc, dumpFd, 0, []);
-      setReceiveTimeout(libc, dumpFd, DUMP_TIMEOUT_MS);
+      this.receiveBufferOption = events.setReceiveBuffer(receiveBufferBytes);
+      this.portId = events.bind(EVENT_GROUPS, EVENT_EXTRA_GROUPS);
+      dumps.bind(0);
+      dumps.setReceiveTimeout(DUMP_TIMEOUT_MS);
       // Bound first, then dumped: anything that changes after the dump is already queued as an event.
-      this.table.loadSnapshot(this.guardedSnapshot());
-      this.table.onDecided = NetlinkReader.decidedSink(this);
-      this.poll = libc.poll(fd, () => {
-        try {
-          this.onReadable();
-        } catch (error) {
-          // Nothing may escape into the event loop from here; record it and heal by a re-read.
-          this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', `linux reader failed: ${String(error)}`, { adapter: 'linux', cause: error }));
-        }
-      });
+      this.reload(false);
+      this.poll = this.libc.poll(this.fd, NetlinkReader.readableHandler(this));
     } catch (error) {
-      this.closeFds();
+      this.closeSockets();
       throw error;
     }
   }
 
   /**
-   * The table's per-message delivery callback, made outside the constructor: the same arrow made in
-   * the constructor kept every closed reader (and its table) alive through V8's young-generation GCs
-   * until the next full GC, which grew the young generation by 30+ MiB over a few thousand
-   * subscribe/unsubscribe cycles (the churn benchmark).
+   * Callbacks made outside the constructor: an arrow made in the constructor kept every closed
+   * reader (and its table) alive through V8's young-generation GCs until the next full GC, which
+   * grew the young generation by 30+ MiB over a few thousand subscribe/unsubscribe cycles (the churn
+   * benchmark).
    */
-  private static decidedSink(reader: NetlinkReader): (change: TableChange) => void {
-    return (change) => reader.deliverOne(change);
+  private static readableHandler(reader: NetlinkReader): () => void {
+    return () => reader.guarded(false);
+  }
+
+  private static quietHandler(reader: NetlinkReader): BatchTimer {
+    return new BatchTimer(() => reader.guarded(true));
   }
 
   /** Opens a reader (sockets, bind, groups, first dump, poll handle). */
-  static async open(target: NamespaceTarget, receiveBufferBytes: number): Promise<NetlinkReader> {
+  static async open(key: string, netnsPath: string | undefined, receiveBufferBytes: number): Promise<NetlinkReader> {
     const libc = await loadLibc();
-    const [fd, dumpFd] = await openRouteSockets(libc, 2, target.path);
-    return new NetlinkReader(libc, target, fd!, dumpFd!, receiveBufferBytes);
+    const [events, dumps] = await RouteSocket.open(libc, 2, netnsPath);
+    return new NetlinkReader(key, events!, dumps!, receiveBufferBytes);
   }
 
   /** IP interfaces in the table. */
   get tableSize(): number {
-    return this.table.size;
+    return this.interfaces.size;
   }
 
-  /** Live registrations. */
+  /** Live subscribers. */
   get liveSubscribers(): number {
     return this.subscribers.size;
   }
 
+  /** True until closed. */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Adds a subscriber; the returned function removes it. */
+  subscribe(family: AddressFamily, callback: IpInterfaceChangeCallback): () => void {
+    return this.subscribers.subscribe(family, callback);
+  }
+
   /** A fresh kernel dump mapped to rows (does not touch the event table). */
   dumpRows(): IpInterfaceRow[] {
-    const table = new InterfaceTable();
-    table.loadSnapshot(this.guardedSnapshot());
-    return table.currentRows();
+    return this.guardParse(() => readInterfaceRows(this.requester));
   }
 
   /** The reader's own table (what subscribers have been told). */
   currentRows(): IpInterfaceRow[] {
-    return this.table.currentRows();
+    return this.interfaces.currentRows();
   }
 
   /** Re-reads everything and notifies the differences (for the sysctls the kernel changes silently). */
   resync(): void {
     if (this.closed) return;
     this.stats.resyncs++;
-    this.cancelDeferral();
-    this.deliver(this.table.loadSnapshot(this.guardedSnapshot()));
+    this.timer.settle();
+    this.reload(true);
   }
 
-  /** Closes the poll handle and both sockets. Idempotent. */
+  /** Closes the poll handle and both sockets, drops subscribers. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.cancelDeferral();
+    this.timer.settle();
     this.subscribers.clear();
-    this.queue.length = 0;
-    this.closeFds();
+    this.closeSockets();
   }
 
-  private closeFds(): void {
+  private closeSockets(): void {
     // uv_poll_stop removes the fd from epoll synchronously, so closing the fd right after is safe.
     this.poll?.close();
     this.poll = undefined;
-    this.libc.close(this.fd);
-    this.libc.close(this.requester.fd);
+    this.events.close();
+    this.dumps.close();
   }
 
-  private guardedSnapshot(): ReturnType<NetlinkRequester['snapshot']> {
+  private reload(announce: boolean): void {
+    this.guardParse(() => {
+      for (const table of this.tables) table.reload(this.requester, announce);
+    });
+  }
+
+  /** Counts a malformed dump reply as a parse error before it propagates. */
+  private guardParse<T>(run: () => T): T {
     try {
-      return this.requester.snapshot();
+      return run();
     } catch (error) {
       if (error instanceof IpInterfaceError && error.cause instanceof NetlinkParseError) this.stats.parseErrors++;
       throw error;
     }
   }
 
+  /** Nothing may escape into the event loop from a poll or timer callback: record it and heal. */
+  private guarded(quiet: boolean): void {
+    try {
+      this.onReadable(quiet);
+    } catch (error) {
+      this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', `linux reader failed: ${String(error)}`, { adapter: 'linux', cause: error }));
+    }
+  }
+
   /**
-   * One wake-up: drain what is queued, resolve the batch, deliver. `quiet` is set by the deferral
+   * One wake-up: drain what is queued, resolve the batch, deliver. `quiet` is set by the batch
    * timer: the socket has been quiet, so the batch is completed whatever it costs.
    */
-  private onReadable(quiet = false): void {
+  private onReadable(quiet: boolean): void {
     if (this.closed) return;
     if (!quiet) this.stats.wakeups++;
     let lost = false;
     let received = false;
     let fatal: IpInterfaceError | undefined;
+    const { tables, hints } = this;
     for (let i = 0; i < MAX_DATAGRAMS_PER_WAKEUP; i++) {
       this.fromLen32[0] = 12; // host order, as the kernel reads it
       const n = this.libc.recvfrom(this.fd, this.buf, this.buf.length, MSG_DONTWAIT | MSG_TRUNC, this.from, this.fromLen);
@@ -297,6 +328,12 @@ export class NetlinkReader {
         fatal = osError(this.libc, 'recvfrom(netlink events)', errno);
         break;
       }
+      // The sender first, before anything about the datagram counts: a forged datagram (too long,
+      // malformed, after a loss) must neither count as an overrun nor force a re-read.
+      if (this.from32[1] !== 0) { // nl_pid of the sender, host order
+        this.stats.droppedForeign++;
+        continue;
+      }
       received = true;
       if (lost) continue; // everything queued now is superseded by the re-read below
       if (n > this.buf.length) {
@@ -304,18 +341,8 @@ export class NetlinkReader {
         lost = true;
         continue;
       }
-      if (this.from32[1] !== 0) { // nl_pid of the sender, host order
-        this.stats.droppedForeign++;
-        continue;
-      }
-      // The common event is one device message: its IPv4 row goes out before the full parse.
-      if (summarizeLink(this.buf, n, this.summary)) {
-        const early = this.table.decideInetEarly(this.summary);
-        if (early) {
-          this.deliverOne(early);
-          if (this.closed) return; // a callback cancelled the last registration
-        }
-      }
+      for (let t = 0; t < tables.length; t++) hints[t] = tables[t]!.preview(this.buf, n);
+      if (this.closed) return; // a callback cancelled the last registration
       let messages;
       try {
         messages = parseNetlinkMessages(this.buf, n);
@@ -326,11 +353,13 @@ export class NetlinkReader {
         continue;
       }
       this.stats.messages += messages.length;
-      // Parameter changes are final as soon as their message is applied: they are delivered from
-      // inside apply (table.onDecided) rather than after draining the socket.
-      for (const m of messages) {
-        this.table.apply(m);
-        if (this.closed) return; // a callback cancelled the last registration
+      // Parameter changes are final as soon as their message is applied: the tables deliver them
+      // from inside apply rather than after draining the socket.
+      for (let m = 0; m < messages.length; m++) {
+        for (let t = 0; t < tables.length; t++) {
+          tables[t]!.apply(messages[m]!, m === 0 ? hints[t]! : -1);
+          if (this.closed) return; // a callback cancelled the last registration
+        }
       }
     }
     if (fatal) {
@@ -340,93 +369,46 @@ export class NetlinkReader {
     try {
       if (lost) {
         this.stats.resyncs++;
-        this.cancelDeferral();
-        this.deliver(this.table.loadSnapshot(this.guardedSnapshot()));
-      } else if (this.table.batchPending) {
+        this.timer.settle();
+        this.reload(true);
+      } else if (this.batchPending()) {
         // A quiet timer that finds messages waiting was only starved (a busy main thread runs
         // timers before polling): the socket was not quiet.
         this.finishBatch(quiet && !received);
       }
     } catch (error) {
-      this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', String(error), { adapter: 'linux', cause: error }));
+      this.fail(asOsError(error, 'linux'));
     }
+  }
+
+  private batchPending(): boolean {
+    for (const table of this.tables) if (table.batchPending) return true;
+    return false;
   }
 
   /**
    * Completes the batch now, or later when that would cost requests while more messages are likely
-   * on their way (see QUIET_MS): a removal no message answered yet waits for its DELLINK or
-   * NEWNETCONF; new interfaces within a burst wait to share one neighbour-table dump. Messages keep
-   * being applied meanwhile (the batch simply grows); parameter changes of present interfaces are
-   * delivered as they come.
+   * on their way (the rules are the batch timer's): a removal no message answered yet waits for its
+   * DELLINK or NEWNETCONF; new interfaces within a burst wait to share one neighbour-table dump.
+   * Messages keep being applied meanwhile (the batch simply grows); parameter changes of present
+   * interfaces are delivered as they come.
    */
   private finishBatch(quiet: boolean): void {
-    const now = performance.now();
-    // New interfaces within a burst: the whole batch waits, so one neighbour dump serves them all.
-    if (!quiet && this.table.hasCostlyCompletion && now - this.lastCostlyAt < BURST_WINDOW_MS) {
-      const since = this.deferredSince || now;
-      if (now - since < Math.max(MIN_DEFER_MS, DEFER_COST_FACTOR * this.lastCostlyMs)) {
-        this.deferredSince = since;
-        this.armQuietTimer(QUIET_MS);
-        return;
-      }
-    }
-    this.deferredSince = 0;
-    // Everything else is delivered now. Unanswered removals and neighbour re-reads are carried
-    // until the socket is quiet (or carried too long): resolving them by a request while messages
-    // still flow could block on the RTNL lock for as long as the flow lasts.
-    // A removal must not wait forever under a steady flow; a neighbour re-read (a sysctl change) can.
-    const confirm = quiet || (this.carriedSince !== 0 && now - this.carriedSince > MAX_CARRY_MS);
+    const now = this.timer.clock.now();
+    const costly = this.tables.some((table) => table.hasCostlyCompletion);
+    if (this.timer.shouldDefer(now, { costly }, quiet)) return;
+    // Unanswered removals and neighbour re-reads are carried until the socket is quiet (or carried
+    // too long): resolving them by a request while messages still flow could block on the RTNL
+    // lock for as long as the flow lasts.
+    const options = { confirmRemovals: this.timer.mustConfirm(now, quiet), rereadNeighbours: quiet };
     const requests = this.stats.dumps;
-    this.deliver(this.table.finishBatch(this.requester, confirm, quiet));
-    if (this.stats.dumps !== requests) {
-      this.lastCostlyAt = performance.now();
-      this.lastCostlyMs = this.lastCostlyAt - now;
+    for (const table of this.tables) {
+      if (table.batchPending) table.finishBatch(this.requester, options);
+      if (this.closed) return;
     }
-    if (this.closed) return;
-    if (this.table.batchPending) {
-      if (this.carriedSince === 0) this.carriedSince = now;
-      this.armQuietTimer(this.table.hasUnansweredRemoval ? UNANSWERED_QUIET_MS : STALE_QUIET_MS);
-    } else {
-      this.cancelDeferral();
-    }
-  }
-
-  /** (Re)starts the quiet timer: it fires only after `ms` without a wake-up that re-arms it. */
-  private armQuietTimer(ms: number): void {
-    const now = performance.now();
-    this.quietAt = now + ms;
-    // Re-arming on every wake-up of a burst only moves the deadline: a timer that fires before it
-    // sets itself again for the rest. It is replaced only when it would fire too late.
-    if (this.deferTimer && this.timerAt <= this.quietAt) return;
-    if (this.deferTimer) clearTimeout(this.deferTimer);
-    this.startTimer(now, ms);
-  }
-
-  private startTimer(now: number, ms: number): void {
-    this.timerAt = now + ms;
-    this.deferTimer = setTimeout(() => this.onQuiet(), ms);
-  }
-
-  private onQuiet(): void {
-    this.deferTimer = undefined;
-    const now = performance.now();
-    // Within 1 ms counts as due: libuv's timer clock has millisecond steps.
-    if (this.quietAt - now >= 1) {
-      this.startTimer(now, Math.ceil(this.quietAt - now));
-      return;
-    }
-    try {
-      this.onReadable(true);
-    } catch (error) {
-      this.fail(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', `linux reader failed: ${String(error)}`, { adapter: 'linux', cause: error }));
-    }
-  }
-
-  private cancelDeferral(): void {
-    if (this.deferTimer) clearTimeout(this.deferTimer);
-    this.deferTimer = undefined;
-    this.deferredSince = 0;
-    this.carriedSince = 0;
+    this.timer.completed(now, this.stats.dumps !== requests);
+    if (this.batchPending()) this.timer.carry(now, this.tables.some((table) => table.hasUnansweredRemoval));
+    else this.timer.settle();
   }
 
   /**
@@ -442,150 +424,9 @@ export class NetlinkReader {
       try {
         this.resync();
       } catch (e) {
-        this.fail(e instanceof IpInterfaceError ? e : new IpInterfaceError('OS_ERROR', String(e), { adapter: 'linux', cause: e }));
+        this.fail(asOsError(e, 'linux'));
       }
     }, RETRY_MS);
     this.retryTimer.unref();
   }
-
-  /** Fans notifications out to matching live registrations, serialized (never re-entrant). */
-  deliver(changes: readonly TableChange[]): void {
-    if (changes.length === 0) return;
-    if (this.delivering) {
-      for (const change of changes) this.queue.push(change);
-      return;
-    }
-    this.delivering = true;
-    try {
-      for (const change of changes) this.emit(change);
-      this.drainQueue();
-    } finally {
-      this.delivering = false;
-    }
-  }
-
-  /** One decided change (the per-message path): no array around it unless a delivery is running. */
-  private deliverOne(change: TableChange): void {
-    if (this.delivering) {
-      this.queue.push(change);
-      return;
-    }
-    this.delivering = true;
-    try {
-      this.emit(change);
-      this.drainQueue();
-    } finally {
-      this.delivering = false;
-    }
-  }
-
-  private drainQueue(): void {
-    for (let change = this.queue.shift(); change; change = this.queue.shift()) this.emit(change);
-  }
-
-  private emit(change: TableChange): void {
-    this.stats.rowsEmitted++;
-    const row = change.row;
-    // A callback may cancel registrations (the set changes under iteration): iterate a copy, except
-    // for the common single registration, where nothing can be skipped or revisited.
-    const subscribers = this.subscribers.size === 1 ? this.subscribers : [...this.subscribers];
-    for (const s of subscribers) {
-      if (!s.live || !familyMatches(s.family, row.family)) continue;
-      this.stats.callbacks++;
-      try {
-        s.callback(row, change.type);
-      } catch (error) {
-        // A throwing callback must not break the reader; surface it like any uncaught error.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  }
-}
-
-interface RegistryEntry {
-  reader: NetlinkReader | undefined;
-  opening: Promise<NetlinkReader> | undefined;
-  refs: number;
-}
-
-// Shared by every copy of this module in the process (CommonJS and ESM builds): one reader per namespace.
-const REGISTRY_KEY = Symbol.for('rxjs-ip-interface.linux.readers');
-const registry: Map<string, RegistryEntry> =
-  ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] as Map<string, RegistryEntry> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] = new Map<string, RegistryEntry>()) as Map<string, RegistryEntry>;
-
-/**
- * Takes a reference on the namespace's reader, opening it on first use. Pair every successful call
- * with {@link releaseReader}.
- *
- * @example
- * ```ts
- * const reader = await acquireReader({ key: '', path: undefined }, 8 << 20);
- * releaseReader(reader);
- * ```
- */
-export async function acquireReader(target: NamespaceTarget, receiveBufferBytes: number): Promise<NetlinkReader> {
-  let entry = registry.get(target.key);
-  if (!entry) {
-    const created: RegistryEntry = { reader: undefined, opening: undefined, refs: 0 };
-    created.opening = NetlinkReader.open(target, receiveBufferBytes).then(
-      (reader) => {
-        created.reader = reader;
-        created.opening = undefined;
-        return reader;
-      },
-      (error: unknown) => {
-        if (registry.get(target.key) === created) registry.delete(target.key);
-        throw error;
-      },
-    );
-    registry.set(target.key, created);
-    entry = created;
-  }
-  entry.refs++;
-  let reader: NetlinkReader;
-  try {
-    reader = entry.reader ?? (await entry.opening!);
-  } catch (error) {
-    entry.refs--;
-    throw error;
-  }
-  reader.refs = entry.refs;
-  return reader;
-}
-
-/**
- * Drops one reference; the last one closes the reader (poll handle and sockets).
- *
- * @example
- * ```ts
- * releaseReader(reader);
- * ```
- */
-export function releaseReader(reader: NetlinkReader): void {
-  const entry = registry.get(reader.target.key);
-  if (!entry || entry.reader !== reader) {
-    reader.close();
-    return;
-  }
-  entry.refs--;
-  reader.refs = entry.refs;
-  if (entry.refs <= 0) {
-    registry.delete(reader.target.key);
-    reader.close();
-  }
-}
-
-/**
- * The open reader of a namespace, if any (no reference taken).
- *
- * @example
- * ```ts
- * peekReader('')?.stats.messages;
- * ```
- */
-export function peekReader(key: string): NetlinkReader | undefined {
-  return registry.get(key)?.reader;
 }

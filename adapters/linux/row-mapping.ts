@@ -10,7 +10,8 @@ import {
   IF_OPER_UP, IF_RA_MANAGED, IF_RA_OTHERCONF, IFF_NOARP, IFF_RUNNING, IFF_UP, IN6_ADDR_GEN_MODE_NONE,
 } from './netlink-constants.js';
 import type { LinkMessage } from './netlink-parser.js';
-import { ifTypeOfArphrd } from './if-type.js';
+import { ifTypeOfArphrd } from '../shared/if-type.js';
+import { netLuid } from '../shared/net-luid.js';
 
 /** What the adapter knows about one device (merged from link messages): the fields of a link message that feed a row. */
 export type LinkState = Pick<LinkMessage, 'ifindex' | 'ifiType' | 'ifiFlags' | 'name' | 'mtu' | 'operstate' | 'inetConf' | 'inet6'>;
@@ -43,8 +44,7 @@ export { ifTypeOfArphrd };
  * ```
  */
 export function synthesizeLuid(arphrd: number, ifindex: number): bigint {
-  // Plain arithmetic first (exact below 2^53), one BigInt conversion: this runs for every row built.
-  return BigInt(ifTypeOfArphrd(arphrd) * 2 ** 24 + (ifindex & 0xffffff)) << 24n;
+  return netLuid(ifTypeOfArphrd(arphrd), ifindex);
 }
 
 /** Connected: operationally up, or (for drivers that report no operstate, like `lo`) up and running. */

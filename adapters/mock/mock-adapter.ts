@@ -1,8 +1,10 @@
-import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
+import { familyMatches, type AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle } from '../../src/adapter.js';
 import { IpInterfaceError, type IpInterfaceErrorCode } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
+import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
+import { Registrations } from '../shared/registrations.js';
 
 /**
  * A change the mock delivers: the public kinds, as `ipInterfaceChanges$` emits them.
@@ -136,10 +138,9 @@ interface Registration {
  */
 export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInterfaceAdapter {
   const name = options.name ?? 'mock';
-  const live = new Map<NotificationHandle, Registration>();
+  const live = new Registrations<Registration>(name);
   const calls: MockCall[] = [];
   const table = new Map<string, IpInterfaceRow>();
-  let nextId = 1;
   let failure: IpInterfaceError | undefined;
   let sourceSubscription: { unsubscribe(): void } | undefined;
   let delivering = false;
@@ -152,8 +153,10 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
   setTable(options.table ?? []);
 
   const deliver = (change: MockChange): void => {
-    for (const [handle, registration] of [...live]) {
-      // A registration cancelled by an earlier callback of this same change gets nothing more.
+    for (const [handle, registration] of live.entries()) {
+      // A registration cancelled by an earlier callback of this same change gets nothing more. A
+      // throwing callback throws out of `emit` at once (no microtask guard): tests see it where they
+      // emitted, and marble tests stay synchronous.
       if (live.has(handle) && familyMatches(registration.family, change.row.family)) {
         registration.callback(change.row, TYPE[change.kind]);
       }
@@ -186,7 +189,7 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
   };
 
   const activate = (handle: NotificationHandle, registration: Registration, initial: boolean): void => {
-    live.set(handle, registration);
+    live.add(handle, registration);
     if (initial) registration.callback(null, 'initial');
     updateSource();
   };
@@ -194,15 +197,14 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
   const adapter: MockIpInterfaceAdapter = {
     name,
     notifyIpInterfaceChange(family, callback, initial) {
-      if (!isAddressFamily(family)) {
-        return Promise.reject(new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}`, { adapter: name, osCode: 87 }));
-      }
+      const invalid = registrationError(name, family, callback, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
       if (failure) {
         const error = failure;
         failure = undefined;
         return Promise.reject(error);
       }
-      const handle: NotificationHandle = Object.freeze({ adapter: name, id: nextId++ });
+      const handle = live.reserve();
       const registration = { family, callback };
       calls.push({ fn: 'NotifyIpInterfaceChange', family, initial, handle });
       if (options.registrationDelayMs === undefined) {
@@ -218,16 +220,17 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
     },
     cancelMibChangeNotify2(handle) {
       calls.push({ fn: 'CancelMibChangeNotify2', handle });
-      if (!live.delete(handle)) {
-        return Promise.reject(new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration', { adapter: name, osCode: 6 }));
+      try {
+        live.take(handle);
+      } catch (error) {
+        return Promise.reject(error);
       }
       updateSource();
       return Promise.resolve();
     },
     getIpInterfaceTable(family) {
-      if (!isAddressFamily(family)) {
-        return Promise.reject(new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}`, { adapter: name, osCode: 87 }));
-      }
+      const invalid = familyError(name, family, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
       return Promise.resolve([...table.values()].filter((row) => familyMatches(family, row.family)));
     },
     emit,

@@ -4,7 +4,8 @@
  * @module
  */
 import type { NetworkInterfaceInfo } from 'node:os';
-import { ifTypeOfArphrd } from '../linux/if-type.js';
+import { ifTypeOfArphrd } from '../shared/if-type.js';
+import { netLuid } from '../shared/net-luid.js';
 
 /** What the derivation may ask the system. Injected so every branch is testable on any OS. */
 export interface IdentityProbe {
@@ -30,11 +31,6 @@ const IF_TYPE_SOFTWARE_LOOPBACK = 24;
 
 /** Synthetic indices start here (2^24): far above the small indices operating systems hand out. */
 export const SYNTHETIC_INDEX_BASE = 0x1000000;
-
-/** NET_LUID layout (netioapi.h): Reserved bits 0..23, NetLuidIndex 24..47, IfType 48..63. */
-function luid(ifType: number, netLuidIndex: number, reserved: number): bigint {
-  return (BigInt(ifType & 0xffff) << 48n) | (BigInt(netLuidIndex & 0xffffff) << 24n) | BigInt(reserved & 0xffffff);
-}
 
 /**
  * FNV-1a (32 bit) of the UTF-8 bytes of `text`, xor-folded to 24 bits; never 0. The NetLuidIndex of
@@ -91,16 +87,16 @@ export function deriveInterfaceIdentity(
       const arphrd = positiveInteger(probe.readSysfs(name, 'type'));
       // The linux adapter's table, so that on Linux a polled row's `interfaceKey` equals the linux adapter's.
       const ifType = arphrd === undefined ? IF_TYPE_OTHER : ifTypeOfArphrd(arphrd);
-      return { interfaceIndex: ifindex, interfaceLuid: luid(ifType, ifindex, 0), source: 'sysfs' };
+      return { interfaceIndex: ifindex, interfaceLuid: netLuid(ifType, ifindex, 0), source: 'sysfs' };
     }
   }
   const ifType = addresses.some((a) => a.internal) ? IF_TYPE_SOFTWARE_LOOPBACK : IF_TYPE_OTHER;
   for (const a of addresses) {
     if (a.family === 'IPv6' && /^fe[89ab]/i.test(a.address) && a.scopeid !== undefined && a.scopeid > 0) {
-      return { interfaceIndex: a.scopeid, interfaceLuid: luid(ifType, a.scopeid, 0), source: 'scope-id' };
+      return { interfaceIndex: a.scopeid, interfaceLuid: netLuid(ifType, a.scopeid, 0), source: 'scope-id' };
     }
   }
   let h = nameHash24(name);
-  for (let probes = 0; isTaken(luid(ifType, h, 1)) && probes < 0xffffff; probes++) h = (h % 0xffffff) + 1;
-  return { interfaceIndex: SYNTHETIC_INDEX_BASE + h, interfaceLuid: luid(ifType, h, 1), source: 'name-hash' };
+  for (let probes = 0; isTaken(netLuid(ifType, h, 1)) && probes < 0xffffff; probes++) h = (h % 0xffffff) + 1;
+  return { interfaceIndex: SYNTHETIC_INDEX_BASE + h, interfaceLuid: netLuid(ifType, h, 1), source: 'name-hash' };
 }

@@ -1,6 +1,10 @@
-import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle, SettledRegistration } from '../../src/adapter.js';
+import { familyMatches, type AddressFamily } from '../../src/address-family.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, SettledRegistration } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
+import { asOsError } from '../shared/os-error.js';
+import { Registrations } from '../shared/registrations.js';
+import { callSafely } from '../shared/safe-callback.js';
 import { diffSnapshots, type SnapshotChange } from './diff-snapshots.js';
 import type { InterfaceSnapshot } from './interface-snapshot.js';
 import { joinPollTimer, type PollTick } from './poll-timer.js';
@@ -23,9 +27,6 @@ export interface PollingAdapterOptions {
 }
 
 const NAME = 'polling';
-/** Win32 codes, as the other adapters report them: ERROR_INVALID_PARAMETER, ERROR_INVALID_HANDLE. */
-const ERROR_INVALID_PARAMETER = 87;
-const ERROR_INVALID_HANDLE = 6;
 const MAX_INTERVAL_MS = 0x7fffffff;
 
 interface Registration {
@@ -34,24 +35,6 @@ interface Registration {
   /** What this registration last saw; the next tick is diffed against it. */
   baseline: InterfaceSnapshot;
   live: boolean;
-}
-
-function invalidFamily(family: unknown): IpInterfaceError {
-  return new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${typeof family === 'string' ? `'${family}'` : String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
-    adapter: NAME,
-    osCode: ERROR_INVALID_PARAMETER,
-  });
-}
-
-function call(registration: Registration, ...args: Parameters<IpInterfaceChangeCallback>): void {
-  try {
-    registration.callback(...args);
-  } catch (error) {
-    // The OS would not care either; surface it like a timer callback error, after this delivery.
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
 }
 
 /**
@@ -64,8 +47,7 @@ function call(registration: Registration, ...args: Parameters<IpInterfaceChangeC
  * @internal
  */
 export function createPollingAdapter(intervalMs: number, read: () => InterfaceSnapshot): IpInterfaceAdapter {
-  const registrations = new Map<NotificationHandle, Registration>();
-  let nextId = 1;
+  const registrations = new Registrations<Registration>(NAME);
   let leaveTimer: (() => void) | undefined;
 
   const onTick = (tick: PollTick): void => {
@@ -78,7 +60,7 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
     }
     // Registrations made at the same tick share a baseline object: diff each distinct one once.
     const diffs = new Map<InterfaceSnapshot, SnapshotChange[]>();
-    for (const registration of [...registrations.values()]) {
+    for (const registration of registrations.values()) {
       if (!registration.live) continue;
       let changes = diffs.get(registration.baseline);
       if (!changes) {
@@ -88,7 +70,7 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
       registration.baseline = snapshot;
       for (const change of changes) {
         if (!registration.live) break;
-        if (familyMatches(registration.family, change.row.family)) call(registration, change.row, change.type);
+        if (familyMatches(registration.family, change.row.family)) callSafely(registration.callback, change.row, change.type);
       }
     }
   };
@@ -96,32 +78,33 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
   return {
     name: NAME,
     notifyIpInterfaceChange(family, callback, initial): SettledRegistration {
-      if (!isAddressFamily(family)) return Promise.reject(invalidFamily(family));
+      const invalid = registrationError(NAME, family, callback, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
       let baseline: InterfaceSnapshot;
       try {
         baseline = read();
       } catch (error) {
-        return Promise.reject(error instanceof IpInterfaceError ? error : new IpInterfaceError('OS_ERROR', String(error), { adapter: NAME, cause: error }));
+        return Promise.reject(asOsError(error, NAME));
       }
-      const handle: NotificationHandle = Object.freeze({ adapter: NAME, id: nextId++ });
       const registration: Registration = { family, callback, baseline, live: true };
-      registrations.set(handle, registration);
+      const handle = registrations.issue(registration);
       leaveTimer ??= joinPollTimer(intervalMs, onTick);
       if (initial) {
         // After registration, before any tick (a microtask always precedes the next timer).
         queueMicrotask(() => {
-          if (registration.live) call(registration, null, 'initial');
+          if (registration.live) callSafely(registration.callback, null, 'initial');
         });
       }
       return Object.assign(Promise.resolve(handle), { settledHandle: handle });
     },
     cancelMibChangeNotify2(handle) {
-      const registration = registrations.get(handle);
-      if (!registration) {
-        return Promise.reject(new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration of this polling adapter', { adapter: NAME, osCode: ERROR_INVALID_HANDLE }));
+      let registration: Registration;
+      try {
+        registration = registrations.take(handle);
+      } catch (error) {
+        return Promise.reject(error);
       }
       registration.live = false;
-      registrations.delete(handle);
       if (registrations.size === 0 && leaveTimer) {
         leaveTimer();
         leaveTimer = undefined;
@@ -129,7 +112,8 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
       return Promise.resolve();
     },
     getIpInterfaceTable(family) {
-      if (!isAddressFamily(family)) return Promise.reject(invalidFamily(family));
+      const invalid = familyError(NAME, family, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
       try {
         return Promise.resolve([...read().values()].filter((row) => familyMatches(family, row.family)));
       } catch (error) {
@@ -151,7 +135,8 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
  * or goes down; MTU and other parameter changes are invisible. Changes shorter than one interval
  * can be missed entirely.
  *
- * All registrations of all polling adapters with the same interval share one process-wide timer,
+ * All registrations of all polling adapters with the same interval share one timer (one per copy
+ * of this module: see adapters/shared/process-state.ts),
  * which keeps the process alive like any live subscription and exists only while something is
  * registered.
  *

@@ -1,7 +1,9 @@
 /**
  * The adapter contract suite: one set of cases that every adapter must pass (mock, linux, windows,
- * polling). Framework-free on purpose: `describe-contract.ts` runs it under jest, `run-contract.ts`
- * from a plain `node` script (Windows node.exe under Wine cannot host jest's piped workers).
+ * polling). Framework-free on purpose: `describe-contract.ts` runs it under jest, {@link runContract}
+ * from a plain `node` script (test/adapters/polling/child/polling-child.ts in a namespace, and
+ * test/adapters/windows/child/wine-main.ts: Windows node.exe under Wine cannot host jest's piped
+ * workers). Its helpers (test/helpers/recorder.ts, wait-for.ts) are framework-free too.
  */
 import assert from 'node:assert/strict';
 import { AF_INET, AF_INET6, AF_UNSPEC, familyMatches, type AddressFamily } from '../../src/address-family.js';
@@ -12,6 +14,8 @@ import { OFFLOAD_FLAG_NAMES, ZONE_INDEX_COUNT } from '../../src/ip-interface-row
 import { interfaceKey } from '../../src/interface-key.js';
 import { ipInterfaceChanges$ } from '../../src/ip-interface-changes.js';
 import type { IpInterfaceChange } from '../../src/ip-interface-change.js';
+import { recorder, type Call } from '../helpers/recorder.js';
+import { sleep, waitFor } from '../helpers/wait-for.js';
 
 /** What an adapter's test file supplies to run the contract against it. */
 export interface ContractHarness {
@@ -41,35 +45,6 @@ export interface ContractHarness {
 export interface ContractCase {
   readonly name: string;
   run(): Promise<void>;
-}
-
-interface Call {
-  readonly row: IpInterfaceRow | null;
-  readonly type: MibNotificationType;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A callback that records calls and checks it is never entered re-entrantly. */
-function recorder(): { callback: IpInterfaceChangeCallback; calls: Call[]; reentered: () => boolean } {
-  const calls: Call[] = [];
-  let depth = 0;
-  let reentered = false;
-  const callback: IpInterfaceChangeCallback = (row, type) => {
-    depth++;
-    if (depth > 1) reentered = true;
-    calls.push({ row, type });
-    depth--;
-  };
-  return { callback, calls, reentered: () => reentered };
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new assert.AssertionError({ message: `timed out after ${timeoutMs} ms waiting for ${what}` });
-    await sleep(5);
-  }
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: IpInterfaceError['code'], what: string): Promise<void> {
@@ -151,7 +126,7 @@ export function contractCases(h: ContractHarness): ContractCase[] {
         try {
           await body(adapter);
           if (before !== undefined) {
-            await waitFor(() => h.liveRegistrations!(adapter) === before, eventTimeoutMs, 'registrations to return to their count before the case');
+            await waitFor(() => h.liveRegistrations!(adapter) === before, 'registrations to return to their count before the case', eventTimeoutMs);
           }
         } finally {
           await h.dispose?.(adapter);
@@ -170,10 +145,10 @@ export function contractCases(h: ContractHarness): ContractCase[] {
   test('initial=true: the first callback is (null, "initial"), exactly once, and the handle cancels', async (adapter) => {
     const r = recorder();
     const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, true);
-    await waitFor(() => r.calls.length > 0, eventTimeoutMs, 'the initial notification');
-    assert.deepEqual(r.calls[0], { row: null, type: 'initial' });
+    await waitFor(() => r.calls.length > 0, 'the initial notification', eventTimeoutMs);
+    assert.deepEqual({ row: r.calls[0]?.row, type: r.calls[0]?.type }, { row: null, type: 'initial' });
     await h.triggerChange(adapter);
-    await waitFor(() => r.calls.some((c) => c.row !== null), eventTimeoutMs, 'a row after the trigger');
+    await waitFor(() => r.calls.some((c) => c.row !== null), 'a row after the trigger', eventTimeoutMs);
     assert.equal(r.calls.filter((c) => c.type === 'initial').length, 1, 'one initial notification');
     await adapter.cancelMibChangeNotify2(handle);
   });
@@ -182,7 +157,7 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     const r = recorder();
     const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, false);
     await h.triggerChange(adapter);
-    await waitFor(() => r.calls.length > 0, eventTimeoutMs, 'a row after the trigger');
+    await waitFor(() => r.calls.length > 0, 'a row after the trigger', eventTimeoutMs);
     await sleep(quietMs);
     assert.ok(r.calls.every((c) => c.type !== 'initial'), 'no initial callback');
     await adapter.cancelMibChangeNotify2(handle);
@@ -192,7 +167,7 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     const r = recorder();
     const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, false);
     await h.triggerChange(adapter);
-    await waitFor(() => rowsOf(r.calls).length > 0, eventTimeoutMs, 'a row');
+    await waitFor(() => rowsOf(r.calls).length > 0, 'a row', eventTimeoutMs);
     for (const call of r.calls) {
       assert.ok(['parameter', 'add', 'delete'].includes(call.type), `type ${call.type}`);
       assert.ok(call.row !== null, 'rows are non-null for parameter/add/delete');
@@ -210,12 +185,12 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     const unspec = regs[2]!.r;
     await waitFor(
       () => triggerFamilies.every((f) => rowsOf(unspec.calls).some((row) => row.family === f)),
-      eventTimeoutMs,
       `unspec to see rows of ${triggerFamilies.join(' and ')}`,
+      eventTimeoutMs,
     );
     for (const { family, r } of regs) {
       if (family !== AF_UNSPEC && triggerFamilies.includes(family)) {
-        await waitFor(() => rowsOf(r.calls).length > 0, eventTimeoutMs, `a ${family} row`);
+        await waitFor(() => rowsOf(r.calls).length > 0, `a ${family} row`, eventTimeoutMs);
       }
     }
     await sleep(quietMs);
@@ -241,7 +216,8 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     await rejectsWith(adapter.cancelMibChangeNotify2({ adapter: adapter.name, id: 987654321 }), 'INVALID_HANDLE', 'forged handle');
   });
 
-  test('an invalid family rejects INVALID_PARAMETER and registers nothing', async (adapter) => {
+  // One case (the Wine run counts the cases): both checks of contract rule 1 and of the kit's registrationError.
+  test('an invalid family, or a callback that is not a function, rejects INVALID_PARAMETER and registers nothing', async (adapter) => {
     for (const family of [99, 'ipx', undefined, Number.NaN]) {
       const r = recorder();
       const before = h.liveRegistrations?.(adapter);
@@ -253,6 +229,15 @@ export function contractCases(h: ContractHarness): ContractCase[] {
       if (before !== undefined) assert.equal(h.liveRegistrations!(adapter), before, 'nothing registered');
       await sleep(20);
       assert.equal(r.calls.length, 0, 'no callback for a rejected registration');
+    }
+    for (const callback of [42, undefined, null, 'callback']) {
+      const before = h.liveRegistrations?.(adapter);
+      await rejectsWith(
+        adapter.notifyIpInterfaceChange(AF_UNSPEC, callback as unknown as IpInterfaceChangeCallback, true),
+        'INVALID_PARAMETER',
+        `callback ${String(callback)}`,
+      );
+      if (before !== undefined) assert.equal(h.liveRegistrations!(adapter), before, 'nothing registered');
     }
   });
 
@@ -276,7 +261,7 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     await adapter.cancelMibChangeNotify2(ha);
     const seenA = a.calls.length;
     await h.triggerChange(adapter);
-    await waitFor(() => rowsOf(b.calls).length > 0, eventTimeoutMs, 'the remaining registration to receive');
+    await waitFor(() => rowsOf(b.calls).length > 0, 'the remaining registration to receive', eventTimeoutMs);
     await sleep(quietMs);
     assert.equal(a.calls.length, seenA, 'the cancelled registration received');
     await adapter.cancelMibChangeNotify2(hb);
@@ -286,11 +271,11 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     const seen: IpInterfaceChange[] = [];
     let failure: unknown;
     const sub = ipInterfaceChanges$(AF_UNSPEC, true, { adapter }).subscribe({ next: (c) => seen.push(c), error: (e) => (failure = e) });
-    await waitFor(() => seen.length > 0 || failure !== undefined, eventTimeoutMs, 'the initial marker');
+    await waitFor(() => seen.length > 0 || failure !== undefined, 'the initial marker', eventTimeoutMs);
     assert.equal(failure, undefined);
     assert.deepEqual(seen[0], { kind: 'initial', family: AF_UNSPEC });
     await h.triggerChange(adapter);
-    await waitFor(() => seen.length > 1, eventTimeoutMs, 'a change');
+    await waitFor(() => seen.length > 1, 'a change', eventTimeoutMs);
     for (const c of seen.slice(1)) {
       assert.notEqual(c.kind, 'initial');
       if (c.kind !== 'initial') assertValidRow(c.row, AF_UNSPEC);

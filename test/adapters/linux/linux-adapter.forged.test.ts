@@ -1,6 +1,7 @@
 import { linuxAdapter } from '../../../adapters/linux';
 import { loadLibc } from '../../../adapters/linux/libc';
-import { bindRouteSocket, openRouteSockets, sockaddrNl } from '../../../adapters/linux/netlink-socket';
+import { sockaddrNl } from '../../../adapters/linux/netlink-requests';
+import { RouteSocket } from '../../../adapters/linux/route-socket';
 import { IFLA_IFNAME, IFLA_MTU, RTM_NEWLINK } from '../../../adapters/linux/netlink-constants';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
 import { sleep, waitFor } from '../../helpers/wait-for';
@@ -48,15 +49,15 @@ describeWithNetns('linux adapter: messages not sent by the kernel', () => {
     expect(portId).toBeGreaterThan(0);
 
     const libc = await loadLibc();
-    const [fd] = await openRouteSockets(libc, 1, ns.path);
+    const [socket] = await RouteSocket.open(libc, 1, ns.path);
     try {
-      bindRouteSocket(libc, fd!, 0, []);
+      socket!.bind(0);
       const forged = forgedNewLink(index, 'forged', 9000);
       for (let i = 0; i < 3; i++) {
-        expect(libc.sendto(fd!, forged, forged.length, 0, sockaddrNl(portId), 12)).toBe(forged.length);
+        expect(libc.sendto(socket!.fd, forged, forged.length, 0, sockaddrNl(portId), 12)).toBe(forged.length);
       }
     } finally {
-      libc.close(fd!);
+      socket!.close();
     }
     await waitFor(() => adapter.stats().droppedForeign >= 3, 'the forged messages to be counted');
     await sleep(200);
@@ -66,6 +67,39 @@ describeWithNetns('linux adapter: messages not sent by the kernel', () => {
     ns.ip('link', 'set', 'fg0', 'mtu', '1450');
     await waitFor(() => callsFor(r.calls, index).some((c) => c.row?.nlMtu === 1450), 'a real change after the forgery');
     expect(adapter.stats().droppedForeign).toBe(3);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('a forged datagram larger than the 64 KiB receive buffer is dropped as foreign: no overrun, no re-read, and the forged ones after it are counted too', async () => {
+    const adapter = linuxAdapter({ netns: ns.path });
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('unspec', r.callback, false);
+    const before = adapter.stats();
+    const portId = before.portId!;
+    const libc = await loadLibc();
+    const [socket] = await RouteSocket.open(libc, 1, ns.path);
+    try {
+      socket!.bind(0);
+      socket!.setReceiveBuffer(1 << 20);
+      const big = Buffer.alloc(70 * 1024);
+      forgedNewLink(ns.ifindex('fg0'), 'big', 9000).copy(big);
+      big.writeUInt32LE(big.length, 0);
+      // All sent before the reader's next wake-up: one wake-up sees the big one first, then the rest.
+      expect(libc.sendto(socket!.fd, big, big.length, 0, sockaddrNl(portId), 12)).toBe(big.length);
+      const small = forgedNewLink(ns.ifindex('fg0'), 'forged', 9000);
+      for (let i = 0; i < 3; i++) expect(libc.sendto(socket!.fd, small, small.length, 0, sockaddrNl(portId), 12)).toBe(small.length);
+    } finally {
+      socket!.close();
+    }
+    await waitFor(() => adapter.stats().droppedForeign - before.droppedForeign >= 4, 'the four forged datagrams to be counted', 5000,
+      () => JSON.stringify(adapter.stats()));
+    await sleep(200);
+    const after = adapter.stats();
+    expect(after.droppedForeign - before.droppedForeign).toBe(4);
+    expect(after.overruns).toBe(before.overruns);
+    expect(after.resyncs).toBe(before.resyncs);
+    expect(after.dumps).toBe(before.dumps);
+    expect(r.calls).toEqual([]);
     await adapter.cancelMibChangeNotify2(handle);
   });
 });

@@ -1,19 +1,9 @@
-import type { IpInterfaceChangeCallback, MibNotificationType } from '../../../src/adapter';
+import type { MibNotificationType } from '../../../src/adapter';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { interfaceKey } from '../../../src/interface-key';
+import type { Call } from '../../helpers/recorder';
 
-/** One callback invocation. */
-export interface Call {
-  readonly row: IpInterfaceRow | null;
-  readonly type: MibNotificationType;
-  readonly at: number;
-}
-
-/** A callback that records its calls. */
-export function recorder(): { callback: IpInterfaceChangeCallback; calls: Call[] } {
-  const calls: Call[] = [];
-  return { calls, callback: (row, type) => calls.push({ row, type, at: Date.now() }) };
-}
+export { recorder, type Call } from '../../helpers/recorder';
 
 /** Calls since index `from` about device `ifindex` (optionally of one type and family). */
 export function callsFor(calls: readonly Call[], ifindex: number, filter: { type?: MibNotificationType; family?: string; from?: number } = {}): Call[] {

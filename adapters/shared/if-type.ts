@@ -1,4 +1,9 @@
-// Pure (no koffi): the polling adapter derives the same LUIDs from /sys, so it imports this too.
+/**
+ * ARPHRD_* -> IANA ifType. Pure (no koffi): the linux adapter maps `ifi_type` with it, and the polling
+ * adapter maps `/sys/class/net/<name>/type` with the same table so both derive the same LUIDs.
+ *
+ * @module
+ */
 
 /** ARPHRD_* -> IANA ifType (IF_TYPE_*), for the synthesized LUID. */
 const IF_TYPE_BY_ARPHRD = new Map<number, number>([

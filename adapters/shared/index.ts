@@ -1,0 +1,16 @@
+/**
+ * The adapter kit: plumbing every OS backend shares (argument checks, handles, safe callbacks,
+ * errors, lazy native loading, koffi, NET_LUID, ifType). Internal: not an entry point of the package.
+ * Never imports rxjs and loads nothing native at import.
+ *
+ * @module
+ */
+export { EINVAL, ERROR_INVALID_PARAMETER, familyError, invalidFamily, registrationError } from './adapter-arguments.js';
+export { ifTypeOfArphrd } from './if-type.js';
+export { describeError, importKoffi, koffiEntryPath, moduleFile, type Koffi } from './native-module.js';
+export { netLuid } from './net-luid.js';
+export { onceLoader } from './once-loader.js';
+export { asOsError, nativeLoadFailed } from './os-error.js';
+export { processWide } from './process-state.js';
+export { ERROR_INVALID_HANDLE, Registrations } from './registrations.js';
+export { callSafely, rethrowLater } from './safe-callback.js';
