@@ -1,4 +1,6 @@
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import { describeError, importKoffi, type Koffi } from '../shared/native-module.js';
+import { nativeLoadFailed } from '../shared/os-error.js';
 import {
   MIB_IPINTERFACE_ROW_LAYOUT,
   MIB_IPINTERFACE_ROW_SIZE,
@@ -8,7 +10,6 @@ import {
 } from './mib-ipinterface-row.js';
 import { koffiAsyncBudget, type KoffiAsyncBudget } from './native-call-budget.js';
 
-type Koffi = typeof import('koffi').default;
 type KoffiType = ReturnType<Koffi['struct']>;
 type KoffiFunction = ReturnType<ReturnType<Koffi['load']>['func']>;
 
@@ -83,21 +84,7 @@ const FORMAT_MESSAGE_FROM_SYSTEM = 0x1000;
 const FORMAT_MESSAGE_IGNORE_INSERTS = 0x200;
 
 function loadFailed(message: string, cause?: unknown): IpInterfaceError {
-  return new IpInterfaceError('NATIVE_LOAD_FAILED', message, { adapter: 'windows', cause });
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function importKoffi(): Promise<Koffi> {
-  try {
-    const mod = await import('koffi');
-    // `import()` of the CJS entry puts the API on `default`; the ESM entry has `default` too.
-    return (mod.default ?? mod) as Koffi;
-  } catch (error) {
-    throw loadFailed(`could not load koffi (tried import('koffi') for ${process.platform}-${process.arch}): ${describeError(error)}`, error);
-  }
+  return nativeLoadFailed('windows', message, cause);
 }
 
 function koffiTypes(koffi: Koffi): KoffiTypes {
@@ -159,7 +146,7 @@ export async function loadIphlpapi(options: IphlpapiLibraryOptions): Promise<Iph
       adapter: 'windows',
     });
   }
-  const koffi = await importKoffi();
+  const koffi = await importKoffi('windows');
   const types = koffiTypes(koffi);
   // koffi 3.3.4 reports 256; its types mark the field optional.
   const budget = koffiAsyncBudget(koffi.config().max_async_calls ?? 256);

@@ -17,11 +17,13 @@
  * - registrations may reserve at most capacity - {@link CALL_RESERVE}, so that a cancel (which frees
  *   a registration's slot) always finds a slot: a full budget never blocks its own way out.
  *
- * One budget per process, kept on `globalThis` under a registered symbol: the CommonJS and ESM
- * builds of the package are two copies of this module, but there is only one koffi pool. (The file
+ * One budget per process, kept with the kit's `processWide` (adapters/shared/process-state.ts): the
+ * CommonJS and ESM builds of the package are two copies of this module, but there is only one koffi pool. (The file
  * name avoids "koffi": test/src/default-adapter.test.ts proves that importing loads no koffi by
  * looking for that word in require.cache.)
  */
+
+import { processWide } from '../shared/process-state.js';
 
 /** Slots always left for calls, however many registrations exist. */
 export const CALL_RESERVE = 8;
@@ -172,7 +174,6 @@ export class KoffiAsyncBudget {
   }
 }
 
-const GLOBAL_KEY = Symbol.for('rxjs-ip-interface.windows.native-call-budget');
 
 /**
  * The process's budget, made on first use from `koffi.config().max_async_calls`.
@@ -184,6 +185,5 @@ const GLOBAL_KEY = Symbol.for('rxjs-ip-interface.windows.native-call-budget');
  * ```
  */
 export function koffiAsyncBudget(maxAsyncCalls: number): KoffiAsyncBudget {
-  const holder = globalThis as { [GLOBAL_KEY]?: KoffiAsyncBudget };
-  return (holder[GLOBAL_KEY] ??= new KoffiAsyncBudget(maxAsyncCalls));
+  return processWide('windows.koffi-async-budget.v1', () => new KoffiAsyncBudget(maxAsyncCalls));
 }

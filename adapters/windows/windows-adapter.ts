@@ -1,8 +1,13 @@
-import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
+import { familyMatches, type AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle, SettledRegistration } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
+import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
+import { describeError } from '../shared/native-module.js';
+import { onceLoader } from '../shared/once-loader.js';
+import { Registrations } from '../shared/registrations.js';
+import { callSafely } from '../shared/safe-callback.js';
 import { loadIphlpapi, type IphlpapiLibrary } from './iphlpapi-library.js';
 import { NativeCallNotMade, type KoffiAsyncBudgetState } from './native-call-budget.js';
 import { identityRowFromNative, ipInterfaceRowFromNative, toUint64, type NativeIpInterfaceRow } from './mib-ipinterface-row.js';
@@ -92,8 +97,6 @@ export interface WindowsIpInterfaceAdapter extends IpInterfaceAdapter {
 type NativeType = 0 | 1 | 2 | 3;
 const MIB_INITIAL_NOTIFICATION = 3;
 const TYPE_NAME: Record<Exclude<NativeType, 3>, Exclude<MibNotificationType, 'initial'>> = { 0: 'parameter', 1: 'add', 2: 'delete' };
-const ERROR_INVALID_HANDLE = 6;
-const ERROR_INVALID_PARAMETER = 87;
 // A ref'd timer is the libuv handle that keeps the process alive while the OS may call back: koffi's
 // cross-thread queue does not. Its period only has to be long; it never does any work.
 const KEEP_ALIVE_MS = 0x7fffffff;
@@ -168,8 +171,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   const name = 'windows';
   const libraryPath = options.library ?? 'iphlpapi.dll';
   const messageLibrary = options.messageLibrary ?? 'kernel32.dll';
-  /** Live subscriptions, in subscription order (the fan-out order). */
-  const live = new Map<NotificationHandle, Subscription>();
+  /** Live subscriptions by handle, in subscription order (the fan-out order). */
+  const live = new Registrations<Subscription>(name);
   let fanOut: Subscription[] | undefined; // snapshot of `live`, rebuilt after a change
   /** Subscriptions waiting for the OS registration in progress. */
   const waiters: Waiter[] = [];
@@ -180,12 +183,10 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   /** Registrations and cancels of OS registrations in progress, for `dispose`. */
   const work = new Set<Promise<unknown>>();
   const warnings: string[] = [];
-  let loading: Promise<IphlpapiLibrary> | undefined;
   let library: IphlpapiLibrary | undefined;
   let waitingForLoad = 0;
   /** Last cancels waiting for their OS registration's cancel. */
   let finishing = 0;
-  let nextId = 1;
   let registeredCallbacks = 0;
   let pendingNativeCalls = 0;
   let keepAliveHolders = 0;
@@ -214,14 +215,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     if (!warnings.includes(text)) warnings.push(text);
   };
 
-  const load = (): Promise<IphlpapiLibrary> => {
-    if (!loading) {
-      loading = loadIphlpapi({ library: libraryPath, messageLibrary }).then((lib) => (library = lib));
-      // A failed load is retried on next use: the cause (a missing DLL or package) may be fixed.
-      loading.catch(() => (loading = undefined));
-    }
-    return loading;
-  };
+  // A failed load is retried on next use: the cause (a missing DLL or package) may be fixed.
+  const load = onceLoader(() => loadIphlpapi({ library: libraryPath, messageLibrary }).then((lib) => (library = lib)));
 
   const holdKeepAlive = (): void => {
     if (keepAliveHolders++ === 0) keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
@@ -243,22 +238,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     return win32Error(fn, status, text);
   };
 
-  const invalidParameter = (message: string): IpInterfaceError =>
-    new IpInterfaceError('INVALID_PARAMETER', message, { adapter: name, osCode: ERROR_INVALID_PARAMETER });
-
-  const rejectInvalidFamily = (family: unknown): Promise<never> =>
-    Promise.reject(invalidParameter(`invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`));
-
   /** Calls the subscriber's callback; its exceptions are its own and must not break delivery. */
-  const invoke = (sub: Subscription, row: IpInterfaceRow | null, type: MibNotificationType): void => {
-    try {
-      sub.callback(row, type);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  };
+  const invoke = (sub: Subscription, row: IpInterfaceRow | null, type: MibNotificationType): void => callSafely(sub.callback, row, type);
 
   const nameOf = (lib: IphlpapiLibrary, luid: bigint): string | undefined => {
     try {
@@ -298,7 +279,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     return row;
   };
 
-  const subscribers = (): Subscription[] => (fanOut ??= [...live.values()]);
+  const subscribers = (): Subscription[] => (fanOut ??= live.values());
 
   const drain = (reg: NativeRegistration): void => {
     const lib = library;
@@ -358,7 +339,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
 
   const goLive = (sub: Subscription): void => {
     sub.state = 'live';
-    live.set(sub.handle, sub);
+    live.add(sub.handle, sub);
     fanOut = undefined;
     // The marker first: rows reach it only from the next drain on.
     if (sub.initial) invoke(sub, null, 'initial');
@@ -462,7 +443,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   };
 
   const newSubscription = (family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Subscription => ({
-    handle: Object.freeze({ adapter: name, id: nextId++ }),
+    handle: live.reserve(),
     family,
     callback,
     initial,
@@ -492,8 +473,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     name,
 
     notifyIpInterfaceChange(family, callback, initial): SettledRegistration {
-      if (!isAddressFamily(family)) return rejectInvalidFamily(family);
-      if (typeof callback !== 'function') return Promise.reject(invalidParameter('the callback must be a function'));
+      const invalid = registrationError(name, family, callback, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
       const lib = library;
       if (lib && current?.state === 'live') {
         // The shared OS registration is live: this one is live at once, and says so synchronously.
@@ -505,7 +486,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       return (async () => {
         let loaded: IphlpapiLibrary;
         try {
-          loaded = await load();
+          loaded = await track(load());
         } finally {
           waitingForLoad--;
         }
@@ -519,16 +500,10 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     },
 
     async cancelMibChangeNotify2(handle) {
-      const sub = live.get(handle);
-      if (!sub || sub.state !== 'live') {
-        throw new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration of this adapter', {
-          adapter: name,
-          osCode: ERROR_INVALID_HANDLE,
-        });
-      }
-      // Synchronous: from here on nothing reaches this callback, whatever the OS registration does.
+      // INVALID_HANDLE unless live; synchronous: from here on nothing reaches this callback, whatever
+      // the OS registration does.
+      const sub = live.take(handle);
       sub.state = 'closed';
-      live.delete(handle);
       fanOut = undefined;
       const reg = current;
       if (live.size > 0 || !reg || reg.state !== 'live') return;
@@ -543,7 +518,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     },
 
     async getIpInterfaceTable(family) {
-      if (!isAddressFamily(family)) return rejectInvalidFamily(family);
+      const invalid = familyError(name, family, ERROR_INVALID_PARAMETER);
+      if (invalid) throw invalid;
       const lib = await load();
       const getTable = lib.getIpInterfaceTable;
       if (!getTable) {
@@ -554,7 +530,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
         result = await nativeCall(() => getTable(NATIVE_FAMILY[family]));
       } catch (error) {
         if (error instanceof IpInterfaceError) throw error;
-        throw new IpInterfaceError('OS_ERROR', `GetIpInterfaceTable could not be called: ${error instanceof Error ? error.message : String(error)}`, { adapter: name, cause: error });
+        throw new IpInterfaceError('OS_ERROR', `GetIpInterfaceTable could not be called: ${describeError(error)}`, { adapter: name, cause: error });
       }
       const { status, rows } = result;
       if (status !== 0) throw failure(lib, 'GetIpInterfaceTable', status);
@@ -568,8 +544,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       // Until nothing is left: registrations waiting for the load or the OS join and are cancelled
       // in a later round.
       while (live.size > 0 || waiters.length > 0 || waitingForLoad > 0 || current !== undefined || retiring.size > 0) {
-        await Promise.allSettled([...live.keys()].map((h) => adapter.cancelMibChangeNotify2(h)));
-        await Promise.allSettled([...work, ...(loading ? [loading] : [])]);
+        await Promise.allSettled(live.entries().map(([h]) => adapter.cancelMibChangeNotify2(h)));
+        await Promise.allSettled([...work]);
         // A registration whose load or native call just settled goes on in its own continuation: let it run.
         await new Promise((resolve) => setImmediate(resolve));
       }
