@@ -6,3 +6,4 @@
  */
 export { windowsAdapter } from './windows-adapter.js';
 export type { WindowsAdapterDiagnostics, WindowsAdapterOptions, WindowsIpInterfaceAdapter } from './windows-adapter.js';
+export type { KoffiAsyncBudgetState } from './native-call-budget.js';

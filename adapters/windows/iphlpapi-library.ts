@@ -1,4 +1,6 @@
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import { describeError, importKoffi, type Koffi } from '../shared/native-module.js';
+import { nativeLoadFailed } from '../shared/os-error.js';
 import {
   MIB_IPINTERFACE_ROW_LAYOUT,
   MIB_IPINTERFACE_ROW_SIZE,
@@ -6,8 +8,8 @@ import {
   type NativeFieldType,
   type NativeIpInterfaceRow,
 } from './mib-ipinterface-row.js';
+import { koffiAsyncBudget, type KoffiAsyncBudget } from './native-call-budget.js';
 
-type Koffi = typeof import('koffi').default;
 type KoffiType = ReturnType<Koffi['struct']>;
 type KoffiFunction = ReturnType<ReturnType<Koffi['load']>['func']>;
 
@@ -35,6 +37,8 @@ export interface IphlpapiLibraryOptions {
  */
 export interface IphlpapiLibrary {
   readonly path: string;
+  /** The process's koffi async budget every `.async` call below goes through (see native-call-budget.ts). */
+  readonly budget: KoffiAsyncBudget;
   /** Names of the optional functions found, for diagnostics. */
   readonly optionalFunctions: readonly string[];
   notifyIpInterfaceChange(family: number, callback: bigint, initial: boolean): Promise<NativeRegistration>;
@@ -80,21 +84,7 @@ const FORMAT_MESSAGE_FROM_SYSTEM = 0x1000;
 const FORMAT_MESSAGE_IGNORE_INSERTS = 0x200;
 
 function loadFailed(message: string, cause?: unknown): IpInterfaceError {
-  return new IpInterfaceError('NATIVE_LOAD_FAILED', message, { adapter: 'windows', cause });
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function importKoffi(): Promise<Koffi> {
-  try {
-    const mod = await import('koffi');
-    // `import()` of the CJS entry puts the API on `default`; the ESM entry has `default` too.
-    return (mod.default ?? mod) as Koffi;
-  } catch (error) {
-    throw loadFailed(`could not load koffi (tried import('koffi') for ${process.platform}-${process.arch}): ${describeError(error)}`, error);
-  }
+  return nativeLoadFailed('windows', message, cause);
 }
 
 function koffiTypes(koffi: Koffi): KoffiTypes {
@@ -129,10 +119,9 @@ function optional(lib: ReturnType<Koffi['load']>, name: string, result: string, 
   }
 }
 
-function callAsync(fn: KoffiFunction, ...args: unknown[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    fn.async(...args, (error: unknown, result: number) => (error ? reject(error) : resolve(result)));
-  });
+/** `fn.async(...args)` once the budget has a slot for it (koffi's pool is never asked for more). */
+function callAsync(budget: KoffiAsyncBudget, fn: KoffiFunction, ...args: unknown[]): Promise<number> {
+  return budget.call<number>((done) => fn.async(...args, done));
 }
 
 function utf16z(buffer: Buffer, chars: number): string {
@@ -157,8 +146,10 @@ export async function loadIphlpapi(options: IphlpapiLibraryOptions): Promise<Iph
       adapter: 'windows',
     });
   }
-  const koffi = await importKoffi();
+  const koffi = await importKoffi('windows');
   const types = koffiTypes(koffi);
+  // koffi 3.3.4 reports 256; its types mark the field optional.
+  const budget = koffiAsyncBudget(koffi.config().max_async_calls ?? 256);
   let lib: ReturnType<Koffi['load']>;
   try {
     lib = koffi.load(options.library);
@@ -197,14 +188,15 @@ export async function loadIphlpapi(options: IphlpapiLibraryOptions): Promise<Iph
 
   return {
     path: options.library,
+    budget,
     optionalFunctions: Object.keys(found).filter((name) => found[name] !== undefined),
     async notifyIpInterfaceChange(family, callback, initial) {
       const handle: (bigint | null)[] = [null];
-      const status = await callAsync(notify, family, callback, null, initial ? 1 : 0, handle);
+      const status = await callAsync(budget, notify, family, callback, null, initial ? 1 : 0, handle);
       return { status: status >>> 0, handle: handle[0] ?? null };
     },
     async cancelMibChangeNotify2(handle) {
-      return (await callAsync(cancel, handle)) >>> 0;
+      return (await callAsync(budget, cancel, handle)) >>> 0;
     },
     getIpInterfaceEntry: getEntry
       ? (family, luid, index) => {
@@ -221,7 +213,7 @@ export async function loadIphlpapi(options: IphlpapiLibraryOptions): Promise<Iph
       getTable && freeTable
         ? async (family) => {
             const out: (bigint | null)[] = [null];
-            const status = (await callAsync(getTable, family, out)) >>> 0;
+            const status = (await callAsync(budget, getTable, family, out)) >>> 0;
             const table = out[0] ?? null;
             if (status !== 0 || table === null) return { status: status || 8, rows: [] };
             try {

@@ -1,9 +1,15 @@
-import { familyMatches, isAddressFamily, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle } from '../../src/adapter.js';
+import { familyMatches, type AddressFamily } from '../../src/address-family.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle, SettledRegistration } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
+import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
+import { describeError } from '../shared/native-module.js';
+import { onceLoader } from '../shared/once-loader.js';
+import { Registrations } from '../shared/registrations.js';
+import { callSafely } from '../shared/safe-callback.js';
 import { loadIphlpapi, type IphlpapiLibrary } from './iphlpapi-library.js';
+import { NativeCallNotMade, type KoffiAsyncBudgetState } from './native-call-budget.js';
 import { identityRowFromNative, ipInterfaceRowFromNative, toUint64, type NativeIpInterfaceRow } from './mib-ipinterface-row.js';
 import { familyFromNative, NATIVE_FAMILY } from './native-family.js';
 import { win32Error } from './win32-error.js';
@@ -41,10 +47,23 @@ export interface WindowsAdapterOptions {
 export interface WindowsAdapterDiagnostics {
   /** One-time warnings, e.g. a registration that succeeded with a NULL handle (Wine: no notifications will come). */
   readonly warnings: readonly string[];
-  /** Registrations not yet fully cancelled (registering, live or cancelling). */
+  /**
+   * Registrations of this adapter (one per `notifyIpInterfaceChange`) not yet fully cancelled or
+   * failed: waiting for the library or the OS, live, or the last one whose cancel waits for the OS.
+   */
   readonly liveRegistrations: number;
+  /**
+   * OS registrations (`NotifyIpInterfaceChange` calls) this adapter holds: registering, live or
+   * cancelling. All registrations share one AF_UNSPEC OS registration, so this is 0 or 1 (2 for the
+   * moment a new one registers while the previous one is still being cancelled).
+   */
+  readonly nativeRegistrations: number;
   /** koffi callbacks this adapter holds registered (a callback is released only after its cancel completed). */
   readonly registeredCallbacks: number;
+  /** This adapter's koffi `.async` calls (register, cancel, GetIpInterfaceTable) not yet completed: running or waiting for a slot of `asyncBudget`. */
+  readonly pendingNativeCalls: number;
+  /** The process-wide koffi async budget all windows adapters share (undefined before the library loaded). */
+  readonly asyncBudget: KoffiAsyncBudgetState | undefined;
   /** True once koffi and the library are loaded. */
   readonly loaded: boolean;
   /** The optional functions the library (and kernel32) export, once loaded. */
@@ -67,9 +86,10 @@ export interface WindowsIpInterfaceAdapter extends IpInterfaceAdapter {
   /** A snapshot of the adapter's state, for tests and troubleshooting. */
   diagnostics(): WindowsAdapterDiagnostics;
   /**
-   * Cancels every registration of this adapter, including those still registering, and resolves
-   * once all are released. For shutdown: a process should not exit while the OS may call back.
-   * The adapter stays usable.
+   * Cancels every registration of this adapter, including those still waiting for the library to
+   * load or for the OS registration (they complete, then are cancelled at once), and resolves once
+   * the OS registration is cancelled and its koffi callback released. For shutdown: a process
+   * should not exit while the OS may call back. The adapter stays usable.
    */
   dispose(): Promise<void>;
 }
@@ -77,8 +97,6 @@ export interface WindowsIpInterfaceAdapter extends IpInterfaceAdapter {
 type NativeType = 0 | 1 | 2 | 3;
 const MIB_INITIAL_NOTIFICATION = 3;
 const TYPE_NAME: Record<Exclude<NativeType, 3>, Exclude<MibNotificationType, 'initial'>> = { 0: 'parameter', 1: 'add', 2: 'delete' };
-const ERROR_INVALID_HANDLE = 6;
-const ERROR_INVALID_PARAMETER = 87;
 // A ref'd timer is the libuv handle that keeps the process alive while the OS may call back: koffi's
 // cross-thread queue does not. Its period only has to be long; it never does any work.
 const KEEP_ALIVE_MS = 0x7fffffff;
@@ -88,18 +106,44 @@ interface Pending {
   readonly row: NativeIpInterfaceRow;
 }
 
-interface Registration {
+/** One `notifyIpInterfaceChange`: a subscriber of the shared OS registration. */
+interface Subscription {
   readonly handle: NotificationHandle;
   readonly family: AddressFamily;
   readonly callback: IpInterfaceChangeCallback;
-  /** registering -> live -> closing -> closed; callbacks are acted on only while registering/live. */
-  state: 'registering' | 'live' | 'closing' | 'closed';
+  readonly initial: boolean;
+  /** waiting (for the OS registration) -> live -> closed; rows go to live subscriptions only. */
+  state: 'waiting' | 'live' | 'closed';
+}
+
+/** A waiting subscription and how to settle its `notifyIpInterfaceChange` promise. */
+interface Waiter {
+  readonly sub: Subscription;
+  readonly resolve: (handle: NotificationHandle) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The one OS registration (AF_UNSPEC) every subscription of the adapter shares. Its callback copies,
+ * queues and returns; the queue is drained on the JS thread, each row refreshed once and fanned out.
+ */
+interface NativeRegistration {
+  /** registering -> live -> cancelling; OS callbacks are acted on only while registering/live. */
+  state: 'registering' | 'live' | 'cancelling';
   native: bigint | null;
   callbackPointer: bigint | undefined;
+  /** Releases its slot of the koffi async budget (held while the OS may call back). */
+  releaseSlot: (() => void) | undefined;
   readonly queue: Pending[];
   drainScheduled: boolean;
   /** Last full row per interface, for `delete` and for a GetIpInterfaceEntry that lost a race. */
   readonly lastRows: Map<string, IpInterfaceRow>;
+}
+
+/** Freezes a row shared by every subscriber of the fan-out, so that one cannot change another's. */
+function freezeRow(row: IpInterfaceRow): IpInterfaceRow {
+  for (const value of Object.values(row)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+  return Object.freeze(row);
 }
 
 /**
@@ -107,6 +151,11 @@ interface Registration {
  * koffi. Creating it loads nothing; koffi and the DLL load on first use (failure:
  * `IpInterfaceError('NATIVE_LOAD_FAILED')`). Register and cancel run on koffi worker threads so
  * that no call on the JS thread ever waits for a callback that only the JS thread can run.
+ *
+ * All registrations of one adapter share one AF_UNSPEC OS registration, made by the first and
+ * cancelled after the last; rows are refreshed once per OS callback and fanned out to the
+ * registrations of their family. koffi `.async` calls wait their turn in a process-wide budget so
+ * that koffi's pool of asynchronous slots is never exhausted (see docs/windows.md).
  *
  * @example
  * ```ts
@@ -122,39 +171,52 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   const name = 'windows';
   const libraryPath = options.library ?? 'iphlpapi.dll';
   const messageLibrary = options.messageLibrary ?? 'kernel32.dll';
-  const live = new Map<NotificationHandle, Registration>();
-  const pending = new Set<Registration>();
+  /** Live subscriptions by handle, in subscription order (the fan-out order). */
+  const live = new Registrations<Subscription>(name);
+  let fanOut: Subscription[] | undefined; // snapshot of `live`, rebuilt after a change
+  /** Subscriptions waiting for the OS registration in progress. */
+  const waiters: Waiter[] = [];
+  /** The OS registration subscriptions join (registering or live), if any. */
+  let current: NativeRegistration | undefined;
+  /** OS registrations being cancelled. */
+  const retiring = new Set<NativeRegistration>();
+  /** Registrations and cancels of OS registrations in progress, for `dispose`. */
+  const work = new Set<Promise<unknown>>();
   const warnings: string[] = [];
-  let loading: Promise<IphlpapiLibrary> | undefined;
   let library: IphlpapiLibrary | undefined;
-  let nextId = 1;
+  let waitingForLoad = 0;
+  /** Last cancels waiting for their OS registration's cancel. */
+  let finishing = 0;
   let registeredCallbacks = 0;
+  let pendingNativeCalls = 0;
   let keepAliveHolders = 0;
   let keepAlive: ReturnType<typeof setInterval> | undefined;
-  const nativeCalls = new Set<Promise<unknown>>();
 
-  /** Remembers a native call in progress, so that `dispose` can wait for it. */
-  const track = <T>(call: Promise<T>): Promise<T> => {
-    nativeCalls.add(call);
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    work.add(promise);
     const forget = (): void => {
-      nativeCalls.delete(call);
+      work.delete(promise);
     };
-    call.then(forget, forget);
-    return call;
+    promise.then(forget, forget);
+    return promise;
+  };
+
+  /** A koffi `.async` call of this adapter (the budget queues it), counted for diagnostics. */
+  const nativeCall = async <T>(call: () => Promise<T>): Promise<T> => {
+    pendingNativeCalls++;
+    try {
+      return await call();
+    } finally {
+      pendingNativeCalls--;
+    }
   };
 
   const warnOnce = (text: string): void => {
     if (!warnings.includes(text)) warnings.push(text);
   };
 
-  const load = (): Promise<IphlpapiLibrary> => {
-    if (!loading) {
-      loading = loadIphlpapi({ library: libraryPath, messageLibrary }).then((lib) => (library = lib));
-      // A failed load is retried on next use: the cause (a missing DLL or package) may be fixed.
-      loading.catch(() => (loading = undefined));
-    }
-    return loading;
-  };
+  // A failed load is retried on next use: the cause (a missing DLL or package) may be fixed.
+  const load = onceLoader(() => loadIphlpapi({ library: libraryPath, messageLibrary }).then((lib) => (library = lib)));
 
   const holdKeepAlive = (): void => {
     if (keepAliveHolders++ === 0) keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
@@ -176,24 +238,8 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     return win32Error(fn, status, text);
   };
 
-  const rejectInvalidFamily = (family: unknown): Promise<never> =>
-    Promise.reject(
-      new IpInterfaceError('INVALID_PARAMETER', `invalid address family ${String(family)}: use AF_UNSPEC, AF_INET or AF_INET6`, {
-        adapter: name,
-        osCode: ERROR_INVALID_PARAMETER,
-      }),
-    );
-
   /** Calls the subscriber's callback; its exceptions are its own and must not break delivery. */
-  const invoke = (reg: Registration, row: IpInterfaceRow | null, type: MibNotificationType): void => {
-    try {
-      reg.callback(row, type);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  };
+  const invoke = (sub: Subscription, row: IpInterfaceRow | null, type: MibNotificationType): void => callSafely(sub.callback, row, type);
 
   const nameOf = (lib: IphlpapiLibrary, luid: bigint): string | undefined => {
     try {
@@ -203,10 +249,10 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     }
   };
 
-  /** Turns a delivered row into the row to emit (refreshed where possible), or `undefined` to drop it. */
-  const resolveRow = (lib: IphlpapiLibrary, reg: Registration, item: Pending): IpInterfaceRow | undefined => {
+  /** Turns a delivered row into the row to emit (refreshed where possible), or `undefined` to drop it. Once per OS callback. */
+  const resolveRow = (lib: IphlpapiLibrary, reg: NativeRegistration, item: Pending): IpInterfaceRow | undefined => {
     const family = familyFromNative(item.row.Family);
-    if (family === undefined || !familyMatches(reg.family, family)) return undefined;
+    if (family === undefined) return undefined;
     const luid = toUint64(item.row.InterfaceLuid);
     const key = interfaceKey({ family, interfaceLuid: luid });
     const last = reg.lastRows.get(key);
@@ -219,17 +265,23 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     }
     let row: IpInterfaceRow | undefined;
     if (lib.getIpInterfaceEntry) {
+      // Synchronous: GetIpInterfaceEntry never waits for a callback, and it takes no async slot.
       const entry = lib.getIpInterfaceEntry(item.row.Family, luid, item.row.InterfaceIndex);
       // ERROR_NOT_FOUND and friends: the interface went away meanwhile; the last row known is the truth we have.
       row = entry.row ? ipInterfaceRowFromNative(entry.row, nameOf(lib, luid)) : (last ?? fallback());
     } else {
       row = fallback();
     }
-    if (row) reg.lastRows.set(key, row);
+    if (row) {
+      row = Object.isFrozen(row) ? row : freezeRow(row);
+      reg.lastRows.set(key, row);
+    }
     return row;
   };
 
-  const drain = (reg: Registration): void => {
+  const subscribers = (): Subscription[] => (fanOut ??= live.values());
+
+  const drain = (reg: NativeRegistration): void => {
     const lib = library;
     if (!lib) return;
     while (reg.state === 'live' && reg.queue.length > 0) {
@@ -240,11 +292,17 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       } catch {
         row = undefined; // a row that cannot be decoded is dropped rather than invented
       }
-      if (row) invoke(reg, row, TYPE_NAME[item.type]);
+      if (!row) continue;
+      const type = TYPE_NAME[item.type];
+      // The snapshot holds the subscriptions live when this row came out; each one is checked again
+      // before its call, because an earlier one may have cancelled it (or all) meanwhile.
+      for (const sub of subscribers()) {
+        if (sub.state === 'live' && familyMatches(sub.family, row.family)) invoke(sub, row, type);
+      }
     }
   };
 
-  const scheduleDrain = (reg: Registration): void => {
+  const scheduleDrain = (reg: NativeRegistration): void => {
     if (reg.drainScheduled || reg.state !== 'live') return;
     reg.drainScheduled = true;
     setImmediate(() => {
@@ -255,9 +313,10 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
 
   /**
    * Runs on the JS thread while the OS thread is blocked waiting for it: copy, queue, return. Nothing
-   * here may wait for native code (a synchronous cancel here would deadlock).
+   * here may wait for native code (a synchronous cancel here would deadlock), and nothing here is per
+   * subscriber: the OS thread is released after one decode whatever the number of subscribers.
    */
-  const onNative = (lib: IphlpapiLibrary, reg: Registration, rowPointer: bigint | null, type: number): void => {
+  const onNative = (lib: IphlpapiLibrary, reg: NativeRegistration, rowPointer: bigint | null, type: number): void => {
     if (reg.state !== 'registering' && reg.state !== 'live') return;
     // The OS's own initial notification: the adapter emits its marker itself once registration succeeded.
     if (type === MIB_INITIAL_NOTIFICATION || rowPointer === null || (type !== 0 && type !== 1 && type !== 2)) return;
@@ -271,124 +330,209 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     scheduleDrain(reg);
   };
 
-  const releaseCallback = (lib: IphlpapiLibrary, reg: Registration): void => {
+  const releaseCallback = (lib: IphlpapiLibrary, reg: NativeRegistration): void => {
     if (reg.callbackPointer === undefined) return;
     lib.unregisterCallback(reg.callbackPointer);
     reg.callbackPointer = undefined;
     registeredCallbacks--;
   };
 
-  const adapter: WindowsIpInterfaceAdapter = {
-    name,
+  const goLive = (sub: Subscription): void => {
+    sub.state = 'live';
+    live.add(sub.handle, sub);
+    fanOut = undefined;
+    // The marker first: rows reach it only from the next drain on.
+    if (sub.initial) invoke(sub, null, 'initial');
+  };
 
-    async notifyIpInterfaceChange(family, callback, initial) {
-      if (!isAddressFamily(family)) return rejectInvalidFamily(family);
-      if (typeof callback !== 'function') {
-        throw new IpInterfaceError('INVALID_PARAMETER', 'the callback must be a function', { adapter: name, osCode: ERROR_INVALID_PARAMETER });
+  /** Makes the OS registration the waiting subscriptions join; settles them when it succeeded or failed. */
+  const register = async (lib: IphlpapiLibrary, reg: NativeRegistration, initial: boolean): Promise<void> => {
+    const fail = (error: IpInterfaceError): void => {
+      if (current === reg) current = undefined;
+      releaseKeepAlive();
+      for (const w of waiters.splice(0)) {
+        w.sub.state = 'closed';
+        w.reject(error);
       }
-      const lib = await load();
-      const handle: NotificationHandle = Object.freeze({ adapter: name, id: nextId++ });
-      const reg: Registration = {
-        handle,
-        family,
-        callback,
+    };
+    // Waits its turn: the OS registration will hold one slot of koffi's pool for its callbacks.
+    reg.releaseSlot = await lib.budget.reserveCallbackSlot();
+    try {
+      reg.callbackPointer = lib.registerCallback((_context, row, type) => onNative(lib, reg, row, type));
+    } catch (error) {
+      reg.releaseSlot();
+      // koffi has a fixed number of callback slots (8192 in koffi 3).
+      fail(new IpInterfaceError('NOT_ENOUGH_MEMORY', `koffi could not register a callback: ${String(error)}`, { adapter: name, cause: error }));
+      return;
+    }
+    registeredCallbacks++;
+    let result: { status: number; handle: bigint | null };
+    try {
+      // Asynchronous: with InitialNotification the OS may wait for its initial callback, which
+      // needs the JS thread; a synchronous call here would deadlock.
+      result = await nativeCall(() => lib.notifyIpInterfaceChange(NATIVE_FAMILY.unspec, reg.callbackPointer!, initial));
+    } catch (error) {
+      reg.state = 'cancelling';
+      if (error instanceof NativeCallNotMade) {
+        // NotifyIpInterfaceChange did not run: nothing can call the callback.
+        releaseCallback(lib, reg);
+        reg.releaseSlot();
+        fail(new IpInterfaceError('OS_ERROR', `NotifyIpInterfaceChange could not be called (nothing was registered): ${error.message}`, { adapter: name, cause: error }));
+      } else {
+        // koffi failed around a call that did run: whether the OS holds the callback is unknown, so
+        // the callback and its slot stay (unregistering a callback the OS may call would crash).
+        warnOnce('NotifyIpInterfaceChange failed inside koffi: its koffi callback and one koffi async slot stay reserved, the OS registration may exist');
+        fail(new IpInterfaceError('OS_ERROR', `NotifyIpInterfaceChange failed inside koffi: ${String(error)}`, { adapter: name, cause: error }));
+      }
+      return;
+    }
+    if (result.status !== 0) {
+      // Nothing is registered: the callback and the slot can go at once.
+      reg.state = 'cancelling';
+      releaseCallback(lib, reg);
+      reg.releaseSlot();
+      fail(failure(lib, 'NotifyIpInterfaceChange', result.status));
+      return;
+    }
+    reg.native = result.handle;
+    if (reg.native === null) {
+      warnOnce(
+        `NotifyIpInterfaceChange on ${lib.path} succeeded with a NULL handle (Wine's stub does this): ` +
+          'no notifications will arrive; registrations stay live until cancelled',
+      );
+    }
+    reg.state = 'live';
+    // Each marker first, then rows that arrived while registering (already queued, in order).
+    for (const w of waiters.splice(0)) {
+      goLive(w.sub);
+      w.resolve(w.sub.handle);
+    }
+    if (reg.queue.length > 0) scheduleDrain(reg);
+  };
+
+  /** Cancels an OS registration nobody uses any more; rejects if the OS (or koffi) failed. */
+  const retire = async (lib: IphlpapiLibrary, reg: NativeRegistration): Promise<void> => {
+    if (current === reg) current = undefined;
+    // From here on, callbacks still queued by koffi are ignored (they may run before the cancel returns).
+    reg.state = 'cancelling';
+    reg.queue.length = 0;
+    retiring.add(reg);
+    let status = 0;
+    let thrown: unknown;
+    try {
+      // NULL (Wine) was never a registration: passing it to CancelMibChangeNotify2 is wrong.
+      // Asynchronous: the OS waits for a callback in flight, which needs the JS thread.
+      if (reg.native !== null) status = await nativeCall(() => lib.cancelMibChangeNotify2(reg.native!));
+    } catch (error) {
+      thrown = error;
+    }
+    retiring.delete(reg);
+    releaseKeepAlive();
+    if (thrown !== undefined || status !== 0) {
+      // The OS may still hold the callback: unregistering it could crash the process, so it stays,
+      // with its async slot (it may still call back).
+      warnOnce('CancelMibChangeNotify2 failed: the OS registration may still exist; its koffi callback and one koffi async slot stay reserved');
+      if (thrown !== undefined) {
+        throw new IpInterfaceError('OS_ERROR', `CancelMibChangeNotify2 could not be called: ${String(thrown)}`, { adapter: name, cause: thrown });
+      }
+      throw failure(lib, 'CancelMibChangeNotify2', status);
+    }
+    // Only now that the cancel returned can no native thread call it any more.
+    releaseCallback(lib, reg);
+    reg.releaseSlot?.();
+  };
+
+  const newSubscription = (family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Subscription => ({
+    handle: live.reserve(),
+    family,
+    callback,
+    initial,
+    state: 'waiting',
+  });
+
+  /** Joins the OS registration in progress, or starts one. */
+  const join = (lib: IphlpapiLibrary, sub: Subscription): Promise<NotificationHandle> =>
+    new Promise<NotificationHandle>((resolve, reject) => {
+      waiters.push({ sub, resolve, reject });
+      if (current) return; // registering: it settles every waiter
+      const reg: NativeRegistration = {
         state: 'registering',
         native: null,
         callbackPointer: undefined,
+        releaseSlot: undefined,
         queue: [],
         drainScheduled: false,
         lastRows: new Map(),
       };
-      try {
-        reg.callbackPointer = lib.registerCallback((_context, row, type) => onNative(lib, reg, row, type));
-      } catch (error) {
-        // koffi has a fixed number of callback slots (8192 in koffi 3).
-        throw new IpInterfaceError('NOT_ENOUGH_MEMORY', `koffi could not register a callback: ${String(error)}`, { adapter: name, cause: error });
-      }
-      registeredCallbacks++;
-      pending.add(reg);
+      current = reg;
       holdKeepAlive();
-      let result: { status: number; handle: bigint | null };
-      try {
-        // Asynchronous: with InitialNotification the OS may wait for its initial callback, which
-        // needs the JS thread; a synchronous call here would deadlock.
-        result = await track(lib.notifyIpInterfaceChange(NATIVE_FAMILY[family], reg.callbackPointer, initial));
-      } catch (error) {
-        reg.state = 'closed';
-        releaseKeepAlive();
-        // koffi failed around the call: whether the OS holds the callback is unknown, so it stays registered.
-        warnOnce('NotifyIpInterfaceChange could not be called: its koffi callback stays registered');
-        throw new IpInterfaceError('OS_ERROR', `NotifyIpInterfaceChange could not be called: ${String(error)}`, { adapter: name, cause: error });
-      } finally {
-        pending.delete(reg);
+      void track(register(lib, reg, sub.initial));
+    });
+
+  const adapter: WindowsIpInterfaceAdapter = {
+    name,
+
+    notifyIpInterfaceChange(family, callback, initial): SettledRegistration {
+      const invalid = registrationError(name, family, callback, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
+      const lib = library;
+      if (lib && current?.state === 'live') {
+        // The shared OS registration is live: this one is live at once, and says so synchronously.
+        const sub = newSubscription(family, callback, Boolean(initial));
+        goLive(sub);
+        return Object.assign(Promise.resolve(sub.handle), { settledHandle: sub.handle });
       }
-      if (result.status !== 0) {
-        // Nothing is registered: the callback can go at once.
-        reg.state = 'closed';
-        releaseCallback(lib, reg);
-        releaseKeepAlive();
-        throw failure(lib, 'NotifyIpInterfaceChange', result.status);
-      }
-      reg.native = result.handle;
-      if (reg.native === null) {
-        warnOnce(
-          `NotifyIpInterfaceChange on ${lib.path} succeeded with a NULL handle (Wine's stub does this): ` +
-            'no notifications will arrive; the registration stays live until cancelled',
-        );
-      }
-      reg.state = 'live';
-      live.set(handle, reg);
-      // The marker first, then rows that arrived while registering (already queued, in order).
-      if (initial) invoke(reg, null, 'initial');
-      if (reg.state === 'live' && reg.queue.length > 0) scheduleDrain(reg);
-      return handle;
+      waitingForLoad++;
+      return (async () => {
+        let loaded: IphlpapiLibrary;
+        try {
+          loaded = await track(load());
+        } finally {
+          waitingForLoad--;
+        }
+        const sub = newSubscription(family, callback, Boolean(initial));
+        if (current?.state === 'live') {
+          goLive(sub);
+          return sub.handle;
+        }
+        return join(loaded, sub);
+      })();
     },
 
     async cancelMibChangeNotify2(handle) {
-      const reg = live.get(handle);
-      if (!reg || reg.state !== 'live') {
-        throw new IpInterfaceError('INVALID_HANDLE', 'the handle is not a live registration of this adapter', {
-          adapter: name,
-          osCode: ERROR_INVALID_HANDLE,
-        });
-      }
-      const lib = library!;
-      // From here on, callbacks still queued by koffi are ignored (they may run before the cancel returns).
-      reg.state = 'closing';
-      reg.queue.length = 0;
-      live.delete(handle);
-      pending.add(reg);
-      let status = 0;
-      let thrown: unknown;
+      // INVALID_HANDLE unless live; synchronous: from here on nothing reaches this callback, whatever
+      // the OS registration does.
+      const sub = live.take(handle);
+      sub.state = 'closed';
+      fanOut = undefined;
+      const reg = current;
+      if (live.size > 0 || !reg || reg.state !== 'live') return;
+      // The last one: the OS registration goes, and this cancel reports how that went. It counts as
+      // a live registration until then.
+      finishing++;
       try {
-        // NULL (Wine) was never a registration: passing it to CancelMibChangeNotify2 is wrong.
-        // Asynchronous: the OS waits for a callback in flight, which needs the JS thread.
-        if (reg.native !== null) status = await track(lib.cancelMibChangeNotify2(reg.native));
-      } catch (error) {
-        thrown = error;
+        await track(retire(library!, reg));
+      } finally {
+        finishing--;
       }
-      pending.delete(reg);
-      reg.state = 'closed';
-      releaseKeepAlive();
-      if (thrown !== undefined || status !== 0) {
-        // The OS may still hold the callback: unregistering it could crash the process, so it stays.
-        warnOnce('CancelMibChangeNotify2 failed: the registration is dropped but its koffi callback stays registered');
-        if (thrown !== undefined) {
-          throw new IpInterfaceError('OS_ERROR', `CancelMibChangeNotify2 could not be called: ${String(thrown)}`, { adapter: name, cause: thrown });
-        }
-        throw failure(lib, 'CancelMibChangeNotify2', status);
-      }
-      // Only now that the cancel returned can no native thread call it any more.
-      releaseCallback(lib, reg);
     },
 
     async getIpInterfaceTable(family) {
-      if (!isAddressFamily(family)) return rejectInvalidFamily(family);
+      const invalid = familyError(name, family, ERROR_INVALID_PARAMETER);
+      if (invalid) throw invalid;
       const lib = await load();
-      if (!lib.getIpInterfaceTable) {
+      const getTable = lib.getIpInterfaceTable;
+      if (!getTable) {
         throw new IpInterfaceError('NOT_SUPPORTED', `${lib.path} does not export GetIpInterfaceTable and FreeMibTable`, { adapter: name, osCode: 50 });
       }
-      const { status, rows } = await lib.getIpInterfaceTable(NATIVE_FAMILY[family]);
+      let result: Awaited<ReturnType<typeof getTable>>;
+      try {
+        result = await nativeCall(() => getTable(NATIVE_FAMILY[family]));
+      } catch (error) {
+        if (error instanceof IpInterfaceError) throw error;
+        throw new IpInterfaceError('OS_ERROR', `GetIpInterfaceTable could not be called: ${describeError(error)}`, { adapter: name, cause: error });
+      }
+      const { status, rows } = result;
       if (status !== 0) throw failure(lib, 'GetIpInterfaceTable', status);
       return rows.flatMap((native) => {
         const row = ipInterfaceRowFromNative(native, nameOf(lib, toUint64(native.InterfaceLuid)));
@@ -397,10 +541,12 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     },
 
     async dispose() {
-      while (live.size > 0 || pending.size > 0) {
-        await Promise.allSettled([...live.keys()].map((h) => adapter.cancelMibChangeNotify2(h)));
-        await Promise.allSettled([...nativeCalls]);
-        // A registration whose native call just returned turns live in its own continuation: let it run.
+      // Until nothing is left: registrations waiting for the load or the OS join and are cancelled
+      // in a later round.
+      while (live.size > 0 || waiters.length > 0 || waitingForLoad > 0 || current !== undefined || retiring.size > 0) {
+        await Promise.allSettled(live.entries().map(([h]) => adapter.cancelMibChangeNotify2(h)));
+        await Promise.allSettled([...work]);
+        // A registration whose load or native call just settled goes on in its own continuation: let it run.
         await new Promise((resolve) => setImmediate(resolve));
       }
     },
@@ -408,8 +554,11 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     diagnostics() {
       return {
         warnings: [...warnings],
-        liveRegistrations: live.size + pending.size,
+        liveRegistrations: live.size + waiters.length + waitingForLoad + finishing,
+        nativeRegistrations: (current ? 1 : 0) + retiring.size,
         registeredCallbacks,
+        pendingNativeCalls,
+        asyncBudget: library?.budget.state(),
         loaded: library !== undefined,
         optionalFunctions: library ? [...library.optionalFunctions] : [],
       };

@@ -9,7 +9,7 @@ import { offloadFlagsFromByte } from '../../../src/ip-interface-row';
 /** Functions whose next call `setNextError` can make fail. */
 export const FAKE_FUNCTION = { notify: 0, cancel: 1, table: 2, entry: 3, name: 4 } as const;
 /** Options of `setOption`. */
-export const FAKE_OPTION = { waitInitial: 0, nullHandle: 1, sparseRows: 2, entryNotFound: 3, registerDelayMs: 4, deliveryDelayMs: 5, returnDelayMs: 6, holdReturn: 7 } as const;
+export const FAKE_OPTION = { waitInitial: 0, nullHandle: 1, sparseRows: 2, entryNotFound: 3, registerDelayMs: 4, deliveryDelayMs: 5, returnDelayMs: 6, holdReturn: 7, threadPerRegistration: 8, ratePerSecond: 9, cancelDelayMs: 10 } as const;
 /** Native family numbers. */
 export const NATIVE = { unspec: 0, inet: 2, inet6: 23 } as const;
 /** Notification types. */
@@ -28,6 +28,16 @@ export interface FakeStats {
   readonly maxNs: number;
   /** Registrations ever made. */
   readonly registrations: number;
+  /** Most callbacks in flight at once (native threads blocked in a callback at the same time), since the last reset. */
+  readonly maxInFlight: number;
+  /** Per-registration delivery threads running now. */
+  readonly registrationThreads: number;
+  /** Most registrations live at once, since the last reset. */
+  readonly maxLive: number;
+  /** GetIpInterfaceEntry calls. */
+  readonly entryCalls: number;
+  /** ConvertInterfaceLuidToNameW calls. */
+  readonly nameCalls: number;
 }
 
 /** The controls. */
@@ -93,7 +103,17 @@ export function fakeControls(path: string): FakeControls {
     liveRegistrations: () => live() as number,
     outstandingTables: () => tables() as number,
     waitInFlight: (timeoutMs) => (waitInFlight(timeoutMs) as number) === 1,
-    stats: () => ({ callbacks: num(stat(0)), totalNs: num(stat(1)), maxNs: num(stat(2)), registrations: num(stat(3)) }),
+    stats: () => ({
+      callbacks: num(stat(0)),
+      totalNs: num(stat(1)),
+      maxNs: num(stat(2)),
+      registrations: num(stat(3)),
+      maxInFlight: num(stat(4)),
+      registrationThreads: num(stat(5)),
+      maxLive: num(stat(6)),
+      entryCalls: num(stat(7)),
+      nameCalls: num(stat(8)),
+    }),
     rowBytes: (family, index) => {
       const out = Buffer.alloc(168);
       rowBytes(family, index, out);

@@ -1,7 +1,11 @@
 /*
  * A fake iphlpapi.dll for the Windows adapter's tests. Same exports and ABI as the real DLL, with the
- * threading behaviour that matters (see shared reference windows-iphlpapi.md):
+ * threading behaviour that matters (docs/windows.md, "How the cancellation deadlock is avoided" and
+ * "The koffi async budget"):
  *   - callbacks come from a native delivery thread, serialized, Row NULL for the initial notification;
+ *     or (option 8) like Windows' worker threads: one native thread per registration, all calling
+ *     back concurrently, and (option 9) each delivering a parameter notification continuously at a
+ *     configurable rate;
  *   - CancelMibChangeNotify2 waits for a callback of that registration in flight (so a synchronous
  *     cancel from the callback, or while a callback is blocked in JS, deadlocks exactly as on Windows);
  *   - NotifyIpInterfaceChange can be told to wait until its own initial callback returned;
@@ -14,7 +18,8 @@
  *
  * Fixture: interfaces 1 (loopback, IfType 24), 2 (ethernet, IfType 6), 3 (wireless, IfType 71: its
  * LUID exceeds 2^53) for Family 2 and 23. Every field is a formula of (index, family) in fill_row();
- * test/adapters/windows/fake-library.ts mirrors it (expectedFakeRow).
+ * test/adapters/windows/fake-controls.ts mirrors it (expectedFakeRow); the options and stats are
+ * bound there too (FAKE_OPTION, stats()).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +38,7 @@ static void mutex_unlock(fake_mutex *m) { LeaveCriticalSection(m); }
 static void cond_init(fake_cond *c) { InitializeConditionVariable(c); }
 static void cond_wait(fake_cond *c, fake_mutex *m) { SleepConditionVariableCS(c, m, INFINITE); }
 static void cond_broadcast(fake_cond *c) { WakeAllConditionVariable(c); }
+static void cond_wait_ms(fake_cond *c, fake_mutex *m, uint32_t ms) { SleepConditionVariableCS(c, m, ms); }
 static void sleep_ms(int ms) { Sleep((DWORD)ms); }
 static uint64_t now_ns(void) {
   LARGE_INTEGER f, c;
@@ -42,6 +48,13 @@ static uint64_t now_ns(void) {
 }
 static DWORD WINAPI delivery_main_win(LPVOID arg);
 static int start_thread(void) { return CreateThread(NULL, 0, delivery_main_win, NULL, 0, NULL) != NULL; }
+static DWORD WINAPI reg_main_win(LPVOID arg);
+static int start_reg_thread(uintptr_t slot) {
+  HANDLE t = CreateThread(NULL, 256 * 1024, reg_main_win, (LPVOID)slot, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+  if (!t) return 0;
+  CloseHandle(t);
+  return 1;
+}
 #else
 #include <pthread.h>
 #include <time.h>
@@ -53,9 +66,26 @@ typedef pthread_cond_t fake_cond;
 static void mutex_init(fake_mutex *m) { pthread_mutex_init(m, NULL); }
 static void mutex_lock(fake_mutex *m) { pthread_mutex_lock(m); }
 static void mutex_unlock(fake_mutex *m) { pthread_mutex_unlock(m); }
-static void cond_init(fake_cond *c) { pthread_cond_init(c, NULL); }
+static void cond_init(fake_cond *c) {
+  pthread_condattr_t a;
+  pthread_condattr_init(&a);
+  pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+  pthread_cond_init(c, &a);
+  pthread_condattr_destroy(&a);
+}
 static void cond_wait(fake_cond *c, fake_mutex *m) { pthread_cond_wait(c, m); }
 static void cond_broadcast(fake_cond *c) { pthread_cond_broadcast(c); }
+static void cond_wait_ms(fake_cond *c, fake_mutex *m, uint32_t ms) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  t.tv_sec += ms / 1000;
+  t.tv_nsec += (long)(ms % 1000) * 1000000L;
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000L;
+  }
+  pthread_cond_timedwait(c, m, &t);
+}
 static void sleep_ms(int ms) { usleep((useconds_t)ms * 1000); }
 static uint64_t now_ns(void) {
   struct timespec t;
@@ -68,6 +98,17 @@ static int start_thread(void) {
   if (pthread_create(&t, NULL, delivery_main_posix, NULL) != 0) return 0;
   pthread_detach(t);
   return 1;
+}
+static void *reg_main_posix(void *arg);
+static int start_reg_thread(uintptr_t slot) {
+  pthread_t t;
+  pthread_attr_t a;
+  pthread_attr_init(&a);
+  pthread_attr_setstacksize(&a, 256 * 1024);
+  pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+  int ok = pthread_create(&t, &a, reg_main_posix, (void *)slot) == 0;
+  pthread_attr_destroy(&a);
+  return ok;
 }
 #endif
 
@@ -124,17 +165,10 @@ typedef void(WINAPI *change_callback)(void *context, FAKE_ROW *row, int32_t type
 
 enum { PARAMETER = 0, ADD = 1, DELETE_ = 2, INITIAL = 3 };
 enum { E_NOTIFY = 0, E_CANCEL = 1, E_TABLE = 2, E_ENTRY = 3, E_NAME = 4, E_COUNT = 5 };
-#define MAX_REGS 256
+/* Above 1000: the scale tests make 1000 registrations at once against the adapter before the fan-out. */
+#define MAX_REGS 4096
 #define MAX_IFS 32
 #define HANDLE_BASE 0x10000
-
-typedef struct {
-  int used, cancelled, in_flight, initial_delivered;
-  uint32_t id;
-  uint16_t family;
-  change_callback callback;
-  void *context;
-} reg_t;
 
 typedef struct event {
   struct event *next;
@@ -142,6 +176,17 @@ typedef struct event {
   int32_t type;
   FAKE_ROW row;
 } event_t;
+
+typedef struct {
+  int used, cancelled, in_flight, initial_delivered;
+  int threaded;          /* has its own delivery thread (option 8 at registration time) */
+  uint32_t id;
+  uint16_t family;
+  change_callback callback;
+  void *context;
+  event_t *qhead, *qtail; /* the own thread's queue */
+  uint32_t tick;         /* which interface the next continuous notification is about */
+} reg_t;
 
 typedef struct {
   int used;
@@ -159,6 +204,10 @@ static uint32_t g_next_error[E_COUNT];
 static int g_wait_initial, g_null_handle, g_sparse = 1, g_entry_not_found, g_register_delay_ms, g_delivery_delay_ms, g_return_delay_ms, g_hold_return;
 static int g_in_flight, g_outstanding_tables;
 static uint64_t g_cb_count, g_cb_ns_total, g_cb_ns_max, g_registrations_total;
+static int g_thread_per_reg, g_rate_per_second, g_reg_threads, g_in_flight_max, g_live_max, g_cancel_delay_ms;
+static uint64_t g_entry_calls, g_name_calls;
+/* One condition per registration slot (outside reg_t: a slot is zeroed on cancel, its condition must not be). */
+static fake_cond g_reg_cond[MAX_REGS];
 
 static uint64_t luid_of(uint32_t index) {
   uint64_t if_type = index == 1 ? 24 : index == 3 ? 71 : 6;
@@ -222,6 +271,7 @@ static void reset_table_locked(void) {
 __attribute__((constructor)) static void fake_init(void) {
   mutex_init(&g_lock);
   cond_init(&g_cond);
+  for (int i = 0; i < MAX_REGS; i++) cond_init(&g_reg_cond[i]);
   reset_table_locked();
 }
 
@@ -246,15 +296,131 @@ static int take_error(int fn, uint32_t *code) {
   return 1;
 }
 
-static void enqueue_locked(uint32_t target, int32_t type, const FAKE_ROW *row) {
+static event_t *new_event(uint32_t target, int32_t type, const FAKE_ROW *row) {
   event_t *e = calloc(1, sizeof *e);
   e->target = target;
   e->type = type;
   if (row) e->row = *row;
+  return e;
+}
+
+static void reg_push_locked(int slot, event_t *e) {
+  reg_t *r = &g_regs[slot];
+  if (r->qtail) r->qtail->next = e;
+  else r->qhead = e;
+  r->qtail = e;
+  cond_broadcast(&g_reg_cond[slot]);
+}
+
+static void enqueue_locked(uint32_t target, int32_t type, const FAKE_ROW *row) {
+  int serialized = 0;
+  for (int i = 0; i < MAX_REGS; i++) {
+    reg_t *r = &g_regs[i];
+    if (!r->used) continue;
+    if (!r->threaded) {
+      serialized = 1;
+      continue;
+    }
+    if (r->cancelled || (target != 0 && r->id != target)) continue;
+    if (type != INITIAL && r->family != 0 && row && r->family != row->Family) continue;
+    reg_push_locked(i, new_event(target, type, row));
+  }
+  /* The serialized delivery thread serves the registrations without a thread of their own. */
+  if (!serialized) return;
+  event_t *e = new_event(target, type, row);
   if (g_tail) g_tail->next = e;
   else g_head = e;
   g_tail = e;
   cond_broadcast(&g_cond);
+}
+
+/* Calls r's callback with the lock released, the way both kinds of delivery thread do. */
+static void call_locked(reg_t *r, const event_t *e) {
+  FAKE_ROW row = e->row;
+  if (g_sparse && e->type != INITIAL) {
+    /* Windows: only Family, InterfaceLuid and InterfaceIndex are reliable; the rest is junk. */
+    memset(&row, 0xCC, sizeof row);
+    row.Family = e->row.Family;
+    row.InterfaceLuid = e->row.InterfaceLuid;
+    row.InterfaceIndex = e->row.InterfaceIndex;
+  }
+  r->in_flight = 1;
+  g_in_flight++;
+  if (g_in_flight > g_in_flight_max) g_in_flight_max = g_in_flight;
+  cond_broadcast(&g_cond);
+  change_callback cb = r->callback;
+  void *ctx = r->context;
+  mutex_unlock(&g_lock);
+  uint64_t t0 = now_ns();
+  cb(ctx, e->type == INITIAL ? NULL : &row, e->type);
+  uint64_t dt = now_ns() - t0;
+  mutex_lock(&g_lock);
+  g_cb_count++;
+  g_cb_ns_total += dt;
+  if (dt > g_cb_ns_max) g_cb_ns_max = dt;
+  r->in_flight = 0;
+  g_in_flight--;
+  if (e->type == INITIAL) r->initial_delivered = 1;
+  cond_broadcast(&g_cond);
+}
+
+static void free_queue_locked(reg_t *r) {
+  while (r->qhead) {
+    event_t *e = r->qhead;
+    r->qhead = e->next;
+    free(e);
+  }
+  r->qtail = NULL;
+}
+
+/* The next continuous notification of r: a parameter change of the next interface of its family. */
+static int continuous_event_locked(reg_t *r, event_t *out) {
+  for (int tries = 0; tries < MAX_IFS; tries++) {
+    iface_t *it = &g_ifs[r->tick++ % MAX_IFS];
+    if (!it->used || (r->family != 0 && it->row.Family != r->family)) continue;
+    memset(out, 0, sizeof *out);
+    out->type = PARAMETER;
+    out->row = it->row;
+    return 1;
+  }
+  return 0;
+}
+
+/* A registration's own thread (Windows runs callbacks on its worker threads, many at once). */
+static void reg_loop(int slot) {
+  mutex_lock(&g_lock);
+  reg_t *r = &g_regs[slot];
+  uint32_t id = r->id;
+  g_reg_threads++;
+  uint64_t next = now_ns();
+  for (;;) {
+    if (!r->used || r->id != id || r->cancelled) break;
+    event_t *e = r->qhead;
+    if (e) {
+      r->qhead = e->next;
+      if (!r->qhead) r->qtail = NULL;
+      call_locked(r, e);
+      free(e);
+      continue;
+    }
+    if (g_rate_per_second > 0) {
+      uint64_t now = now_ns();
+      if (now >= next) {
+        uint64_t period = 1000000000ull / (uint64_t)g_rate_per_second;
+        next = (next + period < now) ? now + period : next + period;
+        event_t c;
+        if (continuous_event_locked(r, &c)) call_locked(r, &c);
+        continue;
+      }
+      uint32_t ms = (uint32_t)((next - now) / 1000000u);
+      cond_wait_ms(&g_reg_cond[slot], &g_lock, ms == 0 ? 1 : ms);
+    } else {
+      cond_wait(&g_reg_cond[slot], &g_lock);
+    }
+  }
+  g_reg_threads--;
+  cond_broadcast(&g_cond);
+  mutex_unlock(&g_lock);
 }
 
 static void delivery_loop(void) {
@@ -272,34 +438,10 @@ static void delivery_loop(void) {
     if (!g_head) g_tail = NULL;
     for (int i = 0; i < MAX_REGS; i++) {
       reg_t *r = &g_regs[i];
-      if (!r->used || r->cancelled) continue;
+      if (!r->used || r->cancelled || r->threaded) continue;
       if (e->target != 0 && r->id != e->target) continue;
       if (e->type != INITIAL && r->family != 0 && r->family != e->row.Family) continue;
-      FAKE_ROW row = e->row;
-      if (g_sparse && e->type != INITIAL) {
-        /* Windows: only Family, InterfaceLuid and InterfaceIndex are reliable; the rest is junk. */
-        memset(&row, 0xCC, sizeof row);
-        row.Family = e->row.Family;
-        row.InterfaceLuid = e->row.InterfaceLuid;
-        row.InterfaceIndex = e->row.InterfaceIndex;
-      }
-      r->in_flight = 1;
-      g_in_flight++;
-      cond_broadcast(&g_cond);
-      change_callback cb = r->callback;
-      void *ctx = r->context;
-      mutex_unlock(&g_lock);
-      uint64_t t0 = now_ns();
-      cb(ctx, e->type == INITIAL ? NULL : &row, e->type);
-      uint64_t dt = now_ns() - t0;
-      mutex_lock(&g_lock);
-      g_cb_count++;
-      g_cb_ns_total += dt;
-      if (dt > g_cb_ns_max) g_cb_ns_max = dt;
-      r->in_flight = 0;
-      g_in_flight--;
-      if (e->type == INITIAL) r->initial_delivered = 1;
-      cond_broadcast(&g_cond);
+      call_locked(r, e);
     }
     free(e);
     cond_broadcast(&g_cond);
@@ -312,10 +454,18 @@ static DWORD WINAPI delivery_main_win(LPVOID arg) {
   delivery_loop();
   return 0;
 }
+static DWORD WINAPI reg_main_win(LPVOID arg) {
+  reg_loop((int)(uintptr_t)arg);
+  return 0;
+}
 #else
 static void *delivery_main_posix(void *arg) {
   (void)arg;
   delivery_loop();
+  return NULL;
+}
+static void *reg_main_posix(void *arg) {
+  reg_loop((int)(uintptr_t)arg);
   return NULL;
 }
 #endif
@@ -340,26 +490,41 @@ EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback 
     return 0;
   }
   reg_t *r = NULL;
+  int slot = -1;
   for (int i = 0; i < MAX_REGS && !r; i++)
-    if (!g_regs[i].used) r = &g_regs[i];
+    if (!g_regs[i].used) r = &g_regs[slot = i];
   if (!r) {
     mutex_unlock(&g_lock);
     return 8;
   }
-  if (!g_thread_started) {
+  if (g_thread_per_reg) {
+    memset(r, 0, sizeof *r);
+    r->used = 1; /* the thread starts blocked on g_lock and reads its id after we set it below */
+    r->threaded = 1;
+    if (!start_reg_thread((uintptr_t)slot)) {
+      memset(r, 0, sizeof *r);
+      mutex_unlock(&g_lock);
+      return 8;
+    }
+  } else if (!g_thread_started) {
     if (!start_thread()) {
       mutex_unlock(&g_lock);
       return 8;
     }
     g_thread_started = 1;
   }
+  int threaded = r->threaded;
   memset(r, 0, sizeof *r);
   r->used = 1;
+  r->threaded = threaded;
   r->id = g_next_id++;
   r->family = family;
   r->callback = callback;
   r->context = context;
   g_registrations_total++;
+  int live = 0;
+  for (int i = 0; i < MAX_REGS; i++) live += g_regs[i].used;
+  if (live > g_live_max) g_live_max = live;
   uint32_t id = r->id;
   if (initial) enqueue_locked(id, INITIAL, NULL);
   if (initial && g_wait_initial) {
@@ -380,6 +545,10 @@ EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback 
 
 EXPORT uint32_t WINAPI CancelMibChangeNotify2(void *handle) {
   mutex_lock(&g_lock);
+  int cancel_delay = g_cancel_delay_ms;
+  mutex_unlock(&g_lock);
+  if (cancel_delay > 0) sleep_ms(cancel_delay);
+  mutex_lock(&g_lock);
   uint32_t code;
   if (take_error(E_CANCEL, &code)) {
     mutex_unlock(&g_lock);
@@ -391,8 +560,10 @@ EXPORT uint32_t WINAPI CancelMibChangeNotify2(void *handle) {
     return 6;
   }
   r->cancelled = 1;
+  cond_broadcast(&g_reg_cond[r - g_regs]);
   /* Like Windows: wait for the callback in flight (deadlocks when called from that callback). */
   while (r->in_flight) cond_wait(&g_cond, &g_lock);
+  free_queue_locked(r);
   memset(r, 0, sizeof *r);
   cond_broadcast(&g_cond);
   mutex_unlock(&g_lock);
@@ -409,6 +580,7 @@ EXPORT void WINAPI InitializeIpInterfaceEntry(FAKE_ROW *row) {
 EXPORT uint32_t WINAPI GetIpInterfaceEntry(FAKE_ROW *row) {
   if (!row || (row->Family != 2 && row->Family != 23)) return 87;
   mutex_lock(&g_lock);
+  g_entry_calls++;
   uint32_t code;
   if (take_error(E_ENTRY, &code)) {
     mutex_unlock(&g_lock);
@@ -461,6 +633,7 @@ static uint32_t put_utf16(uint16_t *out, size_t capacity, const char *text) {
 EXPORT uint32_t WINAPI ConvertInterfaceLuidToNameW(const uint64_t *luid, uint16_t *name, size_t length) {
   if (!luid || !name) return 87;
   mutex_lock(&g_lock);
+  g_name_calls++;
   uint32_t code;
   int failed = take_error(E_NAME, &code);
   mutex_unlock(&g_lock);
@@ -539,7 +712,11 @@ EXPORT void fake_set_next_error(int32_t fn, uint32_t code) {
 /* option: 0 register waits for its own initial callback, 1 Wine's NULL handle, 2 sparse rows,
  * 3 GetIpInterfaceEntry says ERROR_NOT_FOUND, 4 register sleeps `value` ms first, 5 the delivery
  * thread sleeps `value` ms before each event, 6 register sleeps `value` ms after registering,
- * 7 register does not return (after registering) while `value` is non-zero. */
+ * 7 register does not return (after registering) while `value` is non-zero, 8 each new registration
+ * gets its own delivery thread (Windows' worker threads: callbacks of different registrations run
+ * concurrently), 9 every registration with its own thread delivers `value` parameter notifications
+ * per second (round-robin over the interfaces of its family) on top of the triggered ones,
+ * 10 CancelMibChangeNotify2 sleeps `value` ms first. */
 EXPORT void fake_set_option(int32_t option, int32_t value) {
   mutex_lock(&g_lock);
   switch (option) {
@@ -551,17 +728,29 @@ EXPORT void fake_set_option(int32_t option, int32_t value) {
     case 5: g_delivery_delay_ms = value; break;
     case 6: g_return_delay_ms = value; break;
     case 7: g_hold_return = value; break;
+    case 8: g_thread_per_reg = value; break;
+    case 10: g_cancel_delay_ms = value; break;
+    case 9:
+      g_rate_per_second = value < 0 ? 0 : value;
+      for (int i = 0; i < MAX_REGS; i++) cond_broadcast(&g_reg_cond[i]);
+      break;
     default: break;
   }
   mutex_unlock(&g_lock);
 }
 
-/* Restores the fixture table, options and errors (registrations are left alone). */
+/* Restores the fixture table, options and errors, and restarts the "most at once" stats from now
+ * (registrations are left alone). */
 EXPORT void fake_reset(void) {
   mutex_lock(&g_lock);
+  g_live_max = 0;
+  for (int i = 0; i < MAX_REGS; i++) g_live_max += g_regs[i].used;
+  g_in_flight_max = g_in_flight;
   reset_table_locked();
   memset(g_next_error, 0, sizeof g_next_error);
   g_wait_initial = g_null_handle = g_entry_not_found = g_register_delay_ms = g_delivery_delay_ms = g_return_delay_ms = g_hold_return = 0;
+  g_thread_per_reg = g_rate_per_second = g_cancel_delay_ms = 0;
+  for (int i = 0; i < MAX_REGS; i++) cond_broadcast(&g_reg_cond[i]);
   g_sparse = 1;
   mutex_unlock(&g_lock);
 }
@@ -575,7 +764,9 @@ EXPORT int fake_cancel_all(void) {
     reg_t *r = &g_regs[i];
     if (!r->used || r->cancelled) continue;
     r->cancelled = 1;
+    cond_broadcast(&g_reg_cond[i]);
     while (r->in_flight) cond_wait(&g_cond, &g_lock);
+    free_queue_locked(r);
     memset(r, 0, sizeof *r);
     n++;
   }
@@ -612,10 +803,20 @@ EXPORT int fake_wait_in_flight(int32_t timeout_ms) {
   }
 }
 
-/* stat: 0 callbacks delivered, 1 total ns blocked in callbacks, 2 max ns, 3 registrations ever made. */
+/* stat: 0 callbacks delivered, 1 total ns blocked in callbacks, 2 max ns, 3 registrations ever made,
+ * 4 most callbacks in flight at once, 5 registration threads running, 6 most registrations live at once,
+ * 7 GetIpInterfaceEntry calls, 8 ConvertInterfaceLuidToNameW calls. */
 EXPORT uint64_t fake_stat(int32_t stat) {
   mutex_lock(&g_lock);
-  uint64_t v = stat == 0 ? g_cb_count : stat == 1 ? g_cb_ns_total : stat == 2 ? g_cb_ns_max : g_registrations_total;
+  uint64_t v = stat == 0   ? g_cb_count
+               : stat == 1 ? g_cb_ns_total
+               : stat == 2 ? g_cb_ns_max
+               : stat == 3 ? g_registrations_total
+               : stat == 4 ? (uint64_t)g_in_flight_max
+               : stat == 5 ? (uint64_t)g_reg_threads
+               : stat == 6 ? (uint64_t)g_live_max
+               : stat == 7 ? g_entry_calls
+                           : g_name_calls;
   mutex_unlock(&g_lock);
   return v;
 }

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import koffi from 'koffi';
 import { firstValueFrom } from 'rxjs';
-import type { IpInterfaceChangeCallback, MibNotificationType } from '../../../src/adapter';
+import type { IpInterfaceChangeCallback, MibNotificationType, SettledRegistration } from '../../../src/adapter';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { offloadFlagsFromByte } from '../../../src/ip-interface-row';
 import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
 import { windowsAdapter, type WindowsIpInterfaceAdapter } from '../../../adapters/windows';
 import { familyFromNative } from '../../../adapters/windows/native-family';
+import { CALL_RESERVE } from '../../../adapters/windows/native-call-budget';
 import { errorCodeOfWin32, win32Error } from '../../../adapters/windows/win32-error';
 import { rejection } from '../../helpers/rejection';
 import { sleep, waitFor } from '../../helpers/wait-for';
@@ -412,4 +414,211 @@ describe('windowsAdapter: a NULL handle on success (Wine)', () => {
     sub.unsubscribe();
     await waitFor(() => adapter.diagnostics().registeredCallbacks === 0, 'the teardown', 3000);
   });
+});
+
+describe('windowsAdapter: one shared OS registration, fanned out', () => {
+  it('registrations of every family share one AF_UNSPEC OS registration; rows go to their family only, refreshed once per OS callback', async () => {
+    const adapter = adapterOver(full);
+    const inet = recorder();
+    const inet6 = recorder();
+    const unspec = recorder();
+    const h1 = await adapter.notifyIpInterfaceChange('inet', inet.callback, true);
+    // The OS registration is live now: the next ones are live at once and say so synchronously.
+    const p2: SettledRegistration = adapter.notifyIpInterfaceChange('inet6', inet6.callback, true);
+    expect(p2.settledHandle).toBeDefined();
+    expect(inet6.calls).toEqual([{ row: null, type: 'initial' }]);
+    const h2 = await p2;
+    const h3 = await adapter.notifyIpInterfaceChange('unspec', unspec.callback, false);
+    expect(full.liveRegistrations()).toBe(1);
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 3, nativeRegistrations: 1, registeredCallbacks: 1, pendingNativeCalls: 0 });
+    // The OS's own initial notification (asked for by the first registration) is counted once it returned.
+    await waitFor(() => full.stats().callbacks > 0, 'the OS initial callback', 3000);
+    await sleep(10);
+    const before = full.stats();
+    full.setMtu(NATIVE.inet6, 2, 1400);
+    await waitFor(() => inet6.calls.length === 2 && unspec.calls.length === 1, 'the inet6 row', 3000);
+    await sleep(30);
+    const after = full.stats();
+    expect(inet.calls).toEqual([{ row: null, type: 'initial' }]);
+    expect(inet6.calls[1]).toEqual({ type: 'parameter', row: expectedFakeRow(2, 'inet6', { nlMtu: 1400 }) });
+    // One OS callback, one GetIpInterfaceEntry, one name lookup, one row object for both subscribers (frozen).
+    expect(unspec.calls[0]!.row).toBe(inet6.calls[1]!.row);
+    expect(Object.isFrozen(unspec.calls[0]!.row)).toBe(true);
+    expect(Object.isFrozen(unspec.calls[0]!.row!.zoneIndices)).toBe(true);
+    expect({ callbacks: after.callbacks - before.callbacks, entry: after.entryCalls - before.entryCalls, name: after.nameCalls - before.nameCalls }).toEqual({
+      callbacks: 1,
+      entry: 1,
+      name: 1,
+    });
+    full.setMtu(NATIVE.inet, 1, 1300);
+    await waitFor(() => inet.calls.length === 2 && unspec.calls.length === 2, 'the inet row', 3000);
+    expect(inet6.calls).toHaveLength(2);
+    for (const h of [h1, h2, h3]) await adapter.cancelMibChangeNotify2(h);
+  });
+
+  it('the last cancel cancels the OS registration and only then unregisters the koffi callback; the others leave it alone', async () => {
+    const adapter = adapterOver(full);
+    const handles = [
+      await adapter.notifyIpInterfaceChange('inet', () => undefined, true),
+      await adapter.notifyIpInterfaceChange('unspec', () => undefined, false),
+      await adapter.notifyIpInterfaceChange('inet6', () => undefined, true),
+    ];
+    full.setOption(FAKE_OPTION.cancelDelayMs, 100);
+    await adapter.cancelMibChangeNotify2(handles[0]!);
+    await adapter.cancelMibChangeNotify2(handles[1]!);
+    expect(full.liveRegistrations()).toBe(1);
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 1, nativeRegistrations: 1, registeredCallbacks: 1 });
+    const last = adapter.cancelMibChangeNotify2(handles[2]!);
+    // The OS cancel is in flight (on a koffi worker thread): the callback must still be there.
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 1, nativeRegistrations: 1, registeredCallbacks: 1, pendingNativeCalls: 1 });
+    await last;
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 });
+    expect(full.liveRegistrations()).toBe(0);
+  });
+
+  it('cancelling twice rejects INVALID_HANDLE the second time and does not disturb the other registrations', async () => {
+    const adapter = adapterOver(full);
+    const other = recorder();
+    const h1 = await adapter.notifyIpInterfaceChange('inet', () => undefined, false);
+    const h2 = await adapter.notifyIpInterfaceChange('inet', other.callback, false);
+    const [first, second] = await Promise.allSettled([adapter.cancelMibChangeNotify2(h1), adapter.cancelMibChangeNotify2(h1)]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_HANDLE', osCode: 6 } });
+    expect(await rejection(adapter.cancelMibChangeNotify2(h1))).toMatchObject({ code: 'INVALID_HANDLE' });
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await waitFor(() => other.calls.length === 1, 'the row for the other registration', 3000);
+    await adapter.cancelMibChangeNotify2(h2);
+    expect(await rejection(adapter.cancelMibChangeNotify2(h2))).toMatchObject({ code: 'INVALID_HANDLE' });
+  });
+
+  it('a registration made while the OS registration is being cancelled gets a fresh one, and its rows', async () => {
+    const adapter = adapterOver(full);
+    const h1 = await adapter.notifyIpInterfaceChange('inet', () => undefined, false);
+    full.setOption(FAKE_OPTION.cancelDelayMs, 150);
+    const cancelling = adapter.cancelMibChangeNotify2(h1);
+    const r = recorder();
+    const h2 = await adapter.notifyIpInterfaceChange('inet', r.callback, true);
+    expect(adapter.diagnostics()).toMatchObject({ nativeRegistrations: 2, registeredCallbacks: 2, liveRegistrations: 2 }); // the first cancel still waits for its OS cancel
+    await cancelling;
+    expect(full.liveRegistrations()).toBe(1);
+    expect(adapter.diagnostics()).toMatchObject({ nativeRegistrations: 1, registeredCallbacks: 1 });
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await waitFor(() => r.calls.length === 2, 'the row', 3000);
+    expect(r.calls.map((c) => c.type)).toEqual(['initial', 'parameter']);
+    await adapter.cancelMibChangeNotify2(h2);
+  });
+
+  it('unsubscribing some subscriptions while the OS registration is still registering: they get nothing, the rest get marker and rows', async () => {
+    const adapter = adapterOver(full);
+    full.setOption(FAKE_OPTION.registerDelayMs, 100);
+    const seen: unknown[][] = [[], [], []];
+    const subs = seen.map((s, i) => ipInterfaceChanges$(i === 2 ? 'unspec' : 'inet', true, { adapter }).subscribe((c) => s.push(c.kind)));
+    await waitFor(() => adapter.diagnostics().pendingNativeCalls === 1, 'the registration to be under way', 3000);
+    subs[0]!.unsubscribe();
+    subs[1]!.unsubscribe();
+    await waitFor(() => seen[2]!.length === 1, 'the marker', 3000);
+    await waitFor(() => adapter.diagnostics().liveRegistrations === 1, 'the two early cancels', 3000);
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await waitFor(() => seen[2]!.length === 2, 'the row', 3000);
+    expect(seen).toEqual([[], [], ['initial', 'changed']]);
+    expect(full.stats().registrations).toBeGreaterThan(0);
+    expect(full.liveRegistrations()).toBe(1);
+    subs[2]!.unsubscribe();
+    await waitFor(() => adapter.diagnostics().registeredCallbacks === 0 && full.liveRegistrations() === 0, 'the teardown', 3000);
+  });
+
+  it('registrations waiting for one OS registration that fails all reject with its error and leave nothing; the next one works', async () => {
+    const adapter = adapterOver(full);
+    full.setNextError(FAKE_FUNCTION.notify, 8);
+    const made = full.stats().registrations;
+    const results = await Promise.allSettled([
+      adapter.notifyIpInterfaceChange('inet', () => undefined, true),
+      adapter.notifyIpInterfaceChange('inet6', () => undefined, false),
+      adapter.notifyIpInterfaceChange('unspec', () => undefined, true),
+    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as IpInterfaceError).code : 'fulfilled'))).toEqual(['NOT_ENOUGH_MEMORY', 'NOT_ENOUGH_MEMORY', 'NOT_ENOUGH_MEMORY']);
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 });
+    expect(full.stats().registrations).toBe(made);
+    const r = recorder();
+    const handle = await adapter.notifyIpInterfaceChange('inet', r.callback, true);
+    expect(r.calls).toEqual([{ row: null, type: 'initial' }]);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('dispose during the library load covers the registrations waiting for it: they end cancelled and get nothing after', async () => {
+    const adapter = adapterOver(full);
+    const recorders = [recorder(), recorder(), recorder()];
+    const pending = recorders.map((r, i) => adapter.notifyIpInterfaceChange((['inet', 'inet6', 'unspec'] as const)[i]!, r.callback, true));
+    expect(adapter.diagnostics()).toMatchObject({ loaded: false, liveRegistrations: 3 });
+    await adapter.dispose();
+    expect(adapter.diagnostics()).toMatchObject({ loaded: true, liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 });
+    expect(full.liveRegistrations()).toBe(0);
+    const handles = await Promise.all(pending);
+    for (const h of handles) expect(await rejection(adapter.cancelMibChangeNotify2(h))).toMatchObject({ code: 'INVALID_HANDLE' });
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await sleep(50);
+    for (const r of recorders) expect(r.calls.filter((c) => c.type !== 'initial')).toEqual([]);
+  });
+
+  it("a registration koffi refuses because someone else filled its async pool waits its turn (retried), then registers", async () => {
+    const adapter = adapterOver(full);
+    await adapter.getIpInterfaceTable('inet'); // loaded
+    // 256 calls of someone else's, outside the adapter's budget, each blocking a worker for 10 ms (koffi
+    // runs .async calls on libuv's thread pool, 4 threads: about 0.7 s for all).
+    // No registration is live meanwhile: a native callback with the pool full would abort the process.
+    const wait = koffi.load(full.path).func('int fake_wait_in_flight(int32_t timeout_ms)');
+    const others: Promise<void>[] = [];
+    let refusal: unknown;
+    for (let i = 0; i < 1000 && refusal === undefined; i++) {
+      let done: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      try {
+        wait.async(10, () => done());
+        others.push(finished);
+      } catch (error) {
+        refusal = error;
+      }
+    }
+    expect(others).toHaveLength(256);
+    expect(String(refusal)).toContain('Too many asynchronous calls are running');
+    const r = recorder();
+    const pending = adapter.notifyIpInterfaceChange('inet', r.callback, false);
+    await sleep(50);
+    expect(adapter.diagnostics()).toMatchObject({ pendingNativeCalls: 1, nativeRegistrations: 1, liveRegistrations: 1 });
+    expect(full.liveRegistrations()).toBe(0);
+    await Promise.all(others);
+    const handle = await pending;
+    expect(full.liveRegistrations()).toBe(1);
+    full.setMtu(NATIVE.inet, 2, 1400);
+    await waitFor(() => r.calls.length === 1, 'the row', 3000);
+    await adapter.cancelMibChangeNotify2(handle);
+  });
+
+  it('OS registrations beyond the koffi async budget wait their turn instead of failing (one per adapter: about 120 adapters)', async () => {
+    const first = adapterOver(full);
+    const h0 = await first.notifyIpInterfaceChange('inet', () => undefined, false);
+    const budget = first.diagnostics().asyncBudget!;
+    // The budget is per process: an earlier test's failed cancel left its slot reserved on purpose.
+    expect(budget).toMatchObject({ maxAsyncCalls: 256, capacity: 128 });
+    const maxRegistrations = budget.capacity - CALL_RESERVE - budget.reservedForCallbacks; // 119 more than h0
+    const reservedAtMost = budget.capacity - CALL_RESERVE;
+    const baseline = budget.reservedForCallbacks - 1;
+    const nativeBefore = full.liveRegistrations();
+    const others = Array.from({ length: maxRegistrations + 1 }, () => adapterOver(full));
+    const pending = others.map((a) => a.notifyIpInterfaceChange('unspec', () => undefined, false));
+    await waitFor(() => full.liveRegistrations() === nativeBefore + maxRegistrations, `${maxRegistrations} more OS registrations`, 10000);
+    await sleep(30);
+    expect(full.liveRegistrations()).toBe(nativeBefore + maxRegistrations);
+    expect(first.diagnostics().asyncBudget).toMatchObject({ reservedForCallbacks: reservedAtMost, registrationsQueued: 1 });
+    // A table read (a call, not a registration) still goes through.
+    expect(await first.getIpInterfaceTable('inet')).toHaveLength(3);
+    const handles = await Promise.all(pending.slice(0, maxRegistrations));
+    // One cancel frees a slot: the waiting registration goes through.
+    await first.cancelMibChangeNotify2(h0);
+    const lastHandle = await pending[maxRegistrations]!;
+    expect(first.diagnostics().asyncBudget).toMatchObject({ reservedForCallbacks: reservedAtMost, registrationsQueued: 0 });
+    await others[maxRegistrations]!.cancelMibChangeNotify2(lastHandle);
+    await Promise.all(handles.map((h, i) => others[i]!.cancelMibChangeNotify2(h)));
+    expect(first.diagnostics().asyncBudget).toMatchObject({ reservedForCallbacks: baseline, inFlight: 0, queued: 0 });
+  }, 20000);
 });

@@ -190,6 +190,23 @@ if (reason && process.env.CI === 'true') {
       expect(real.defaultAdapter).toEqual({ seen: [{ kind: 'initial', family: 'inet' }] });
     });
 
+    it('1000 subscriptions over the real iphlpapi.dll share one OS registration (diagnostics), get one marker each, and release everything; so do 1000 pairs in one tick', () => {
+      const s = r.realScale as Json;
+      expect(s).toMatchObject({
+        subscriptions: 1000,
+        withOneMarker: 1000,
+        rows: 0, // Wine's NotifyIpInterfaceChange never calls back
+        errors: 0,
+        pairsEmitted: 0,
+        maxNativeRegistrations: 1,
+        live: { liveRegistrations: 1000, nativeRegistrations: 1, registeredCallbacks: 1 },
+        afterLive: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 },
+        afterPairs: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 },
+      });
+      expect(((s.live as Json).warnings as string[]).filter((w) => w.includes('NULL handle'))).toHaveLength(1);
+      console.info(`Wine, real iphlpapi, 1000 subscriptions: live in ${s.liveMs} ms, all done in ${s.ms} ms`);
+    });
+
     it('ConvertInterfaceLuidToNameW and FormatMessageW through the adapter give what C gives', () => {
       const nm = r.namesAndMessages as { names: { luid: string; name: string }[]; messages: Record<string, string> };
       expect(c.interfaces.length).toBeGreaterThan(0);
@@ -214,6 +231,21 @@ if (reason && process.env.CI === 'true') {
       expect(s['register-waits-initial']!.result).toMatchObject({ firstType: 'initial', adapterMarkers: 1 });
       expect(s['unsubscribe-before-registered']!.result).toMatchObject({ emitted: 0 });
       expect(s['no-callback-after-unsubscribe']!.result).toMatchObject({ late: 0 });
+      // The scale scenarios with the fake DLL's per-registration threads delivering continuously.
+      expect(s['scale-live']!.result).toMatchObject({
+        subscriptions: 1000,
+        markerFirst: 1000,
+        oneMarker: 1000,
+        withRows: 1000,
+        unspecWithInet6: 500,
+        wrongFamily: 0,
+        wrongRow: 0,
+        errors: 0,
+        maxNativeRegistrations: 1,
+        fakeMaxLive: 1,
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0 },
+      });
+      expect(s['scale-pairs']!.result).toMatchObject({ pairs: 1000, emitted: 0, errors: 0, maxNativeRegistrations: 1, fakeMaxLive: 1, after: { liveRegistrations: 0, nativeRegistrations: 0 } });
       const cycles = s['cycles-1000']!.result!;
       expect(cycles).toMatchObject({ registeredCallbacks: 0, liveRegistrations: 0, fakeLive: 0, koffiCallbacksAfter: cycles.koffiCallbacksBefore });
       console.info(

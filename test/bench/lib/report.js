@@ -208,6 +208,24 @@ ${table(['case', 'input changes/s (median)', 'range', 'delivered'], rows)}
 `;
 }
 
+function windowsFakeSection(r) {
+  if (!r) return '';
+  if (r.error) return `## 6. Windows adapter fan-out\n\nNot measured: ${r.error}.\n`;
+  const rows = r.runs.map((x) => [x.subscribers, f1(x.cpuUsPerCallback), f1(x.wallUsPerCallback), f1(x.deliveriesPerCallback), x.nativeRegistrations, f2(x.entryCallsPerCallback)]);
+  return `## 6. Windows adapter fan-out
+
+One \`windowsAdapter\` over the fake iphlpapi (\`test/adapters/windows/fake-iphlpapi.c\` built with gcc: the real
+DLL's exports, callbacks from a native thread), N subscriptions of \`ipInterfaceChanges$\` (half AF_UNSPEC, half
+AF_INET), each count in a fresh process. ${r.batches} batches of ${r.perBatch * 2} OS callbacks (parameter changes of
+both families), each batch delivered to every subscriber before the next. CPU: the whole process (native thread,
+koffi, JS) from \`process.cpuUsage()\`, per OS callback. All subscribers share one OS registration; each callback is
+refreshed once (GetIpInterfaceEntry calls per callback, process lifetime, last column).
+
+${table(['subscribers', 'CPU µs per OS callback', 'wall µs per OS callback', 'deliveries per OS callback', 'OS registrations', 'GetIpInterfaceEntry per callback'], rows)}
+`;
+}
+
+
 function tableSection(r) {
   if (!r) return '';
   if (r.error) return `## ipInterfaceTable$ at scale\n\nNot measured: ${r.error}.\n`;
@@ -272,7 +290,7 @@ ${latencySection(data.results.latency, svgName)}
 ${burstSection(data.results.burst)}
 ${idleSection(data.results.idle)}
 ${churnSection(data.results.churn)}
-${operatorsSection(data.results.operators)}${tableSection(data.results.table) ? `\n${tableSection(data.results.table)}` : ''}`;
+${operatorsSection(data.results.operators)}${tableSection(data.results.table) ? `\n${tableSection(data.results.table)}` : ''}${windowsFakeSection(data.results['windows-fake']) ? `\n${windowsFakeSection(data.results['windows-fake'])}` : ''}`;
 }
 
 module.exports = { render };

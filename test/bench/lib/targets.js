@@ -206,6 +206,25 @@ function floorTargets(r) {
   return out;
 }
 
+/** Issue 10: CPU per OS callback with 1000 subscribers <= 3x that with 1 subscriber + 1 us per extra subscriber. */
+function windowsFakeTargets(r) {
+  const target = 'windows fan-out: CPU per OS callback, 1000 subscribers ≤ 3× 1 subscriber + 1 µs × 999';
+  if (!r || r.error) return [notMeasured('windows-fan-out', target, r ? r.error : 'scenario not run')];
+  const one = r.runs.find((x) => x.subscribers === 1);
+  const many = r.runs.find((x) => x.subscribers === 1000);
+  if (!one || !many) return [notMeasured('windows-fan-out', target, 'a subscriber count did not run')];
+  const limit = 3 * one.cpuUsPerCallback + (many.subscribers - 1);
+  return [
+    {
+      id: 'windows-fan-out',
+      target,
+      status: many.cpuUsPerCallback <= limit ? 'met' : 'missed',
+      result: `${many.cpuUsPerCallback.toFixed(1)} µs vs limit ${limit.toFixed(1)} µs (1 subscriber: ${one.cpuUsPerCallback.toFixed(1)} µs; ${((many.cpuUsPerCallback - one.cpuUsPerCallback) / (many.subscribers - 1)).toFixed(3)} µs per extra subscriber)`,
+      value: many.cpuUsPerCallback / limit,
+    },
+  ];
+}
+
 function judge(results) {
   return [
     ...latencyTargets(results.latency),
@@ -215,6 +234,7 @@ function judge(results) {
     ...operatorTargets(results.operators),
     ...floorTargets(results.latency),
     ...(results.table ? tableTargets(results.table) : []),
+    ...(results['windows-fake'] ? windowsFakeTargets(results['windows-fake']) : []),
   ];
 }
 

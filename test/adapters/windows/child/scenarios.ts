@@ -8,13 +8,14 @@
  * koffi) and are expected to hang: they prove that the fake reproduces the deadlocks, so the other
  * scenarios really exercise them.
  */
+import { isDeepStrictEqual } from 'node:util';
 import koffi from 'koffi';
 import { windowsAdapter, type WindowsIpInterfaceAdapter } from '../../../../adapters/windows';
 import type { IpInterfaceRow } from '../../../../src/ip-interface-row';
 import type { MibNotificationType, NotificationHandle } from '../../../../src/adapter';
 import type { IpInterfaceChange } from '../../../../src/ip-interface-change';
 import { ipInterfaceChanges$ } from '../../../../src/ip-interface-changes';
-import { FAKE_OPTION, fakeControls, MIB, NATIVE, type FakeControls } from '../fake-controls';
+import { expectedFakeRow, FAKE_OPTION, fakeControls, MIB, NATIVE, type FakeControls } from '../fake-controls';
 
 /** What a scenario gets. */
 export interface ScenarioContext {
@@ -56,7 +57,184 @@ function keepAliveTimers(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 }
 
+/** Subscriptions of the scale scenarios; RXIPI_SCALE_COUNT overrides it (to find thresholds). */
+const SCALE_COUNT = Number(process.env.RXIPI_SCALE_COUNT ?? 1000);
+/** Continuous notifications per second per native registration in the scale scenarios. */
+const SCALE_RATE = Number(process.env.RXIPI_SCALE_RATE ?? 200);
+/** How long the scale scenario keeps its subscriptions live under continuous delivery. */
+const SCALE_HOLD_MS = Number(process.env.RXIPI_SCALE_HOLD_MS ?? 400);
+
+/** What one subscription of a scale scenario saw. */
+interface Watcher {
+  readonly family: 'inet' | 'unspec';
+  markers: number;
+  markerFirst: boolean | undefined;
+  rows: number;
+  inet6Rows: number;
+  wrongFamily: number;
+  wrongRow: number;
+  errors: number;
+}
+
+function rowsEqual(a: IpInterfaceRow, b: IpInterfaceRow): boolean {
+  return isDeepStrictEqual({ ...a }, b);
+}
+
+/**
+ * Subscribes `count` times (half AF_INET, half AF_UNSPEC, initial true) on one adapter while the fake
+ * delivers from one native thread per registration, continuously. Every distinct row object is
+ * checked once against the fixture (rows are decoded once per OS callback and shared by the fan-out).
+ */
+function watchMany(adapter: WindowsIpInterfaceAdapter, count: number): { watchers: Watcher[]; subs: { unsubscribe(): void }[]; checked: () => number } {
+  const watchers: Watcher[] = [];
+  const subs: { unsubscribe(): void }[] = [];
+  const verdict = new WeakMap<IpInterfaceRow, boolean>();
+  let checked = 0;
+  const valid = (row: IpInterfaceRow): boolean => {
+    let ok = verdict.get(row);
+    if (ok === undefined) {
+      checked++;
+      ok = (row.family === 'inet' || row.family === 'inet6') && rowsEqual(row, expectedFakeRow(row.interfaceIndex, row.family));
+      verdict.set(row, ok);
+    }
+    return ok;
+  };
+  for (let i = 0; i < count; i++) {
+    const w: Watcher = { family: i % 2 === 0 ? 'inet' : 'unspec', markers: 0, markerFirst: undefined, rows: 0, inet6Rows: 0, wrongFamily: 0, wrongRow: 0, errors: 0 };
+    watchers.push(w);
+    subs.push(
+      ipInterfaceChanges$(w.family, true, { adapter }).subscribe({
+        next: (c: IpInterfaceChange) => {
+          if (w.markerFirst === undefined) w.markerFirst = c.kind === 'initial';
+          if (c.kind === 'initial') {
+            w.markers++;
+            return;
+          }
+          w.rows++;
+          if (c.row.family === 'inet6') w.inet6Rows++;
+          if (w.family === 'inet' && c.row.family !== 'inet') w.wrongFamily++;
+          if (!valid(c.row)) w.wrongRow++;
+        },
+        error: () => w.errors++,
+      }),
+    );
+  }
+  return { watchers, subs, checked: () => checked };
+}
+
+function summarizeWatchers(watchers: readonly Watcher[]): Record<string, number> {
+  const sum = (f: (w: Watcher) => number): number => watchers.reduce((a, w) => a + f(w), 0);
+  return {
+    subscriptions: watchers.length,
+    markerFirst: watchers.filter((w) => w.markerFirst === true).length,
+    oneMarker: watchers.filter((w) => w.markers === 1).length,
+    withRows: watchers.filter((w) => w.rows > 0).length,
+    unspecWithInet6: watchers.filter((w) => w.family === 'unspec' && w.inet6Rows > 0).length,
+    rows: sum((w) => w.rows),
+    minRows: Math.min(...watchers.map((w) => w.rows)),
+    wrongFamily: sum((w) => w.wrongFamily),
+    wrongRow: sum((w) => w.wrongRow),
+    errors: sum((w) => w.errors),
+  };
+}
+
+/** Samples the adapter's native registration count (if it reports one) while `during` runs. */
+async function sampleNative<T>(adapter: WindowsIpInterfaceAdapter, during: () => Promise<T>): Promise<{ value: T; maxNative: number | undefined }> {
+  let maxNative: number | undefined;
+  const read = (): void => {
+    const n = (adapter.diagnostics() as { nativeRegistrations?: number }).nativeRegistrations;
+    if (n !== undefined) maxNative = Math.max(maxNative ?? 0, n);
+  };
+  const timer = setInterval(read, 5);
+  try {
+    read();
+    const value = await during();
+    read();
+    return { value, maxNative };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export const SCENARIOS: Record<string, Scenario> = {
+  /**
+   * SCALE_COUNT live subscriptions (half AF_INET, half AF_UNSPEC, initial) on one adapter; the fake
+   * runs one native thread per registration, each delivering SCALE_RATE notifications per second.
+   * Waits until every subscription has its marker and 3 rows, then unsubscribes all in one tick.
+   */
+  async 'scale-live'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.threadPerRegistration, 1);
+    ctx.controls.setOption(FAKE_OPTION.ratePerSecond, SCALE_RATE);
+    const started = Date.now();
+    const { value, maxNative } = await sampleNative(adapter, async () => {
+      const many = watchMany(adapter, SCALE_COUNT);
+      await waitFor(() => many.watchers.every((w) => w.rows >= 3 || w.errors > 0), 30000, `every subscription to get its marker and 3 rows`);
+      const liveMs = Date.now() - started;
+      // Then some time under continuous delivery, with a triggered burst on top.
+      for (let i = 0; i < 20; i++) ctx.controls.trigger(NATIVE.unspec, MIB.parameter, 1 + (i % 3));
+      await sleep(SCALE_HOLD_MS);
+      const during = adapter.diagnostics();
+      for (const sub of many.subs) sub.unsubscribe();
+      await settle(adapter, ctx.controls);
+      return { many, liveMs, during };
+    });
+    const stats = ctx.controls.stats();
+    await waitFor(() => ctx.controls.stats().registrationThreads === 0, 5000, 'the fake threads to end');
+    return {
+      ...summarizeWatchers(value.many.watchers),
+      distinctRowsChecked: value.many.checked(),
+      liveMs: value.liveMs,
+      totalMs: Date.now() - started,
+      maxNativeRegistrations: maxNative,
+      diagnosticsWhileLive: value.during,
+      fakeMaxLive: stats.maxLive,
+      fakeRegistrations: stats.registrations,
+      fakeMaxInFlight: stats.maxInFlight,
+      nativeCallbacks: stats.callbacks,
+      after: adapter.diagnostics(),
+      timersAfter: keepAliveTimers(),
+    };
+  },
+
+  /** SCALE_COUNT `subscribe().unsubscribe()` pairs in one tick, then one live subscription still works. */
+  async 'scale-pairs'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.threadPerRegistration, 1);
+    ctx.controls.setOption(FAKE_OPTION.ratePerSecond, SCALE_RATE);
+    const started = Date.now();
+    let emitted = 0;
+    let errors = 0;
+    const { maxNative } = await sampleNative(adapter, async () => {
+      for (let i = 0; i < SCALE_COUNT; i++) {
+        ipInterfaceChanges$(i % 2 === 0 ? 'inet' : 'unspec', true, { adapter })
+          .subscribe({ next: () => emitted++, error: () => errors++ })
+          .unsubscribe();
+      }
+      await settle(adapter, ctx.controls);
+    });
+    const pairsMs = Date.now() - started;
+    // The adapter is still usable: one more subscription gets its marker and rows.
+    const after = watchMany(adapter, 2);
+    await waitFor(() => after.watchers.every((w) => w.rows >= 3 || w.errors > 0), 10000, 'the follow-up subscriptions');
+    for (const sub of after.subs) sub.unsubscribe();
+    await settle(adapter, ctx.controls);
+    const stats = ctx.controls.stats();
+    await waitFor(() => ctx.controls.stats().registrationThreads === 0, 5000, 'the fake threads to end');
+    return {
+      pairs: SCALE_COUNT,
+      emitted,
+      errors,
+      pairsMs,
+      maxNativeRegistrations: maxNative,
+      followUp: summarizeWatchers(after.watchers),
+      fakeMaxLive: stats.maxLive,
+      fakeRegistrations: stats.registrations,
+      after: adapter.diagnostics(),
+      timersAfter: keepAliveTimers(),
+    };
+  },
+
   /** ipInterfaceChanges$: unsubscribe inside `next` while the OS thread is blocked delivering the next callback. */
   async 'cancel-inside-next'(ctx) {
     const adapter = adapterOf(ctx);

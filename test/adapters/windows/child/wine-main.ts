@@ -5,7 +5,9 @@
  *   - the load path against the REAL iphlpapi.dll / kernel32.dll (Wine 8: NotifyIpInterfaceChange is a
  *     stub returning a NULL handle, GetIpInterfaceTable returns 50, GetIpInterfaceEntry is missing);
  *   - ConvertInterfaceLuidToNameW / FormatMessageW through the adapter's bindings;
- *   - the contract suite and the deadlock scenarios against the fake DLL.
+ *   - the scale scenario against the real iphlpapi.dll (registration and cancel only: Wine's
+ *     NotifyIpInterfaceChange is a stub that never calls back), with the OS registration count;
+ *   - the contract suite, the deadlock and the scale scenarios against the fake DLL.
  * Usage: node.exe wine-main.js FAKE_DLL RESULT_JSON PROBE_JSON
  */
 import fs from 'node:fs';
@@ -75,6 +77,62 @@ async function realLibrary(): Promise<Record<string, unknown>> {
   return out;
 }
 
+/**
+ * 1000 live subscriptions (half AF_INET, half AF_UNSPEC, initial) on one adapter over the real DLL,
+ * then 1000 subscribe/unsubscribe pairs in one tick: markers, the OS registration count sampled
+ * throughout, and everything released after.
+ */
+async function realScale(): Promise<Record<string, unknown>> {
+  const adapter = windowsAdapter();
+  const count = 1000;
+  let maxNative = 0;
+  const sample = setInterval(() => (maxNative = Math.max(maxNative, adapter.diagnostics().nativeRegistrations)), 5);
+  const started = Date.now();
+  try {
+    const markers = new Array<number>(count).fill(0);
+    let rows = 0;
+    let errors = 0;
+    const subs = markers.map((_, i) =>
+      ipInterfaceChanges$(i % 2 === 0 ? 'inet' : 'unspec', true, { adapter }).subscribe({
+        next: (c) => (c.kind === 'initial' ? markers[i]!++ : rows++),
+        error: () => errors++,
+      }),
+    );
+    for (let i = 0; i < 2000 && markers.some((m) => m === 0) && errors === 0; i++) await sleep(10);
+    const live = adapter.diagnostics();
+    const liveMs = Date.now() - started;
+    for (const sub of subs) sub.unsubscribe();
+    const released = (): boolean => {
+      const d = adapter.diagnostics();
+      return d.liveRegistrations === 0 && d.nativeRegistrations === 0 && d.registeredCallbacks === 0;
+    };
+    for (let i = 0; i < 1000 && !released(); i++) await sleep(10);
+    const afterLive = adapter.diagnostics();
+    let emitted = 0;
+    for (let i = 0; i < count; i++) {
+      ipInterfaceChanges$(i % 2 === 0 ? 'inet' : 'unspec', true, { adapter })
+        .subscribe({ next: () => emitted++, error: () => errors++ })
+        .unsubscribe();
+    }
+    for (let i = 0; i < 1000 && !released(); i++) await sleep(10);
+    return {
+      subscriptions: count,
+      withOneMarker: markers.filter((m) => m === 1).length,
+      rows,
+      errors,
+      liveMs,
+      live,
+      afterLive,
+      pairsEmitted: emitted,
+      afterPairs: adapter.diagnostics(),
+      maxNativeRegistrations: maxNative,
+      ms: Date.now() - started,
+    };
+  } finally {
+    clearInterval(sample);
+  }
+}
+
 async function namesAndMessages(probe: Probe): Promise<Record<string, unknown>> {
   const lib = await loadIphlpapi({ library: 'iphlpapi.dll', messageLibrary: 'kernel32.dll' });
   const names = probe.interfaces.map((i) => ({ luid: i.luid, name: lib.interfaceName?.(BigInt(i.luid)) }));
@@ -86,6 +144,8 @@ async function main(): Promise<void> {
   results.platform = `${process.platform}-${process.arch} node ${process.version} koffi ${koffi.version}`;
   const probe = JSON.parse(fs.readFileSync(probeFile!, 'utf8')) as Probe;
   results.real = await realLibrary();
+  save();
+  results.realScale = await realScale();
   save();
   // The adapter defined (and checked) its struct type while loading; read koffi's view of it.
   const row = koffi.type('RXIPI_MIB_IPINTERFACE_ROW');
@@ -106,7 +166,7 @@ async function main(): Promise<void> {
 
   const scenarios: Record<string, unknown> = {};
   results.scenarios = scenarios;
-  for (const name of ['cancel-inside-next', 'cancel-while-in-flight', 'register-waits-initial', 'unsubscribe-before-registered', 'no-callback-after-unsubscribe', 'cycles-1000', 'callback-cost']) {
+  for (const name of ['cancel-inside-next', 'cancel-while-in-flight', 'register-waits-initial', 'unsubscribe-before-registered', 'no-callback-after-unsubscribe', 'cycles-1000', 'callback-cost', 'scale-live', 'scale-pairs']) {
     log(`scenario ${name}`);
     const started = Date.now();
     try {
