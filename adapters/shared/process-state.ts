@@ -10,7 +10,10 @@
  *   - the linux reader registry (`linux.readers.v2`, adapters/linux/reader-registry.ts): one event
  *     socket and one table per network namespace, however many copies ask;
  *   - the linux namespace worker (`linux.namespace-worker.v1`, adapters/linux/namespace-worker-client.ts):
- *     one thread (a Worker lifetime leaks about 45 KB of RSS).
+ *     one thread (a Worker lifetime leaks about 45 KB of RSS);
+ *   - the windows budget of koffi async calls (`windows.koffi-async-budget.v1`,
+ *     adapters/windows/native-call-budget.ts): koffi's pool of async slots is per process, so the
+ *     bound in front of it must be too.
  * - **Per module copy** (plain module variables): what is only a cost when doubled, never a
  *   correctness issue:
  *   - the loaded libc binding (adapters/linux/libc.ts `loadLibc`);
