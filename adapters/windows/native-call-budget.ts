@@ -137,12 +137,15 @@ export class KoffiAsyncBudget {
   }
 
   /**
-   * Resolves (never rejects) once a slot is reserved for the callbacks of one OS registration; call
-   * the returned function (once; later calls do nothing) when the registration can no longer call back.
+   * Resolves once a slot is reserved for the callbacks of one OS registration; call the returned
+   * function (once; later calls do nothing) when the registration can no longer call back. Never
+   * rejects, except when `signal` aborts while it still waits (then it rejects with the signal's
+   * reason and holds nothing): a wait for a slot can last as long as other registrations live.
    */
-  reserveCallbackSlot(): Promise<() => void> {
-    return new Promise((resolve) => {
-      this.reservations.push(() => {
+  reserveCallbackSlot(signal?: AbortSignal): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      const reserve = (): void => {
+        signal?.removeEventListener('abort', withdraw);
         this.reserved++;
         let released = false;
         resolve(() => {
@@ -151,7 +154,19 @@ export class KoffiAsyncBudget {
           this.reserved--;
           this.pump();
         });
-      });
+      };
+      const withdraw = (): void => {
+        const at = this.reservations.indexOf(reserve);
+        if (at < 0) return; // already reserved
+        this.reservations.splice(at, 1);
+        reject(signal!.reason);
+      };
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      signal?.addEventListener('abort', withdraw, { once: true });
+      this.reservations.push(reserve);
       this.pump();
     });
   }

@@ -134,6 +134,8 @@ interface NativeRegistration {
   callbackPointer: bigint | undefined;
   /** Releases its slot of the koffi async budget (held while the OS may call back). */
   releaseSlot: (() => void) | undefined;
+  /** Aborts its wait for a budget slot (dispose); nothing is registered before the slot. */
+  readonly slotWait: AbortController;
   readonly queue: Pending[];
   drainScheduled: boolean;
   /** Last full row per interface, for `delete` and for a GetIpInterfaceEntry that lost a race. */
@@ -356,7 +358,20 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       }
     };
     // Waits its turn: the OS registration will hold one slot of koffi's pool for its callbacks.
-    reg.releaseSlot = await lib.budget.reserveCallbackSlot();
+    try {
+      reg.releaseSlot = await lib.budget.reserveCallbackSlot(reg.slotWait.signal);
+    } catch {
+      // dispose() while every slot is held by other registrations: nothing was registered.
+      reg.state = 'cancelling';
+      fail(
+        new IpInterfaceError(
+          'NOT_ENOUGH_MEMORY',
+          "the adapter was disposed while this registration waited for one of koffi's async slots (all were held by other registrations): nothing was registered",
+          { adapter: name },
+        ),
+      );
+      return;
+    }
     try {
       reg.callbackPointer = lib.registerCallback((_context, row, type) => onNative(lib, reg, row, type));
     } catch (error) {
@@ -460,6 +475,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
         native: null,
         callbackPointer: undefined,
         releaseSlot: undefined,
+        slotWait: new AbortController(),
         queue: [],
         drainScheduled: false,
         lastRows: new Map(),
@@ -544,6 +560,9 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       // Until nothing is left: registrations waiting for the load or the OS join and are cancelled
       // in a later round.
       while (live.size > 0 || waiters.length > 0 || waitingForLoad > 0 || current !== undefined || retiring.size > 0) {
+        // A registration still waiting for a budget slot may wait for as long as other adapters'
+        // registrations live: it gives up instead (its waiters get NOT_ENOUGH_MEMORY).
+        if (current?.state === 'registering' && current.releaseSlot === undefined) current.slotWait.abort();
         await Promise.allSettled(live.entries().map(([h]) => adapter.cancelMibChangeNotify2(h)));
         await Promise.allSettled([...work]);
         // A registration whose load or native call just settled goes on in its own continuation: let it run.

@@ -56,6 +56,30 @@ describe('KoffiAsyncBudget', () => {
     expect(budget.state()).toMatchObject({ reservedForCallbacks: 8, registrationsQueued: 0 });
   });
 
+  it('a registration slot still waited for is withdrawn when its signal aborts (holds nothing, the next waiter moves up)', async () => {
+    const budget = new KoffiAsyncBudget(32); // registrations at most 8
+    const releases = await Promise.all(Array.from({ length: 8 }, () => budget.reserveCallbackSlot()));
+    const waiting = new AbortController();
+    const withdrawn = budget.reserveCallbackSlot(waiting.signal);
+    let tenth: (() => void) | undefined;
+    void budget.reserveCallbackSlot().then((release) => (tenth = release));
+    await tick();
+    expect(budget.state()).toMatchObject({ reservedForCallbacks: 8, registrationsQueued: 2 });
+    waiting.abort(new Error('disposed'));
+    await expect(withdrawn).rejects.toThrow('disposed');
+    expect(budget.state()).toMatchObject({ reservedForCallbacks: 8, registrationsQueued: 1 });
+    releases[0]!();
+    await tick();
+    expect(tenth).toBeDefined();
+    expect(budget.state()).toMatchObject({ reservedForCallbacks: 8, registrationsQueued: 0 });
+    // Aborting after the slot was reserved changes nothing; an aborted signal reserves nothing.
+    waiting.abort();
+    await expect(budget.reserveCallbackSlot(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+    expect(budget.state()).toMatchObject({ reservedForCallbacks: 8, registrationsQueued: 0 });
+    for (const release of [...releases.slice(1), tenth!]) release();
+    expect(budget.state()).toMatchObject({ reservedForCallbacks: 0 });
+  });
+
   it("koffi's own 'Too many asynchronous calls' (someone else filled the pool) is retried, not failed", async () => {
     const budget = new KoffiAsyncBudget(256);
     let attempts = 0;

@@ -621,4 +621,29 @@ describe('windowsAdapter: one shared OS registration, fanned out', () => {
     await Promise.all(handles.map((h, i) => others[i]!.cancelMibChangeNotify2(h)));
     expect(first.diagnostics().asyncBudget).toMatchObject({ reservedForCallbacks: baseline, inFlight: 0, queued: 0 });
   }, 20000);
+
+  it('dispose() of an adapter whose registration waits for a budget slot resolves at once: the waiter gets NOT_ENOUGH_MEMORY, nothing is registered', async () => {
+    const first = adapterOver(full);
+    const h0 = await first.notifyIpInterfaceChange('inet', () => undefined, false);
+    const budget = first.diagnostics().asyncBudget!;
+    const free = budget.capacity - CALL_RESERVE - budget.reservedForCallbacks;
+    const holders = Array.from({ length: free }, () => adapterOver(full));
+    const handles = await Promise.all(holders.map((a) => a.notifyIpInterfaceChange('unspec', () => undefined, false)));
+    const nativeBefore = full.liveRegistrations();
+    const late = adapterOver(full);
+    const waiting = late.notifyIpInterfaceChange('inet', () => undefined, true);
+    const outcome = waiting.then(() => 'registered', (error: unknown) => error);
+    await waitFor(() => late.diagnostics().asyncBudget?.registrationsQueued === 1, 'the late registration to wait for a slot');
+    const started = Date.now();
+    await late.dispose();
+    expect(Date.now() - started).toBeLessThan(1000);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(IpInterfaceError);
+    expect(error).toMatchObject({ code: 'NOT_ENOUGH_MEMORY', adapter: 'windows' });
+    expect(late.diagnostics()).toMatchObject({ liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0 });
+    expect(late.diagnostics().asyncBudget).toMatchObject({ registrationsQueued: 0 });
+    expect(full.liveRegistrations()).toBe(nativeBefore);
+    await Promise.all(handles.map((h, i) => holders[i]!.cancelMibChangeNotify2(h)));
+    await first.cancelMibChangeNotify2(h0);
+  }, 20000);
 });
