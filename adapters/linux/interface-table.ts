@@ -92,6 +92,15 @@ export class InterfaceTable implements ReaderTable {
   private readonly dirty = new Set<number>();
   private readonly pendingAdd = new Map<number, number>();
   private readonly pendingRemove = new Set<number>();
+  /**
+   * Interfaces that appeared and went again within this batch (NEWNETCONF then DELNETCONF, or a
+   * DELLINK, before any notification): reported `add` then `delete` when the batch finishes, as the
+   * kernel reported them (issue 12: one `ip -batch` add+del was reported as nothing). A NEWNETCONF
+   * before then (a rename right after creation) makes it a pending add again.
+   */
+  private readonly addedThenRemoved = new Set<number>();
+  /** Pending adds whose RTM_GETLINK found nothing: their NEWLINK, DELNETCONF, DELLINK are still queued. */
+  private readonly addsNotYet = new Map<number, number>();
   private readonly deletedLinks = new Set<number>();
   private readonly neighStale = new Set<RowFamily>();
 
@@ -127,7 +136,12 @@ export class InterfaceTable implements ReaderTable {
     switch (m.kind) {
       case 'link':
         if (m.deleted) {
-          if (m.family === LINUX_AF_UNSPEC) this.deletedLinks.add(m.ifindex);
+          if (m.family === LINUX_AF_UNSPEC) {
+            this.deletedLinks.add(m.ifindex);
+            // A device created and deleted within the batch may have no stored state yet: the
+            // DELLINK carries it all (name, MTU, both families' blocks).
+            if (!this.links.has(m.ifindex)) this.storeLink(m);
+          }
         } else if (m.family === LINUX_AF_UNSPEC) {
           this.storeLink(m);
           // The IPv4 row was already built from this message and compared (decideInetEarly).
@@ -149,7 +163,7 @@ export class InterfaceTable implements ReaderTable {
         const key = keyOf(family, m.ifindex);
         if (m.forwarding !== undefined) this.forwarding.set(key, m.forwarding);
         if (m.deleted) {
-          if (this.pendingAdd.delete(key)) this.dirty.delete(key);
+          if (this.pendingAdd.delete(key)) this.addedThenRemoved.add(key); // stays dirty: reported in diff
           else if (this.present.has(key)) {
             this.pendingRemove.add(key);
             this.dirty.add(key);
@@ -158,6 +172,8 @@ export class InterfaceTable implements ReaderTable {
           // DEL then NEW for the same interface: a rename, not a removal.
           this.pendingRemove.delete(key);
           this.touch(key);
+        } else if (this.addedThenRemoved.delete(key)) {
+          this.pendingAdd.set(key, this.linkVersion.get(m.ifindex) ?? 0); // renamed right after creation
         } else if (!this.pendingAdd.has(key)) {
           this.pendingAdd.set(key, this.linkVersion.get(m.ifindex) ?? 0);
           this.dirty.add(key);
@@ -298,9 +314,17 @@ export class InterfaceTable implements ReaderTable {
     const added = new Set<number>();
     for (const [key, version] of this.pendingAdd) {
       const ifindex = parseKey(key)[1];
-      if (this.deletedLinks.has(ifindex)) continue;
+      if (this.deletedLinks.has(ifindex)) {
+        // Created and deleted within the batch, its DELNETCONF not seen: still an add, then a delete.
+        this.addedThenRemoved.add(key);
+        continue;
+      }
       // No link message since the netconf: complete the row from a fresh one.
-      if ((this.linkVersion.get(ifindex) ?? 0) === version && !fetch(ifindex)) continue;
+      if ((this.linkVersion.get(ifindex) ?? 0) === version && !fetch(ifindex)) {
+        // Gone already: its NEWLINK, DELNETCONF and DELLINK are still queued. Keep it for them.
+        this.addsNotYet.set(key, version);
+        continue;
+      }
       if (!this.links.has(ifindex)) continue;
       added.add(key);
     }
@@ -324,6 +348,11 @@ export class InterfaceTable implements ReaderTable {
     for (const key of this.dirty) {
       if (batch.carried.has(key)) continue; // decided with its removal, later
       const [family, ifindex] = parseKey(key);
+      if (this.addedThenRemoved.has(key)) {
+        const row = this.rowFor(family, ifindex);
+        if (row) changes.push({ type: 'add', row }, { type: 'delete', row });
+        continue;
+      }
       if (batch.removed.has(key)) {
         const row = this.rows.get(key);
         this.present.delete(key);
@@ -355,6 +384,11 @@ export class InterfaceTable implements ReaderTable {
       this.pendingRemove.add(key);
       this.dirty.add(key);
     }
+    for (const [key, version] of this.addsNotYet) {
+      this.pendingAdd.set(key, version);
+      this.dirty.add(key);
+    }
+    this.addsNotYet.clear();
   }
 
   /**
@@ -503,6 +537,7 @@ export class InterfaceTable implements ReaderTable {
   }
 
   private clearBatch(): void {
+    this.addedThenRemoved.clear();
     this.dirty.clear();
     this.pendingAdd.clear();
     this.pendingRemove.clear();

@@ -176,12 +176,27 @@ describe('InterfaceTable', () => {
     expect(table.finish(kernel)).toEqual([]);
   });
 
-  it('a device created and deleted within one batch produces nothing', () => {
+  it('a device created and deleted within one batch is reported added, then deleted (what the kernel reported)', () => {
     const table = new RecordingTable();
     const kernel = new FakeKernel();
+    const kinds = (cs: TableChange[]): string[] => cs.map((c) => `${c.type} ${c.row.family} ${c.row.interfaceIndex}`);
     for (const m of [netconf(2, 6), link(6), netconf(2, 6, true), delLink(6)]) table.apply(m);
-    expect(table.finish(kernel)).toEqual([]);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 6', 'delete inet 6']);
     expect(table.size).toBe(0);
+    // Without its NEWLINK in the batch (the DELLINK carries the device's state).
+    for (const m of [netconf(2, 7), netconf(2, 7, true), delLink(7)]) table.apply(m);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 7', 'delete inet 7']);
+    // Renamed right after creation (DEL + NEW netconf): an add only.
+    kernel.links.set(8, link(8));
+    for (const m of [netconf(2, 8), link(8), netconf(2, 8, true), netconf(2, 8)]) table.apply(m);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 8']);
+    // The RTM_GETLINK of a pending add finds nothing (the device is gone, its messages still queued):
+    // the add waits for them, then add and delete are reported.
+    table.apply(netconf(2, 9));
+    expect(kinds(table.finish(kernel))).toEqual([]);
+    for (const m of [link(9), netconf(2, 9, true), delLink(9)]) table.apply(m);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 9', 'delete inet 9']);
+    expect(table.size).toBe(1);
   });
 
   it('rename: DEL + NEW netconf is a change, also when the NEW arrives in a later batch', () => {
