@@ -78,6 +78,11 @@ export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
   readonly netns: string | undefined;
   /** Live registrations of this adapter instance (the contract suite's `liveRegistrations`). */
   readonly liveRegistrations: number;
+  /**
+   * Contract rule 9: the rows the live registrations have been told, from the namespace reader's own
+   * table (no dump); without a live registration, {@link IpInterfaceAdapter.getIpInterfaceTable}.
+   */
+  currentIpInterfaceTable(family: AddressFamily): IpInterfaceRow[] | Promise<IpInterfaceRow[]>;
   /** Counters of the shared reader (the last one used, when none is open). */
   stats(): LinuxAdapterStats;
   /**
@@ -184,6 +189,16 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       if (invalid) throw invalid;
       const rows = await readTable();
       return rows.filter((row) => familyMatches(family, row.family));
+    },
+
+    // Contract rule 9: the live reader's own table, no dump (a subscriber of ipInterfaceTable$ has
+    // registered first, so the reader is open and its table is what that registration was told).
+    currentIpInterfaceTable(family: AddressFamily): IpInterfaceRow[] | Promise<IpInterfaceRow[]> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      const open = registrations.size > 0 ? openReader() : undefined;
+      if (!open) return adapter.getIpInterfaceTable(family);
+      return open.currentRows().filter((row) => familyMatches(family, row.family));
     },
 
     stats(): LinuxAdapterStats {
