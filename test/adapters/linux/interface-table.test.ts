@@ -353,3 +353,36 @@ describe('InterfaceTable per-message decisions', () => {
     ]);
   });
 });
+
+describe('InterfaceTable neighbour re-reads (issue 12: no per-change work that grows with the device count)', () => {
+  /** An RTNLGRP_IPV6_IFINFO message (family 10) for `ifindex` with the given reachable time. */
+  const inet6Link = (ifindex: number, reachableTime: number, flags = 0): LinkMessage => ({
+    ...link(ifindex),
+    family: 10,
+    inet6: { flags, conf: inet6Conf(1500), cacheInfo: { maxReasmLen: 65535, reachableTime, retransTime: 1000 } },
+  });
+
+  it('an IPv6 link message with the reachable time unchanged (an interface going up) dumps no neighbour table', () => {
+    const table = new RecordingTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 3);
+    table.apply(inet6Link(3, 30000));
+    table.finish(kernel);
+    expect(kernel.neighCalls).toBe(0);
+    expect(table.batchPending).toBe(false);
+  });
+
+  it('a changed reachable time (the kernel re-randomizes it on a base_reachable_time write) re-reads the neighbour table once', () => {
+    const table = new RecordingTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 3);
+    table.apply(inet6Link(3, 19084));
+    expect(table.batchPending).toBe(true);
+    // While messages flow (not quiet) the re-read waits; then it happens once.
+    table.finish(kernel, true, false);
+    expect(kernel.neighCalls).toBe(0);
+    table.finish(kernel, true, true);
+    expect(kernel.neighCalls).toBe(1);
+    expect(table.batchPending).toBe(false);
+  });
+});
