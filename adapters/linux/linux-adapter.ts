@@ -57,7 +57,10 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly tableSize: number;
   /** Netlink port id (nl_pid) of the open reader's event socket. */
   readonly portId: number | undefined;
-  /** The last failure the reader healed from (see `errors`), if any. */
+  /**
+   * The last failure the reader healed from (see `errors`), if any; `OS_ERROR` with `osCode` 2
+   * (ENOENT) when the namespace was deleted under live registrations (they then receive nothing more).
+   */
   readonly lastError: IpInterfaceError | undefined;
 }
 
@@ -203,7 +206,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
 
     stats(): LinuxAdapterStats {
       const open = openReader();
-      const source = open ?? lastClosed;
+      // A reader whose namespace was deleted is closed but still held by its registrations: its
+      // counters and lastError (OS_ERROR ENOENT) are what a caller needs to see.
+      const deleted = open ? undefined : registrations.values().find((r) => r.reader.namespaceDeleted)?.reader;
+      const source = open ?? deleted ?? lastClosed;
       return {
         ...(source ? source.stats : zeroReaderStats()),
         open: open !== undefined,
