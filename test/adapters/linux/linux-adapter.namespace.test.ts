@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { linuxAdapter } from '../../../adapters/linux';
+import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
 import { loadLibc } from '../../../adapters/linux/libc';
 import type { NetlinkReader } from '../../../adapters/linux/netlink-reader';
 import { namespaceKey, peekReader } from '../../../adapters/linux/reader-registry';
@@ -107,7 +108,6 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       // The re-created name is another namespace: a new adapter's stream and table see its devices.
       second = TestNetns.createNamed(first.name);
       const after = linuxAdapter({ netns: second.name });
-      const { ipInterfaceChanges$ } = await import('../../../src/ip-interface-changes');
       const seen: string[] = [];
       const sub = ipInterfaceChanges$('inet', true, { adapter: after }).subscribe((c) => void (c.kind !== 'initial' && seen.push(`${c.kind} ${c.row.interfaceName}`)));
       await waitFor(() => after.stats().open, 'the new reader');
