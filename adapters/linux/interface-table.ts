@@ -39,6 +39,8 @@ interface BatchResolution {
 /** RTM_GETLINK per ifindex at most once per batch; a fetched link is stored. */
 type LinkFetch = (ifindex: number) => LinkMessage | undefined;
 
+/** Batches a pending add whose RTM_GETLINK finds nothing waits for its queued messages (see addWaits). */
+const MAX_ADD_WAITS = 3;
 /** IPv6 needs links of at least this MTU (below it the kernel removes the device's IPv6 part). */
 const IPV6_MIN_MTU = 1280;
 /** The kernel destroys a device's IPv4 part below this MTU (inetdev_valid_mtu). */
@@ -101,6 +103,12 @@ export class InterfaceTable implements ReaderTable {
   private readonly addedThenRemoved = new Set<number>();
   /** Pending adds whose RTM_GETLINK found nothing: their NEWLINK, DELNETCONF, DELLINK are still queued. */
   private readonly addsNotYet = new Map<number, number>();
+  /**
+   * How many batches each such add has waited. The queued messages come with the next wake-up; an
+   * add no message ever answers (its device gone without a trace) is dropped after
+   * {@link MAX_ADD_WAITS} instead of keeping the reader's quiet timer (and a request) alive forever.
+   */
+  private readonly addWaits = new Map<number, number>();
   private readonly deletedLinks = new Set<number>();
   private readonly neighStale = new Set<RowFamily>();
 
@@ -323,15 +331,21 @@ export class InterfaceTable implements ReaderTable {
       const ifindex = parseKey(key)[1];
       if (this.deletedLinks.has(ifindex)) {
         // Created and deleted within the batch, its DELNETCONF not seen: still an add, then a delete.
+        this.addWaits.delete(key);
         this.addedThenRemoved.add(key);
         continue;
       }
       // No link message since the netconf: complete the row from a fresh one.
       if ((this.linkVersion.get(ifindex) ?? 0) === version && !fetch(ifindex)) {
         // Gone already: its NEWLINK, DELNETCONF and DELLINK are still queued. Keep it for them.
-        this.addsNotYet.set(key, version);
+        const waits = (this.addWaits.get(key) ?? 0) + 1;
+        if (waits < MAX_ADD_WAITS) {
+          this.addsNotYet.set(key, version);
+          this.addWaits.set(key, waits);
+        } else this.addWaits.delete(key);
         continue;
       }
+      this.addWaits.delete(key);
       if (!this.links.has(ifindex)) continue;
       added.add(key);
     }
@@ -545,6 +559,7 @@ export class InterfaceTable implements ReaderTable {
 
   private clearBatch(): void {
     this.addedThenRemoved.clear();
+    if (this.pendingAdd.size === 0) this.addWaits.clear();
     this.dirty.clear();
     this.pendingAdd.clear();
     this.pendingRemove.clear();

@@ -197,6 +197,12 @@ describe('InterfaceTable', () => {
     for (const m of [link(9), netconf(2, 9, true), delLink(9)]) table.apply(m);
     expect(kinds(table.finish(kernel))).toEqual(['add inet 9', 'delete inet 9']);
     expect(table.size).toBe(1);
+    // An add no message ever answers is dropped after 3 batches (no request and timer forever).
+    table.apply(netconf(2, 10));
+    const gets = kernel.getLinkCalls;
+    for (let i = 0; i < 5; i++) expect(table.finish(kernel)).toEqual([]);
+    expect(kernel.getLinkCalls - gets).toBe(3);
+    expect(table.batchPending).toBe(false);
   });
 
   it('rename: DEL + NEW netconf is a change, also when the NEW arrives in a later batch', () => {
