@@ -22,6 +22,14 @@
  * 7. Failures reject with an `IpInterfaceError`; a failed registration leaves nothing registered.
  * 8. Adapters load native code lazily (on first registration or table read), never at import.
  *
+ * Optional rules (an adapter may leave the method out; where it has it, the suite checks it):
+ * 9. `currentIpInterfaceTable(family)` answers, with an array (synchronously, when at hand) or a
+ *    promise of one, the rows of `family` that this adapter's live registrations have been told:
+ *    the table as of the last notification delivered, so a caller that registered first and then
+ *    reads it loses and doubles nothing (ipInterfaceTable$ uses it instead of a second dump).
+ *    Without a live registration it answers like `getIpInterfaceTable`. A bad family is
+ *    `INVALID_PARAMETER`, as in rule 1.
+ *
  * @module
  */
 import type { AddressFamily } from './address-family.js';
@@ -117,4 +125,6 @@ export interface IpInterfaceAdapter {
   cancelMibChangeNotify2(handle: NotificationHandle): Promise<void>;
   /** GetIpInterfaceTable: the current rows of `family` (`unspec`: both families). */
   getIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]>;
+  /** Optional (rule 9): the rows of `family` this adapter's live registrations have been told. */
+  currentIpInterfaceTable?(family: AddressFamily): Promise<IpInterfaceRow[]> | IpInterfaceRow[];
 }

@@ -57,7 +57,10 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly tableSize: number;
   /** Netlink port id (nl_pid) of the open reader's event socket. */
   readonly portId: number | undefined;
-  /** The last failure the reader healed from (see `errors`), if any. */
+  /**
+   * The last failure the reader healed from (see `errors`), if any; `OS_ERROR` with `osCode` 2
+   * (ENOENT) when the namespace was deleted under live registrations (they then receive nothing more).
+   */
   readonly lastError: IpInterfaceError | undefined;
 }
 
@@ -78,6 +81,11 @@ export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
   readonly netns: string | undefined;
   /** Live registrations of this adapter instance (the contract suite's `liveRegistrations`). */
   readonly liveRegistrations: number;
+  /**
+   * Contract rule 9: the rows the live registrations have been told, from the namespace reader's own
+   * table (no dump); without a live registration, {@link IpInterfaceAdapter.getIpInterfaceTable}.
+   */
+  currentIpInterfaceTable(family: AddressFamily): IpInterfaceRow[] | Promise<IpInterfaceRow[]>;
   /** Counters of the shared reader (the last one used, when none is open). */
   stats(): LinuxAdapterStats;
   /**
@@ -186,9 +194,22 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       return rows.filter((row) => familyMatches(family, row.family));
     },
 
+    // Contract rule 9: the live reader's own table, no dump (a subscriber of ipInterfaceTable$ has
+    // registered first, so the reader is open and its table is what that registration was told).
+    currentIpInterfaceTable(family: AddressFamily): IpInterfaceRow[] | Promise<IpInterfaceRow[]> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      const open = registrations.size > 0 ? openReader() : undefined;
+      if (!open) return adapter.getIpInterfaceTable(family);
+      return open.currentRows().filter((row) => familyMatches(family, row.family));
+    },
+
     stats(): LinuxAdapterStats {
       const open = openReader();
-      const source = open ?? lastClosed;
+      // A reader whose namespace was deleted is closed but still held by its registrations: its
+      // counters and lastError (OS_ERROR ENOENT) are what a caller needs to see.
+      const deleted = open ? undefined : registrations.values().find((r) => r.reader.namespaceDeleted)?.reader;
+      const source = open ?? deleted ?? lastClosed;
       return {
         ...(source ? source.stats : zeroReaderStats()),
         open: open !== undefined,

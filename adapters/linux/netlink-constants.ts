@@ -23,6 +23,7 @@ export const CLONE_NEWNET = 0x40000000;
 export const NS_GET_NSTYPE = 0xb703;
 
 /** errno values this adapter reacts to. */
+export const ENOENT = 2;
 export const EINTR = 4;
 export const EAGAIN = 11;
 export const ENODEV = 19;

@@ -10,6 +10,8 @@
  *
  * @module
  */
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceChangeCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
@@ -19,13 +21,13 @@ import { BatchTimer } from './batch-timer.js';
 import { InterfaceTable } from './interface-table.js';
 import { loadLibc, osError, type Libc, type PollHandle } from './libc.js';
 import {
-  EAGAIN, EINTR, ENOBUFS, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
+  EAGAIN, EINTR, ENOBUFS, ENOENT, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
 import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
 import { NetlinkRequester } from './netlink-requester.js';
 import type { ReaderTable } from './reader-table.js';
-import type { RegisteredReader } from './reader-registry.js';
+import { forgetReader, namespaceKey, type RegisteredReader } from './reader-registry.js';
 import { RouteSocket, type ReceiveBufferOption } from './route-socket.js';
 import { SubscriberSet } from './subscriber-set.js';
 import { DISCARD } from './table-change.js';
@@ -174,6 +176,10 @@ export class NetlinkReader implements RegisteredReader {
   private poll: PollHandle | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** inotify on the namespace file's directory (see {@link watchNamespace}). */
+  private watcher: FSWatcher | undefined;
+  /** True once the namespace file no longer names this reader's namespace. */
+  private gone = false;
 
   private constructor(
     readonly key: string,
@@ -217,7 +223,65 @@ export class NetlinkReader implements RegisteredReader {
   static async open(key: string, netnsPath: string | undefined, receiveBufferBytes: number): Promise<NetlinkReader> {
     const libc = await loadLibc();
     const [events, dumps] = await RouteSocket.open(libc, 2, netnsPath);
-    return new NetlinkReader(key, events!, dumps!, receiveBufferBytes);
+    const reader = new NetlinkReader(key, events!, dumps!, receiveBufferBytes);
+    if (netnsPath !== undefined) reader.watchNamespace(netnsPath);
+    return reader;
+  }
+
+  /**
+   * Watches the directory of the namespace file (inotify through fs.watch: no timer, no CPU while
+   * nothing changes). `ip netns del` unmounts and unlinks the file; our sockets would keep the now
+   * anonymous namespace and its devices alive, watched by nobody's name. When the path no longer
+   * names this namespace (gone, or re-created: another dev:ino), the reader ends (see
+   * {@link namespaceGone}). A directory that cannot be watched (/proc/PID/ns) is not watched: such a
+   * namespace lives as long as anything holds it, and the process's exit is not its deletion.
+   */
+  private watchNamespace(path: string): void {
+    try {
+      this.watcher = watch(dirname(path), { persistent: false }, NetlinkReader.namespaceHandler(this, path));
+      this.watcher.on('error', NetlinkReader.watchErrorHandler(this));
+    } catch {
+      this.watcher = undefined;
+    }
+    // Deleted between the open and the watch: nothing would fire for it.
+    if (namespaceKey(path) !== this.key) this.namespaceGone(path);
+  }
+
+  private static namespaceHandler(reader: NetlinkReader, path: string): (event: string, filename: string | Buffer | null) => void {
+    const name = basename(path);
+    return (_event, filename) => {
+      if (filename !== null && String(filename) !== name) return;
+      if (!reader.closed && namespaceKey(path) !== reader.key) reader.namespaceGone(path);
+    };
+  }
+
+  private static watchErrorHandler(reader: NetlinkReader): () => void {
+    return () => {
+      reader.watcher?.close();
+      reader.watcher = undefined;
+    };
+  }
+
+  /**
+   * The namespace was deleted: the sockets are closed at once (releasing it), the reader leaves the
+   * registry (its key, an nsfs inode number, may be reused by a later namespace) and records
+   * `OS_ERROR` `ENOENT` as its `lastError`; live registrations receive nothing more.
+   */
+  private namespaceGone(path: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.stats.errors++;
+    this.lastError = new IpInterfaceError('OS_ERROR', `network namespace ${path} was deleted (or now names another namespace): the watch ended`, {
+      adapter: 'linux',
+      osCode: ENOENT,
+    });
+    forgetReader(this);
+    this.close();
+  }
+
+  /** True once the namespace was deleted under the reader ({@link namespaceGone}). */
+  get namespaceDeleted(): boolean {
+    return this.gone;
   }
 
   /** IP interfaces in the table. */
@@ -266,6 +330,8 @@ export class NetlinkReader implements RegisteredReader {
     this.retryTimer = undefined;
     this.timer.settle();
     this.subscribers.clear();
+    this.watcher?.close();
+    this.watcher = undefined;
     this.closeSockets();
   }
 

@@ -104,6 +104,19 @@ export function releaseReader(reader: RegisteredReader): void {
 }
 
 /**
+ * Removes `reader` from the registry without closing it (its namespace is gone: the next acquire of
+ * its key, which a new namespace may reuse, opens a new reader). Later releases of it just close it.
+ *
+ * @example
+ * ```ts
+ * forgetReader(reader);
+ * ```
+ */
+export function forgetReader(reader: RegisteredReader): void {
+  if (registry.get(reader.key)?.reader === reader) registry.delete(reader.key);
+}
+
+/**
  * The open reader under `key`, if any (no reference taken).
  *
  * @example

@@ -33,6 +33,12 @@ export interface ContractHarness {
   readonly triggerFamilies?: readonly ('inet' | 'inet6')[];
   /** Native registrations still live in this adapter, when the harness can tell: checks nothing is left. */
   liveRegistrations?(adapter: IpInterfaceAdapter): number;
+  /**
+   * Optional rules of src/adapter.ts the adapter implements (feature opt-in: a case is added for
+   * each; an adapter that has the method without declaring it, or declares it without having it,
+   * fails the first case). Default: none.
+   */
+  readonly optionalRules?: { readonly currentIpInterfaceTable?: boolean };
   /** Called after each case. */
   dispose?(adapter: IpInterfaceAdapter): Promise<void> | void;
   /** How long to wait for events after a trigger. Default 3000 ms. */
@@ -140,6 +146,9 @@ export function contractCases(h: ContractHarness): ContractCase[] {
   test('has a non-empty name', async (adapter) => {
     assert.equal(typeof adapter.name, 'string');
     assert.ok(adapter.name.length > 0);
+    // Here, not in a case of its own: the Wine run counts the cases.
+    assert.equal(typeof adapter.currentIpInterfaceTable === 'function', h.optionalRules?.currentIpInterfaceTable === true,
+      'currentIpInterfaceTable is present exactly when the harness declares optional rule 9');
   });
 
   test('initial=true: the first callback is (null, "initial"), exactly once, and the handle cancels', async (adapter) => {
@@ -290,6 +299,48 @@ export function contractCases(h: ContractHarness): ContractCase[] {
       await adapter.cancelMibChangeNotify2(handle);
     }
   });
+
+  if (h.optionalRules?.currentIpInterfaceTable) {
+    test('rule 9: currentIpInterfaceTable is what the live registration was told; like getIpInterfaceTable without one', async (adapter) => {
+      const current = (family: AddressFamily): Promise<IpInterfaceRow[]> => Promise.resolve(adapter.currentIpInterfaceTable!(family));
+      const keysOf = (rows: readonly IpInterfaceRow[]): string[] => rows.map(interfaceKey).sort();
+      // No live registration: the same set as a table read.
+      assert.deepEqual(keysOf(await current(AF_UNSPEC)), keysOf(await adapter.getIpInterfaceTable(AF_UNSPEC)), 'no registration: keys as getIpInterfaceTable');
+      const r = recorder();
+      const handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, r.callback, true);
+      try {
+        const told = new Map<string, IpInterfaceRow>();
+        for (const row of await current(AF_UNSPEC)) told.set(interfaceKey(row), row);
+        await h.triggerChange(adapter);
+        await waitFor(() => rowsOf(r.calls).length > 0, 'a row after the trigger', eventTimeoutMs);
+        await sleep(quietMs);
+        for (const c of r.calls) {
+          if (!c.row) continue;
+          if (c.type === 'delete') told.delete(interfaceKey(c.row));
+          else told.set(interfaceKey(c.row), c.row);
+        }
+        const [v4, v6, all] = await Promise.all(([AF_INET, AF_INET6, AF_UNSPEC] as const).map(current));
+        for (const row of v4!) assertValidRow(row, AF_INET);
+        for (const row of v6!) assertValidRow(row, AF_INET6);
+        for (const row of all!) assertValidRow(row, AF_UNSPEC);
+        assert.deepEqual(keysOf(all!), keysOf([...v4!, ...v6!]), 'unspec = inet + inet6');
+        // The first read plus the notifications since is the table now, row for row.
+        const byKey = new Map(all!.map((row) => [interfaceKey(row), row]));
+        assert.deepEqual([...byKey.keys()].sort(), [...told.keys()].sort(), 'keys = first read + notifications');
+        for (const [key, row] of told) assert.deepEqual(byKey.get(key), row, `row ${key} is the one last delivered`);
+        assert.deepEqual(keysOf(all!), keysOf(await adapter.getIpInterfaceTable(AF_UNSPEC)), 'after quiet: keys as getIpInterfaceTable');
+        let error: unknown;
+        try {
+          await current('ipx' as unknown as AddressFamily);
+        } catch (e) {
+          error = e;
+        }
+        assert.ok(error instanceof IpInterfaceError && error.code === 'INVALID_PARAMETER', `bad family: ${String(error)}`);
+      } finally {
+        await adapter.cancelMibChangeNotify2(handle);
+      }
+    });
+  }
 
   return cases;
 }

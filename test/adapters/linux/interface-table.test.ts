@@ -176,12 +176,33 @@ describe('InterfaceTable', () => {
     expect(table.finish(kernel)).toEqual([]);
   });
 
-  it('a device created and deleted within one batch produces nothing', () => {
+  it('a device created and deleted within one batch is reported added, then deleted (what the kernel reported)', () => {
     const table = new RecordingTable();
     const kernel = new FakeKernel();
+    const kinds = (cs: TableChange[]): string[] => cs.map((c) => `${c.type} ${c.row.family} ${c.row.interfaceIndex}`);
     for (const m of [netconf(2, 6), link(6), netconf(2, 6, true), delLink(6)]) table.apply(m);
-    expect(table.finish(kernel)).toEqual([]);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 6', 'delete inet 6']);
     expect(table.size).toBe(0);
+    // Without its NEWLINK in the batch (the DELLINK carries the device's state).
+    for (const m of [netconf(2, 7), netconf(2, 7, true), delLink(7)]) table.apply(m);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 7', 'delete inet 7']);
+    // Renamed right after creation (DEL + NEW netconf): an add only.
+    kernel.links.set(8, link(8));
+    for (const m of [netconf(2, 8), link(8), netconf(2, 8, true), netconf(2, 8)]) table.apply(m);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 8']);
+    // The RTM_GETLINK of a pending add finds nothing (the device is gone, its messages still queued):
+    // the add waits for them, then add and delete are reported.
+    table.apply(netconf(2, 9));
+    expect(kinds(table.finish(kernel))).toEqual([]);
+    for (const m of [link(9), netconf(2, 9, true), delLink(9)]) table.apply(m);
+    expect(kinds(table.finish(kernel))).toEqual(['add inet 9', 'delete inet 9']);
+    expect(table.size).toBe(1);
+    // An add no message ever answers is dropped after 3 batches (no request and timer forever).
+    table.apply(netconf(2, 10));
+    const gets = kernel.getLinkCalls;
+    for (let i = 0; i < 5; i++) expect(table.finish(kernel)).toEqual([]);
+    expect(kernel.getLinkCalls - gets).toBe(3);
+    expect(table.batchPending).toBe(false);
   });
 
   it('rename: DEL + NEW netconf is a change, also when the NEW arrives in a later batch', () => {
@@ -336,5 +357,38 @@ describe('InterfaceTable per-message decisions', () => {
       'parameter inet 1500',
       'parameter inet6 1500',
     ]);
+  });
+});
+
+describe('InterfaceTable neighbour re-reads (issue 12: no per-change work that grows with the device count)', () => {
+  /** An RTNLGRP_IPV6_IFINFO message (family 10) for `ifindex` with the given reachable time. */
+  const inet6Link = (ifindex: number, reachableTime: number, flags = 0): LinkMessage => ({
+    ...link(ifindex),
+    family: 10,
+    inet6: { flags, conf: inet6Conf(1500), cacheInfo: { maxReasmLen: 65535, reachableTime, retransTime: 1000 } },
+  });
+
+  it('an IPv6 link message with the reachable time unchanged (an interface going up) dumps no neighbour table', () => {
+    const table = new RecordingTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 3);
+    table.apply(inet6Link(3, 30000));
+    table.finish(kernel);
+    expect(kernel.neighCalls).toBe(0);
+    expect(table.batchPending).toBe(false);
+  });
+
+  it('a changed reachable time (the kernel re-randomizes it on a base_reachable_time write) re-reads the neighbour table once', () => {
+    const table = new RecordingTable();
+    const kernel = new FakeKernel();
+    withDevice(table, kernel, 3);
+    table.apply(inet6Link(3, 19084));
+    expect(table.batchPending).toBe(true);
+    // While messages flow (not quiet) the re-read waits; then it happens once.
+    table.finish(kernel, true, false);
+    expect(kernel.neighCalls).toBe(0);
+    table.finish(kernel, true, true);
+    expect(kernel.neighCalls).toBe(1);
+    expect(table.batchPending).toBe(false);
   });
 });

@@ -24,5 +24,6 @@ describeWithNetns('linux adapter in a test namespace', () => {
       ns!.ip('link', 'set', 'ct0', 'mtu', String(mtu));
     },
     liveRegistrations: (adapter) => (adapter as LinuxIpInterfaceAdapter).liveRegistrations,
+    optionalRules: { currentIpInterfaceTable: true },
   });
 });

@@ -83,6 +83,26 @@ describeWithNetns('linux adapter: real kernel events in a test namespace', () =>
     expect(last?.row?.connected).toBe(false);
   });
 
+  it('an interface going up re-reads no neighbour table; a base_reachable_time write re-reads it once and is reported', async () => {
+    // Issue 12: each up sends an IPv6 link message, after which every device's neighbour table was
+    // dumped (O(devices) on the main thread). Now only a message whose reachable time changed asks.
+    let dumps = adapter.stats().neighDumps;
+    let from = all.calls.length;
+    ns.ip('link', 'set', 'iv0', 'up');
+    ns.ip('link', 'set', 'iv0p', 'up');
+    await waitFor(() => callsFor(all.calls, index, { from, family: 'inet' }).some((c) => c.row?.connected === true), 'iv0 connected');
+    await sleep(QUIET_MS);
+    expect(adapter.stats().neighDumps - dumps).toBe(0);
+    dumps = adapter.stats().neighDumps;
+    from = all.calls.length;
+    ns.sysctl('net.ipv6.neigh.iv0.base_reachable_time_ms', 31000);
+    await waitFor(() => callsFor(all.calls, index, { from, family: 'inet6' }).some((c) => c.row?.baseReachableTime === 31000), 'baseReachableTime 31000');
+    expect(adapter.stats().neighDumps - dumps).toBe(1);
+    ns.ip('link', 'set', 'iv0', 'down');
+    ns.ip('link', 'set', 'iv0p', 'down');
+    await waitFor(() => callsFor(all.calls, index, { family: 'inet' }).at(-1)?.row?.connected === false, 'iv0 down again');
+  });
+
   it('forwarding sysctl: forwardingEnabled flips per family', async () => {
     let from = all.calls.length;
     ns.sysctl('net.ipv4.conf.iv0.forwarding', 1);

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { linuxAdapter } from '../../../adapters/linux';
+import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
 import { loadLibc } from '../../../adapters/linux/libc';
 import type { NetlinkReader } from '../../../adapters/linux/netlink-reader';
 import { namespaceKey, peekReader } from '../../../adapters/linux/reader-registry';
@@ -82,6 +83,46 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       expect(libc.registeredCallbacks()).toBe(before);
     } finally {
       ns.delete();
+    }
+  });
+
+  it('a namespace deleted under a live registration: within 1 s the reader ends (OS_ERROR ENOENT), releases the namespace; the re-created name is a new namespace end to end', async () => {
+    const first = TestNetns.create('lxident');
+    const witness = TestNetns.create('lxident'); // holds the peer: it vanishes only when `first` is destroyed
+    let second: TestNetns | undefined;
+    try {
+      first.addVeth('del0', 'del0p');
+      first.ip('link', 'set', 'del0p', 'netns', witness.name);
+      const adapter = linuxAdapter({ netns: first.name });
+      const calls: string[] = [];
+      const handle = await adapter.notifyIpInterfaceChange('unspec', (row, type) => void calls.push(`${type} ${row?.interfaceName}`), false);
+      const oldKey = namespaceKey(first.path);
+      const t0 = performance.now();
+      first.delete();
+      await waitFor(() => adapter.stats().lastError?.osCode === 2, 'the reader to see the namespace deleted', 1000);
+      const detectedMs = performance.now() - t0;
+      expect(adapter.stats()).toMatchObject({ open: false, lastError: { code: 'OS_ERROR', osCode: 2 } });
+      expect(peekReader(oldKey)).toBeUndefined(); // out of the registry: its inode number may be reused
+      // Released: nothing holds the deleted namespace, so the kernel destroys it and the veth peer goes.
+      await waitFor(() => !witness.ip('-o', 'link').includes('del0p'), 'the peer in the witness namespace to vanish (namespace destroyed)', 5000);
+      // The re-created name is another namespace: a new adapter's stream and table see its devices.
+      second = TestNetns.createNamed(first.name);
+      const after = linuxAdapter({ netns: second.name });
+      const seen: string[] = [];
+      const sub = ipInterfaceChanges$('inet', true, { adapter: after }).subscribe((c) => void (c.kind !== 'initial' && seen.push(`${c.kind} ${c.row.interfaceName}`)));
+      await waitFor(() => after.stats().open, 'the new reader');
+      second.addVeth('new1');
+      await waitFor(() => seen.includes('added new1') && seen.includes('added new1p'), 'the new namespace\'s devices through ipInterfaceChanges$');
+      expect((await after.getIpInterfaceTable('inet')).map((r) => r.interfaceName).sort()).toEqual(['lo', 'new1', 'new1p']);
+      sub.unsubscribe();
+      expect(calls).toEqual([]); // the deleted namespace's registration heard nothing of the new one
+      await adapter.cancelMibChangeNotify2(handle);
+      expect(adapter.stats().lastError?.osCode).toBe(2);
+      process.stdout.write(`namespace deletion seen after ${detectedMs.toFixed(1)} ms\n`);
+    } finally {
+      second?.delete();
+      try { first.delete(); } catch { /* deleted above */ }
+      witness.delete();
     }
   });
 });

@@ -8,6 +8,9 @@
  *   (a fresh process too, output discarded), median of 5, in the same run;
  * - main-thread CPU per change: the child's main thread's schedstat run time over `changes` MTU
  *   changes of one device (one request each, `gapMs` apart), per change and per emission;
+ * - the subscriber's main-thread CPU per up/down flip of one device, all of that change's work
+ *   (deferred too), at most over the flips: bounds the longest block (target 2 ms: no per-change
+ *   work that grows with the device count);
  * - heap per extra subscriber of the same table (100 more subscribers, after full GCs);
  * - as a reference, the same CPU figure of a plain `ipInterfaceChanges$` subscriber (another child,
  *   measured over the same changes): what the adapter itself costs per change at that size.
@@ -91,6 +94,23 @@ async function measureSize(ctx, devices) {
     const cpu1 = mainThreadCpuNs(child.pid);
     const refCpu1 = mainThreadCpuNs(reference.pid);
     const emissions = after.emissions - before.emissions;
+    // Up/down flips of one device (each up used to dump every device's neighbour table 50 ms later):
+    // the subscriber's main-thread CPU in the 150 ms after each flip, which holds all the work of that
+    // change (deferred work too) and bounds the longest it blocked the thread. CPU time, not event-loop
+    // delay: on a shared machine the delay counts time the OS ran other processes.
+    const flips = ctx.quick ? 20 : 60;
+    const upWriter = new RtnlWriter(ns.path);
+    upWriter.setUp(ns.ifindex('tv0p'), true);
+    await sleep(300);
+    const perFlipMs = [];
+    for (let i = 0; i < flips; i++) {
+      const c0 = mainThreadCpuNs(child.pid);
+      upWriter.setUp(ifindex, i % 2 === 0);
+      await sleep(150);
+      perFlipMs.push((mainThreadCpuNs(child.pid) - c0) / 1e6);
+    }
+    upWriter.close();
+    const block = { maxMs: Math.max(...perFlipMs), medianMs: median(perFlipMs) };
     const memory = await child.request('memory', { count: 100 }, 60000);
     const result = {
       devices,
@@ -108,6 +128,10 @@ async function measureSize(ctx, devices) {
       mainThreadCpuUsPerEmission: emissions ? (cpu1 - cpu0) / 1000 / emissions : null,
       changesRefCpuUsPerChange: (refCpu1 - refCpu0) / 1000 / changes,
       changesRefEmissions: refAfter.emissions - refBefore.emissions,
+      upDownFlips: flips,
+      maxMainThreadBlockMs: block.maxMs,
+      medianUpDownCpuMs: block.medianMs,
+      upDownCpuMs: perFlipMs,
       heapBytesPerExtraSubscriber: memory.bytesPerSubscriber,
       extraSubscribers: memory.subscribers,
       extraSubscribersGotTable: memory.received >= memory.subscribers,
@@ -117,7 +141,8 @@ async function measureSize(ctx, devices) {
         `${again.firstMs.toFixed(1)} ms again, ip link show ${ipLink.medianMs.toFixed(1)} ms; ` +
         `main thread ${result.mainThreadCpuUsPerChange.toFixed(1)} us/change (${emissions} emissions for ${changes} changes; ` +
         `ipInterfaceChanges$ alone ${result.changesRefCpuUsPerChange.toFixed(1)} us/change); ` +
-        `heap ${Math.round(memory.bytesPerSubscriber)} B per extra subscriber`,
+        `heap ${Math.round(memory.bytesPerSubscriber)} B per extra subscriber; ` +
+        `main-thread CPU per up/down ${block.maxMs.toFixed(2)} ms at most over ${flips} flips (median ${block.medianMs.toFixed(2)} ms)`,
     );
     return result;
   } finally {
