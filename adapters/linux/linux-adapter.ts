@@ -5,6 +5,7 @@ import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { EINVAL, familyError, registrationError } from '../shared/adapter-arguments.js';
 import { Registrations } from '../shared/registrations.js';
 import { acquireReader, namespaceKey, peekReader, releaseReader } from './reader-registry.js';
+import { ESTALE } from './netlink-constants.js';
 import { NetlinkReader, readInterfaceRows, withDumpSocket, zeroReaderStats, type ReaderStats } from './netlink-reader.js';
 
 /**
@@ -147,8 +148,11 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
   }
   const registrations = new Registrations<Registration>(name);
   let lastClosed: ClosedReaderSummary | undefined;
-  // Keyed by what the path names now (see namespaceKey): a name deleted and re-created is another namespace.
-  const openReader = (): NetlinkReader | undefined => peekReader<NetlinkReader>(namespaceKey(path));
+  // The reader this adapter's registrations hold, while it is open: their namespace, whatever the
+  // path names now (a /proc/PID/ns/net whose process exited, a name re-created meanwhile). Else
+  // keyed by what the path names now (see namespaceKey): a name re-created is another namespace.
+  const openReader = (): NetlinkReader | undefined =>
+    registrations.values().find((r) => r.reader.isOpen)?.reader ?? peekReader<NetlinkReader>(namespaceKey(path));
 
   const readTable = async (): Promise<IpInterfaceRow[]> => {
     const open = openReader();
@@ -166,8 +170,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
     async notifyIpInterfaceChange(family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Promise<NotificationHandle> {
       const invalid = registrationError(name, family, callback, EINVAL);
       if (invalid) throw invalid;
-      const key = namespaceKey(path);
-      const reader = await acquireReader(key, () => NetlinkReader.open(key, path, receiveBufferBytes));
+      const reader = await acquire();
       // The socket is bound and the groups joined: the registration is live. Nothing can be
       // delivered between the marker and subscribing (both run synchronously here).
       if (initial) {
@@ -226,6 +229,18 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       openReader()?.resync();
     },
   };
+
+  /** The reader of the namespace the path names; looked up again when it changed during the open (ESTALE). */
+  async function acquire(): Promise<NetlinkReader> {
+    for (let attempt = 1; ; attempt++) {
+      const key = namespaceKey(path);
+      try {
+        return await acquireReader(key, () => NetlinkReader.open(key, path, receiveBufferBytes));
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof IpInterfaceError) || error.osCode !== ESTALE) throw error;
+      }
+    }
+  }
 
   /** Releases a reference; a reader that closed leaves only a copy of its counters here. */
   function release(reader: NetlinkReader): void {

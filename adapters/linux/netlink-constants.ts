@@ -28,6 +28,7 @@ export const EINTR = 4;
 export const EAGAIN = 11;
 export const ENODEV = 19;
 export const ENOBUFS = 105;
+export const ESTALE = 116;
 
 /** Multicast groups bound as a bitmask (legacy RTMGRP_*). */
 export const RTMGRP_LINK = 0x1;

@@ -21,7 +21,7 @@ import { BatchTimer } from './batch-timer.js';
 import { InterfaceTable } from './interface-table.js';
 import { loadLibc, osError, type Libc, type PollHandle } from './libc.js';
 import {
-  EAGAIN, EINTR, ENOBUFS, ENOENT, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
+  EAGAIN, EINTR, ENOBUFS, ENOENT, ESTALE, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
 import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
@@ -223,6 +223,17 @@ export class NetlinkReader implements RegisteredReader {
   static async open(key: string, netnsPath: string | undefined, receiveBufferBytes: number): Promise<NetlinkReader> {
     const libc = await loadLibc();
     const [events, dumps] = await RouteSocket.open(libc, 2, netnsPath);
+    // The key came from a stat on the main thread, the sockets from the worker's open of the same
+    // path later: if the path named another namespace by then (deleted and re-created, a link
+    // moved), a reader under this key would watch the wrong namespace for everyone who asks for it.
+    if (netnsPath !== undefined && `ns:${events!.namespaceIdentity}` !== key) {
+      events!.close();
+      dumps!.close();
+      throw new IpInterfaceError('OS_ERROR', `${netnsPath} named another network namespace when it was opened than when it was looked up (deleted and re-created, or a link moved, meanwhile)`, {
+        adapter: 'linux',
+        osCode: ESTALE,
+      });
+    }
     const reader = new NetlinkReader(key, events!, dumps!, receiveBufferBytes);
     if (netnsPath !== undefined) reader.watchNamespace(netnsPath);
     return reader;

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { linuxAdapter } from '../../../adapters/linux';
 import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
 import { loadLibc } from '../../../adapters/linux/libc';
-import type { NetlinkReader } from '../../../adapters/linux/netlink-reader';
+import { NetlinkReader } from '../../../adapters/linux/netlink-reader';
 import { namespaceKey, peekReader } from '../../../adapters/linux/reader-registry';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
 import { sleep, waitFor } from '../../helpers/wait-for';
@@ -123,6 +125,48 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       second?.delete();
       try { first.delete(); } catch { /* deleted above */ }
       witness.delete();
+    }
+  });
+  it('a reader is never filed under another namespace: the key the path named at lookup must be the namespace the worker opened (ESTALE, nothing left open)', async () => {
+    const ns = TestNetns.create('lxident');
+    try {
+      const fds = readdirSync('/proc/self/fd').length;
+      // As if the path had been re-pointed between the stat and the worker's open.
+      await expect(NetlinkReader.open('ns:0:1', ns.path, 1 << 20)).rejects.toMatchObject({ code: 'OS_ERROR', osCode: 116 });
+      expect(readdirSync('/proc/self/fd').length).toBe(fds);
+      // The adapter looks the path up again and opens the namespace it names now.
+      const adapter = linuxAdapter({ netns: ns.path });
+      const handle = await adapter.notifyIpInterfaceChange('unspec', () => undefined, false);
+      expect(peekReader<NetlinkReader>(namespaceKey(ns.path))?.isOpen).toBe(true);
+      await adapter.cancelMibChangeNotify2(handle);
+    } finally {
+      ns.delete();
+    }
+  });
+
+  it('registered through /proc/PID/ns/net of a process that then exits: table reads and stats use the reader the registration holds', async () => {
+    const ns = TestNetns.create('lxident');
+    const holder = spawn('ip', ['netns', 'exec', ns.name, 'sleep', '60'], { stdio: 'ignore' });
+    try {
+      ns.addVeth('pid0');
+      await waitFor(() => holder.pid !== undefined && existsSync(`/proc/${holder.pid}/ns/net`), 'the holder process');
+      // `ip netns exec` execs sleep in the namespace: its pid's ns/net is the test namespace.
+      await waitFor(() => namespaceKey(`/proc/${holder.pid}/ns/net`) === namespaceKey(ns.path), 'the holder to enter the namespace');
+      const adapter = linuxAdapter({ netns: `/proc/${holder.pid}/ns/net` });
+      const handle = await adapter.notifyIpInterfaceChange('unspec', () => undefined, false);
+      try {
+        holder.kill('SIGKILL');
+        await waitFor(() => !existsSync(`/proc/${holder.pid}`), 'the holder to exit');
+        expect(adapter.stats().open).toBe(true);
+        const names = (await adapter.getIpInterfaceTable('inet')).map((r) => r.interfaceName).sort();
+        expect(names).toEqual(['lo', 'pid0', 'pid0p']);
+      } finally {
+        await adapter.cancelMibChangeNotify2(handle);
+      }
+      expect(adapter.stats().open).toBe(false);
+    } finally {
+      holder.kill('SIGKILL');
+      ns.delete();
     }
   });
 });
