@@ -130,7 +130,7 @@ export interface MockAdapterOptions {
 }
 
 /**
- * The mock adapter: an {@link IpInterfaceAdapter} with test controls.
+ * The mock adapter: an `IpInterfaceAdapter` with the address half (`UnicastIpAddressAdapter`) and test controls.
  *
  * @example
  * ```ts
