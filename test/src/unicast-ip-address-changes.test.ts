@@ -1,9 +1,8 @@
 import { marbles } from 'rxjs-marbles/jest';
-import { firstValueFrom, skip, take, toArray } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { AF_INET, AF_INET6, AF_UNSPEC, type AddressFamily } from '../../src/address-family';
 import type { IpInterfaceAdapter, UnicastIpAddressChangeCallback } from '../../src/adapter';
 import { IpInterfaceError } from '../../src/ip-interface-error';
-import { unicastAddressKey } from '../../src/unicast-address-key';
 import type { UnicastIpAddressChange } from '../../src/unicast-ip-address-change';
 import { unicastIpAddressChanges$ } from '../../src/unicast-ip-address-changes';
 import { unicastIpAddressTable$ } from '../../src/unicast-ip-address-table';
@@ -163,39 +162,5 @@ describe('unicastIpAddressChanges$', () => {
     expect(() => sub.unsubscribe()).not.toThrow();
     expect(heard).toHaveLength(1);
     expect(heard[0]).toMatchObject({ code: 'OS_ERROR' });
-  });
-});
-
-describe('unicastIpAddressTable$', () => {
-  it('reads the table once registered, applies changes, shares one registration between subscribers', async () => {
-    const adapter = createMockAdapter({ addressTable: [a1] });
-    const first = firstValueFrom(unicastIpAddressTable$(AF_UNSPEC, { adapter }).pipe(take(2), toArray()));
-    const second = firstValueFrom(unicastIpAddressTable$(AF_UNSPEC, { adapter }).pipe(skip(1), take(1)));
-    await new Promise((r) => setTimeout(r, 0));
-    expect(adapter.calls.filter((c) => c.fn === 'NotifyUnicastIpAddressChange')).toHaveLength(1);
-    adapter.emitAddress({ kind: 'added', row: a6 });
-    const [t0, t1] = await first;
-    expect([...t0!.keys()]).toEqual([unicastAddressKey(a1)]);
-    expect([...t1!.keys()].sort()).toEqual([unicastAddressKey(a1), unicastAddressKey(a6)].sort());
-    expect(await second).toBe(t1);
-    await Promise.resolve();
-    expect(adapter.active).toBe(0);
-  });
-
-  it('never misses a change that races with the table read', async () => {
-    const adapter = createMockAdapter({ addressTable: [a1] });
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slow: IpInterfaceAdapter = { ...adapter, getUnicastIpAddressTable: async (f) => {
-      const rows = await adapter.getUnicastIpAddressTable(f);
-      await gate;
-      return rows;
-    } };
-    const table = firstValueFrom(unicastIpAddressTable$(AF_INET, { adapter: slow }));
-    await new Promise((r) => setTimeout(r, 0));
-    adapter.emitAddress({ kind: 'removed', row: a1 }); // read already saw a1: the replay removes it
-    adapter.emitAddress({ kind: 'added', row: { ...a1, address: '10.9.0.2' } });
-    release();
-    expect([...(await table).values()].map((r) => r.address)).toEqual(['10.9.0.2']);
   });
 });
