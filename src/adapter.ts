@@ -30,10 +30,32 @@
  *    Without a live registration it answers like `getIpInterfaceTable`. A bad family is
  *    `INVALID_PARAMETER`, as in rule 1.
  *
+ * Unicast addresses are an optional half (`NotifyUnicastIpAddressChange`, `GetUnicastIpAddressTable`):
+ * an adapter has both methods or neither. Without them it still serves interfaces, and
+ * `unicastIpAddressChanges$` / `unicastIpAddressTable$` on it error with `IpInterfaceError('NOT_SUPPORTED')`.
+ * An adapter that has them follows rules 1-8 for them too (with `notifyUnicastIpAddressChange` in
+ * place of `notifyIpInterfaceChange`; the same `cancelMibChangeNotify2` cancels both kinds of handle),
+ * and:
+ * A1. Rows are {@link UnicastIpAddressRow}s: `family`, canonical `address` text, `interfaceLuid`
+ *     (bigint) and `interfaceIndex` always; any other field is `undefined` when the platform cannot
+ *     supply it, never invented.
+ * A2. `'add'` is an address that appeared, `'delete'` one that went away (with the last row known;
+ *     deleting a device deletes each of its addresses), `'parameter'` any other change of a row
+ *     with the same `unicastAddressKey` (DAD state, flags, prefix, lifetimes).
+ * A3. A `'parameter'` whose only difference from the previous row of that key is `validLifetime`
+ *     and/or `preferredLifetime` (a router-advertisement refresh) is passed with a third argument
+ *     `{ lifetimeOnly: true }`. The adapter classifies it because it holds the previous row anyway
+ *     (its own table); `unicastIpAddressChanges$` drops such calls unless asked for
+ *     (`lifetimeUpdates: true`). An adapter that never marks them only costs its subscribers
+ *     extra `changed` emissions.
+ * A4. `getUnicastIpAddressTable(family)` resolves the current addresses of `family` (`unspec`: both),
+ *     at most one row per key.
+ *
  * @module
  */
 import type { AddressFamily } from './address-family.js';
 import type { IpInterfaceRow } from './ip-interface-row.js';
+import type { UnicastIpAddressRow } from './unicast-ip-address-row.js';
 
 /**
  * MIB_NOTIFICATION_TYPE: MibParameterNotification, MibAddInstance, MibDeleteInstance, MibInitialNotification.
@@ -60,6 +82,40 @@ export type MibNotificationType = 'parameter' | 'add' | 'delete' | 'initial';
  * ```
  */
 export type IpInterfaceChangeCallback = (row: IpInterfaceRow | null, type: MibNotificationType) => void;
+
+/**
+ * What an adapter tells about an address change besides the row (rule A3).
+ *
+ * @example
+ * ```ts
+ * import type { UnicastIpAddressChangeDetail } from 'rxjs-ip-interface';
+ *
+ * const refresh: UnicastIpAddressChangeDetail = { lifetimeOnly: true }; // only the lifetimes moved
+ * ```
+ */
+export interface UnicastIpAddressChangeDetail {
+  /** Only `validLifetime` / `preferredLifetime` changed since the previous row of this address. */
+  readonly lifetimeOnly?: boolean | undefined;
+}
+
+/**
+ * PUNICAST_IPADDRESS_CHANGE_CALLBACK. `row` is null for `'initial'` only; `detail` only on a
+ * `'parameter'` (rule A3).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET6, type UnicastIpAddressChangeCallback } from 'rxjs-ip-interface';
+ * import { createMockAdapter } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const callback: UnicastIpAddressChangeCallback = (row, type, detail) => console.log(type, row?.address, detail?.lifetimeOnly);
+ * const handle = await createMockAdapter().notifyUnicastIpAddressChange(AF_INET6, callback, true);
+ * ```
+ */
+export type UnicastIpAddressChangeCallback = (
+  row: UnicastIpAddressRow | null,
+  type: MibNotificationType,
+  detail?: UnicastIpAddressChangeDetail,
+) => void;
 
 /**
  * What a registration returns; pass it back to `cancelMibChangeNotify2`. Opaque to callers:
@@ -127,4 +183,27 @@ export interface IpInterfaceAdapter {
   getIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]>;
   /** Optional (rule 9): the rows of `family` this adapter's live registrations have been told. */
   currentIpInterfaceTable?(family: AddressFamily): Promise<IpInterfaceRow[]> | IpInterfaceRow[];
+  /** NotifyUnicastIpAddressChange (optional, with {@link getUnicastIpAddressTable}: rules A1-A4). */
+  notifyUnicastIpAddressChange?(
+    family: AddressFamily,
+    callback: UnicastIpAddressChangeCallback,
+    initial: boolean,
+  ): Promise<NotificationHandle>;
+  /** GetUnicastIpAddressTable: the current addresses of `family` (`unspec`: both families). Optional. */
+  getUnicastIpAddressTable?(family: AddressFamily): Promise<UnicastIpAddressRow[]>;
 }
+
+/**
+ * An adapter that has the address half of the contract.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type UnicastIpAddressAdapter } from 'rxjs-ip-interface';
+ * import { createMockAdapter } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const adapter: UnicastIpAddressAdapter = createMockAdapter();
+ * const rows = await adapter.getUnicastIpAddressTable(AF_INET);
+ * ```
+ */
+export type UnicastIpAddressAdapter = IpInterfaceAdapter &
+  Required<Pick<IpInterfaceAdapter, 'notifyUnicastIpAddressChange' | 'getUnicastIpAddressTable'>>;

@@ -1,6 +1,7 @@
 /**
- * IP interface change notifications as RxJS Observables: `ipInterfaceChanges$`, `ipInterfaceTable$`,
- * the per-interface operators, the row and change types and `IpInterfaceError`.
+ * IP interface and unicast address change notifications as RxJS Observables: `ipInterfaceChanges$`,
+ * `ipInterfaceTable$`, `unicastIpAddressChanges$`, `unicastIpAddressTable$`, the per-key operators,
+ * the row and change types and `IpInterfaceError`.
  *
  * @module rxjs-ip-interface
  */
@@ -12,6 +13,9 @@ export type {
   MibNotificationType,
   NotificationHandle,
   SettledRegistration,
+  UnicastIpAddressAdapter,
+  UnicastIpAddressChangeCallback,
+  UnicastIpAddressChangeDetail,
 } from './adapter.js';
 export { hasRow } from './ip-interface-change.js';
 export type { IpInterfaceChange, IpInterfaceChangeKind, IpInterfaceInitialChange, IpInterfaceRowChange } from './ip-interface-change.js';
@@ -24,9 +28,18 @@ export { ipInterfaceChanges$ } from './ip-interface-changes.js';
 export type { IpInterfaceChangesOptions } from './ip-interface-changes.js';
 export { defaultAdapterName, loadAdapter } from './default-adapter.js';
 export type { DefaultAdapterName } from './default-adapter.js';
-export { groupByInterface } from './operators/group-by-interface.js';
-export { debounceInterfaceChanges } from './operators/debounce-interface-changes.js';
+export { groupByAddress, groupByInterface } from './operators/group-by-interface.js';
+export { debounceAddressChanges, debounceInterfaceChanges } from './operators/debounce-interface-changes.js';
 export { serialDelivery } from './operators/serial-delivery.js';
 export type { SerialDeliveryHandler, SerialDeliveryOptions, SerialDeliveryOverflow } from './operators/serial-delivery.js';
 export { ipInterfaceTable$ } from './ip-interface-table.js';
 export type { IpInterfaceTableOptions } from './ip-interface-table.js';
+export { ipAddressText } from './ip-address-text.js';
+export { INFINITE_LIFETIME } from './unicast-ip-address-row.js';
+export type { DadState, PrefixOrigin, SuffixOrigin, UnicastIpAddressRow } from './unicast-ip-address-row.js';
+export { unicastAddressKey } from './unicast-address-key.js';
+export type { UnicastIpAddressChange, UnicastIpAddressInitialChange, UnicastIpAddressRowChange } from './unicast-ip-address-change.js';
+export { unicastIpAddressChanges$ } from './unicast-ip-address-changes.js';
+export type { UnicastIpAddressChangesOptions } from './unicast-ip-address-changes.js';
+export { unicastIpAddressTable$ } from './unicast-ip-address-table.js';
+export type { UnicastIpAddressTableOptions } from './unicast-ip-address-table.js';

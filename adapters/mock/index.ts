@@ -4,5 +4,13 @@
  * @module rxjs-ip-interface/adapters/mock
  */
 export { createMockAdapter } from './mock-adapter.js';
-export type { MockAdapterOptions, MockCall, MockChange, MockIpInterfaceAdapter, MockSource } from './mock-adapter.js';
-export { mockLuid, mockRow } from './mock-row.js';
+export type {
+  MockAdapterOptions,
+  MockAddressChange,
+  MockAddressSource,
+  MockCall,
+  MockChange,
+  MockIpInterfaceAdapter,
+  MockSource,
+} from './mock-adapter.js';
+export { mockAddressRow, mockLuid, mockRow } from './mock-row.js';

@@ -1,8 +1,16 @@
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle } from '../../src/adapter.js';
+import type {
+  IpInterfaceChangeCallback,
+  MibNotificationType,
+  NotificationHandle,
+  UnicastIpAddressAdapter,
+  UnicastIpAddressChangeCallback,
+} from '../../src/adapter.js';
 import { IpInterfaceError, type IpInterfaceErrorCode } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
+import { unicastAddressKey } from '../../src/unicast-address-key.js';
+import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
 import { Registrations } from '../shared/registrations.js';
 
@@ -20,6 +28,40 @@ import { Registrations } from '../shared/registrations.js';
 export interface MockChange {
   readonly kind: 'added' | 'changed' | 'removed';
   readonly row: IpInterfaceRow;
+}
+
+/**
+ * An address change the mock delivers, as `unicastIpAddressChanges$` emits it.
+ *
+ * @example
+ * ```ts
+ * import { createMockAdapter, mockAddressRow, type MockAddressChange } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const deprecated: MockAddressChange = { kind: 'changed', row: mockAddressRow({ address: '10.9.0.1', dadState: 'deprecated' }) };
+ * createMockAdapter().emitAddress(deprecated);
+ * ```
+ */
+export interface MockAddressChange {
+  readonly kind: 'added' | 'changed' | 'removed';
+  readonly row: UnicastIpAddressRow;
+}
+
+/**
+ * Like {@link MockSource}, for address changes (`addressSource`).
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import { createMockAdapter, mockAddressRow, type MockAddressChange, type MockAddressSource } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const changes = new Subject<MockAddressChange>();
+ * const addressSource: MockAddressSource = changes;
+ * createMockAdapter({ addressSource });
+ * changes.next({ kind: 'added', row: mockAddressRow() }); // reaches live address registrations
+ * ```
+ */
+export interface MockAddressSource {
+  subscribe(observer: { next: (change: MockAddressChange) => void }): { unsubscribe(): void };
 }
 
 /**
@@ -55,6 +97,7 @@ export interface MockSource {
  */
 export type MockCall =
   | { readonly fn: 'NotifyIpInterfaceChange'; readonly family: AddressFamily; readonly initial: boolean; readonly handle: NotificationHandle }
+  | { readonly fn: 'NotifyUnicastIpAddressChange'; readonly family: AddressFamily; readonly initial: boolean; readonly handle: NotificationHandle }
   | { readonly fn: 'CancelMibChangeNotify2'; readonly handle: NotificationHandle };
 
 /**
@@ -73,6 +116,10 @@ export interface MockAdapterOptions {
   source?: MockSource | undefined;
   /** The initial table returned by `getIpInterfaceTable`. */
   table?: readonly IpInterfaceRow[] | undefined;
+  /** Address changes to deliver while at least one address registration is live. */
+  addressSource?: MockAddressSource | undefined;
+  /** The initial table returned by `getUnicastIpAddressTable`. */
+  addressTable?: readonly UnicastIpAddressRow[] | undefined;
   /** Adapter name in errors and handles. Default `'mock'`. */
   name?: string | undefined;
   /**
@@ -83,7 +130,7 @@ export interface MockAdapterOptions {
 }
 
 /**
- * The mock adapter: an {@link IpInterfaceAdapter} with test controls.
+ * The mock adapter: an `IpInterfaceAdapter` with the address half (`UnicastIpAddressAdapter`) and test controls.
  *
  * @example
  * ```ts
@@ -96,7 +143,7 @@ export interface MockAdapterOptions {
  * console.log(adapter.active); // 1
  * ```
  */
-export interface MockIpInterfaceAdapter extends IpInterfaceAdapter {
+export interface MockIpInterfaceAdapter extends UnicastIpAddressAdapter {
   /** Delivers a change synchronously to every live registration whose family matches, and updates the table. */
   emit(change: MockChange): void;
   /** Number of live registrations. */
@@ -107,13 +154,34 @@ export interface MockIpInterfaceAdapter extends IpInterfaceAdapter {
   failNextRegistration(code: IpInterfaceErrorCode, osCode?: number): void;
   /** Replaces the table returned by `getIpInterfaceTable` (delivers nothing). */
   setTable(rows: readonly IpInterfaceRow[]): void;
+  /**
+   * Delivers an address change synchronously to every live address registration whose family
+   * matches, and updates the address table. A `changed` whose row differs from the table's only in
+   * its lifetimes is delivered marked lifetime-only (adapter rule A3).
+   */
+  emitAddress(change: MockAddressChange): void;
+  /** Replaces the table returned by `getUnicastIpAddressTable` (delivers nothing). */
+  setAddressTable(rows: readonly UnicastIpAddressRow[]): void;
 }
 
 const TYPE: Record<MockChange['kind'], MibNotificationType> = { added: 'add', changed: 'parameter', removed: 'delete' };
 
-interface Registration {
-  readonly family: AddressFamily;
-  readonly callback: IpInterfaceChangeCallback;
+type Registration =
+  | { readonly kind: 'interface'; readonly family: AddressFamily; readonly callback: IpInterfaceChangeCallback }
+  | { readonly kind: 'address'; readonly family: AddressFamily; readonly callback: UnicastIpAddressChangeCallback };
+
+type Queued = { readonly kind: 'interface'; readonly change: MockChange } | { readonly kind: 'address'; readonly change: MockAddressChange; readonly lifetimeOnly: boolean };
+
+/** Rows equal but for their lifetimes (rule A3). */
+function lifetimeOnly(before: UnicastIpAddressRow | undefined, after: UnicastIpAddressRow): boolean {
+  if (before === undefined) return false;
+  if (before.validLifetime === after.validLifetime && before.preferredLifetime === after.preferredLifetime) return false;
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const key of keys) {
+    if (key === 'validLifetime' || key === 'preferredLifetime') continue;
+    if ((before as unknown as Record<string, unknown>)[key] !== (after as unknown as Record<string, unknown>)[key]) return false;
+  }
+  return true;
 }
 
 /**
@@ -141,33 +209,54 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
   const live = new Registrations<Registration>(name);
   const calls: MockCall[] = [];
   const table = new Map<string, IpInterfaceRow>();
+  const addresses = new Map<string, UnicastIpAddressRow>();
   let failure: IpInterfaceError | undefined;
   let sourceSubscription: { unsubscribe(): void } | undefined;
+  let addressSourceSubscription: { unsubscribe(): void } | undefined;
   let delivering = false;
-  const queue: MockChange[] = [];
+  // One queue for both kinds: the mock serializes all its callbacks, like the OS.
+  const queue: Queued[] = [];
 
   const setTable = (rows: readonly IpInterfaceRow[]): void => {
     table.clear();
     for (const row of rows) table.set(interfaceKey(row), row);
   };
   setTable(options.table ?? []);
+  const setAddressTable = (rows: readonly UnicastIpAddressRow[]): void => {
+    addresses.clear();
+    for (const row of rows) addresses.set(unicastAddressKey(row), row);
+  };
+  setAddressTable(options.addressTable ?? []);
 
-  const deliver = (change: MockChange): void => {
+  const deliver = (queued: Queued): void => {
     for (const [handle, registration] of live.entries()) {
       // A registration cancelled by an earlier callback of this same change gets nothing more. A
       // throwing callback throws out of `emit` at once (no microtask guard): tests see it where they
       // emitted, and marble tests stay synchronous.
-      if (live.has(handle) && familyMatches(registration.family, change.row.family)) {
-        registration.callback(change.row, TYPE[change.kind]);
-      }
+      if (!live.has(handle) || registration.kind !== queued.kind || !familyMatches(registration.family, queued.change.row.family)) continue;
+      if (registration.kind === 'interface') registration.callback(queued.change.row as IpInterfaceRow, TYPE[queued.change.kind]);
+      else if (queued.kind === 'address' && queued.lifetimeOnly) registration.callback(queued.change.row, 'parameter', { lifetimeOnly: true });
+      else registration.callback(queued.change.row as UnicastIpAddressRow, TYPE[queued.change.kind]);
     }
   };
 
   const emit = (change: MockChange): void => {
     if (change.kind === 'removed') table.delete(interfaceKey(change.row));
     else table.set(interfaceKey(change.row), change.row);
+    enqueue({ kind: 'interface', change });
+  };
+
+  const emitAddress = (change: MockAddressChange): void => {
+    const key = unicastAddressKey(change.row);
+    const marked = change.kind === 'changed' && lifetimeOnly(addresses.get(key), change.row);
+    if (change.kind === 'removed') addresses.delete(key);
+    else addresses.set(key, change.row);
+    enqueue({ kind: 'address', change, lifetimeOnly: marked });
+  };
+
+  const enqueue = (queued: Queued): void => {
     // Serialized like the OS: a change emitted from inside a callback waits for the current one.
-    queue.push(change);
+    queue.push(queued);
     if (delivering) return;
     delivering = true;
     try {
@@ -178,13 +267,31 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
     }
   };
 
+  const liveOf = (kind: Registration['kind']): number => {
+    let n = 0;
+    for (const registration of live.values()) if (registration.kind === kind) n++;
+    return n;
+  };
+
+  // Each source is subscribed while a registration of its kind is live.
   const updateSource = (): void => {
-    if (!options.source) return;
-    if (live.size > 0 && !sourceSubscription) sourceSubscription = options.source.subscribe({ next: emit });
-    else if (live.size === 0 && sourceSubscription) {
-      const s = sourceSubscription;
-      sourceSubscription = undefined;
-      s.unsubscribe();
+    if (options.source) {
+      const wanted = liveOf('interface') > 0;
+      if (wanted && !sourceSubscription) sourceSubscription = options.source.subscribe({ next: emit });
+      else if (!wanted && sourceSubscription) {
+        const s = sourceSubscription;
+        sourceSubscription = undefined;
+        s.unsubscribe();
+      }
+    }
+    if (options.addressSource) {
+      const wanted = liveOf('address') > 0;
+      if (wanted && !addressSourceSubscription) addressSourceSubscription = options.addressSource.subscribe({ next: emitAddress });
+      else if (!wanted && addressSourceSubscription) {
+        const s = addressSourceSubscription;
+        addressSourceSubscription = undefined;
+        s.unsubscribe();
+      }
     }
   };
 
@@ -194,29 +301,36 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
     updateSource();
   };
 
+  const register = (registration: Registration, initial: boolean): Promise<NotificationHandle> => {
+    const invalid = registrationError(name, registration.family, registration.callback as IpInterfaceChangeCallback, ERROR_INVALID_PARAMETER);
+    if (invalid) return Promise.reject(invalid);
+    if (failure) {
+      const error = failure;
+      failure = undefined;
+      return Promise.reject(error);
+    }
+    const handle = live.reserve();
+    const fn = registration.kind === 'interface' ? 'NotifyIpInterfaceChange' : 'NotifyUnicastIpAddressChange';
+    calls.push({ fn, family: registration.family, initial, handle });
+    if (options.registrationDelayMs === undefined) {
+      activate(handle, registration, initial);
+      return Object.assign(Promise.resolve(handle), { settledHandle: handle });
+    }
+    return new Promise((resolve) => {
+      setTimeout(() => {
+        activate(handle, registration, initial);
+        resolve(handle);
+      }, options.registrationDelayMs);
+    });
+  };
+
   const adapter: MockIpInterfaceAdapter = {
     name,
     notifyIpInterfaceChange(family, callback, initial) {
-      const invalid = registrationError(name, family, callback, ERROR_INVALID_PARAMETER);
-      if (invalid) return Promise.reject(invalid);
-      if (failure) {
-        const error = failure;
-        failure = undefined;
-        return Promise.reject(error);
-      }
-      const handle = live.reserve();
-      const registration = { family, callback };
-      calls.push({ fn: 'NotifyIpInterfaceChange', family, initial, handle });
-      if (options.registrationDelayMs === undefined) {
-        activate(handle, registration, initial);
-        return Object.assign(Promise.resolve(handle), { settledHandle: handle });
-      }
-      return new Promise((resolve) => {
-        setTimeout(() => {
-          activate(handle, registration, initial);
-          resolve(handle);
-        }, options.registrationDelayMs);
-      });
+      return register({ kind: 'interface', family, callback }, initial);
+    },
+    notifyUnicastIpAddressChange(family, callback, initial) {
+      return register({ kind: 'address', family, callback }, initial);
     },
     cancelMibChangeNotify2(handle) {
       calls.push({ fn: 'CancelMibChangeNotify2', handle });
@@ -233,7 +347,14 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       if (invalid) return Promise.reject(invalid);
       return Promise.resolve([...table.values()].filter((row) => familyMatches(family, row.family)));
     },
+    getUnicastIpAddressTable(family) {
+      const invalid = familyError(name, family, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
+      return Promise.resolve([...addresses.values()].filter((row) => familyMatches(family, row.family)));
+    },
     emit,
+    emitAddress,
+    setAddressTable,
     get active() {
       return live.size;
     },

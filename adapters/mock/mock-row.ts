@@ -1,6 +1,7 @@
 import { AF_INET } from '../../src/address-family.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { offloadFlagsFromByte, ZONE_INDEX_COUNT } from '../../src/ip-interface-row.js';
+import { INFINITE_LIFETIME, type UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 
 /** IF_TYPE_ETHERNET_CSMACD, used for mock LUIDs. */
 const IF_TYPE_ETHERNET = 6n;
@@ -67,6 +68,40 @@ export function mockRow(partial: Partial<IpInterfaceRow> = {}): IpInterfaceRow {
     transmitOffload: offloadFlagsFromByte(0),
     receiveOffload: offloadFlagsFromByte(0),
     disableDefaultRoutes: false,
+    ...partial,
+  };
+}
+
+/**
+ * A complete address row with sensible defaults (`10.0.0.<interfaceIndex>/24` on `eth<interfaceIndex>`,
+ * manual, preferred, forever), overridden by `partial`. The LUID derives from `interfaceIndex`
+ * unless given, as in {@link mockRow}, so the address belongs to that mock interface.
+ *
+ * @example
+ * ```ts
+ * import { mockAddressRow } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const v6 = mockAddressRow({ family: 'inet6', address: '2001:db8::1', onLinkPrefixLength: 64, interfaceIndex: 3 });
+ * ```
+ */
+export function mockAddressRow(partial: Partial<UnicastIpAddressRow> = {}): UnicastIpAddressRow {
+  const interfaceIndex = partial.interfaceIndex ?? 2;
+  const family = partial.family ?? AF_INET;
+  return {
+    family,
+    address: family === AF_INET ? `10.0.0.${interfaceIndex & 0xff}` : `fe80::${(interfaceIndex & 0xffff).toString(16)}`,
+    interfaceLuid: mockLuid(interfaceIndex),
+    interfaceIndex,
+    interfaceName: `eth${interfaceIndex}`,
+    prefixOrigin: 'manual',
+    suffixOrigin: 'manual',
+    validLifetime: INFINITE_LIFETIME,
+    preferredLifetime: INFINITE_LIFETIME,
+    onLinkPrefixLength: family === AF_INET ? 24 : 64,
+    skipAsSource: false,
+    dadState: 'preferred',
+    scopeId: family === AF_INET ? 0 : interfaceIndex,
+    creationTimeStamp: undefined,
     ...partial,
   };
 }

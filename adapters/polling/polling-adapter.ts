@@ -1,14 +1,15 @@
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, SettledRegistration } from '../../src/adapter.js';
+import type { IpInterfaceChangeCallback, SettledRegistration, UnicastIpAddressAdapter, UnicastIpAddressChangeCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
 import { asOsError } from '../shared/os-error.js';
 import { Registrations } from '../shared/registrations.js';
-import { callSafely } from '../shared/safe-callback.js';
+import { callSafely, rethrowLater } from '../shared/safe-callback.js';
+import { diffAddressSnapshots, type AddressSnapshot, type AddressSnapshotChange } from './address-snapshot.js';
 import { diffSnapshots, type SnapshotChange } from './diff-snapshots.js';
 import type { InterfaceSnapshot } from './interface-snapshot.js';
 import { joinPollTimer, type PollTick } from './poll-timer.js';
-import { readInterfaceSnapshot } from './read-interface-snapshot.js';
+import { readAddressSnapshot, readInterfaceSnapshot } from './read-interface-snapshot.js';
 
 /**
  * Options of {@link pollingAdapter}.
@@ -29,12 +30,32 @@ export interface PollingAdapterOptions {
 const NAME = 'polling';
 const MAX_INTERVAL_MS = 0x7fffffff;
 
-interface Registration {
+interface InterfaceRegistration {
+  readonly kind: 'interface';
   readonly family: AddressFamily;
   readonly callback: IpInterfaceChangeCallback;
   /** What this registration last saw; the next tick is diffed against it. */
   baseline: InterfaceSnapshot;
   live: boolean;
+}
+
+interface AddressRegistration {
+  readonly kind: 'address';
+  readonly family: AddressFamily;
+  readonly callback: UnicastIpAddressChangeCallback;
+  baseline: AddressSnapshot;
+  live: boolean;
+}
+
+type Registration = InterfaceRegistration | AddressRegistration;
+
+/** {@link callSafely} for an address callback: a throw is rethrown later, never into the timer. */
+function callAddressSafely(callback: UnicastIpAddressChangeCallback, ...args: Parameters<UnicastIpAddressChangeCallback>): void {
+  try {
+    callback(...args);
+  } catch (error) {
+    rethrowLater(error);
+  }
 }
 
 /**
@@ -46,11 +67,22 @@ interface Registration {
  * ```
  * @internal
  */
-export function createPollingAdapter(intervalMs: number, read: () => InterfaceSnapshot): IpInterfaceAdapter {
+export function createPollingAdapter(
+  intervalMs: number,
+  read: () => InterfaceSnapshot,
+  readAddresses: () => AddressSnapshot = readAddressSnapshot,
+): UnicastIpAddressAdapter {
   const registrations = new Registrations<Registration>(NAME);
+  // One timer per adapter for both kinds of registration: joined by the first, left by the last.
   let leaveTimer: (() => void) | undefined;
 
   const onTick = (tick: PollTick): void => {
+    const live = registrations.values();
+    if (live.some((r) => r.kind === 'interface')) interfaceTick(tick, live);
+    if (live.some((r) => r.kind === 'address')) addressTick(tick, live);
+  };
+
+  const interfaceTick = (tick: PollTick, live: readonly Registration[]): void => {
     let snapshot: InterfaceSnapshot;
     try {
       snapshot = tick.once(read);
@@ -60,8 +92,8 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
     }
     // Registrations made at the same tick share a baseline object: diff each distinct one once.
     const diffs = new Map<InterfaceSnapshot, SnapshotChange[]>();
-    for (const registration of registrations.values()) {
-      if (!registration.live) continue;
+    for (const registration of live) {
+      if (!registration.live || registration.kind !== 'interface') continue;
       let changes = diffs.get(registration.baseline);
       if (!changes) {
         changes = diffSnapshots(registration.baseline, snapshot);
@@ -75,27 +107,74 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
     }
   };
 
+  // The same discipline for addresses, against their own snapshots. Node exposes no lifetimes, so
+  // no change is ever lifetime-only (rule A3 has nothing to mark here).
+  const addressTick = (tick: PollTick, live: readonly Registration[]): void => {
+    let snapshot: AddressSnapshot;
+    try {
+      snapshot = tick.once(readAddresses);
+    } catch {
+      return;
+    }
+    const diffs = new Map<AddressSnapshot, AddressSnapshotChange[]>();
+    for (const registration of live) {
+      if (!registration.live || registration.kind !== 'address') continue;
+      let changes = diffs.get(registration.baseline);
+      if (!changes) {
+        changes = diffAddressSnapshots(registration.baseline, snapshot);
+        diffs.set(registration.baseline, changes);
+      }
+      registration.baseline = snapshot;
+      for (const change of changes) {
+        if (!registration.live) break;
+        if (familyMatches(registration.family, change.row.family)) callAddressSafely(registration.callback, change.row, change.type);
+      }
+    }
+  };
+
+  const register = <R extends Registration>(
+    family: AddressFamily,
+    callback: R['callback'],
+    initial: boolean,
+    make: () => R,
+  ): SettledRegistration => {
+    const invalid = registrationError(NAME, family, callback as IpInterfaceChangeCallback, ERROR_INVALID_PARAMETER);
+    if (invalid) return Promise.reject(invalid);
+    let registration: R;
+    try {
+      registration = make();
+    } catch (error) {
+      return Promise.reject(asOsError(error, NAME));
+    }
+    const handle = registrations.issue(registration);
+    leaveTimer ??= joinPollTimer(intervalMs, onTick);
+    if (initial) {
+      // After registration, before any tick (a microtask always precedes the next timer).
+      queueMicrotask(() => {
+        if (!registration.live) return;
+        if (registration.kind === 'interface') callSafely(registration.callback, null, 'initial');
+        else callAddressSafely(registration.callback, null, 'initial');
+      });
+    }
+    return Object.assign(Promise.resolve(handle), { settledHandle: handle });
+  };
+
   return {
     name: NAME,
     notifyIpInterfaceChange(family, callback, initial): SettledRegistration {
-      const invalid = registrationError(NAME, family, callback, ERROR_INVALID_PARAMETER);
+      return register<InterfaceRegistration>(family, callback, initial, () => ({ kind: 'interface', family, callback, baseline: read(), live: true }));
+    },
+    notifyUnicastIpAddressChange(family, callback, initial): SettledRegistration {
+      return register<AddressRegistration>(family, callback, initial, () => ({ kind: 'address', family, callback, baseline: readAddresses(), live: true }));
+    },
+    getUnicastIpAddressTable(family) {
+      const invalid = familyError(NAME, family, ERROR_INVALID_PARAMETER);
       if (invalid) return Promise.reject(invalid);
-      let baseline: InterfaceSnapshot;
       try {
-        baseline = read();
+        return Promise.resolve([...readAddresses().values()].filter((row) => familyMatches(family, row.family)));
       } catch (error) {
         return Promise.reject(asOsError(error, NAME));
       }
-      const registration: Registration = { family, callback, baseline, live: true };
-      const handle = registrations.issue(registration);
-      leaveTimer ??= joinPollTimer(intervalMs, onTick);
-      if (initial) {
-        // After registration, before any tick (a microtask always precedes the next timer).
-        queueMicrotask(() => {
-          if (registration.live) callSafely(registration.callback, null, 'initial');
-        });
-      }
-      return Object.assign(Promise.resolve(handle), { settledHandle: handle });
     },
     cancelMibChangeNotify2(handle) {
       let registration: Registration;
@@ -128,6 +207,10 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
  * difference as added / changed / removed rows. Use it where no native adapter exists (it is the
  * default on platforms other than Linux and Windows) or when polling is what you want.
  *
+ * Addresses too (`unicastIpAddressChanges$`): `os.networkInterfaces()`'s address and prefix length
+ * per interface, diffed per poll on the same timer; origins, lifetimes, DAD state and creation time
+ * are `undefined` (Node does not expose them).
+ *
  * What it can know is limited (see `docs/polling.md`): rows carry `family`, `interfaceName`,
  * `interfaceIndex` and a derived `interfaceLuid`; every other field, `connected` included, is
  * `undefined`. Node lists only interfaces that are up and have an address, so an interface
@@ -150,7 +233,7 @@ export function createPollingAdapter(intervalMs: number, read: () => InterfaceSn
  *   .subscribe((c) => c.kind !== 'initial' && console.log(c.kind, c.row.interfaceName));
  * ```
  */
-export function pollingAdapter(options: PollingAdapterOptions = {}): IpInterfaceAdapter {
+export function pollingAdapter(options: PollingAdapterOptions = {}): UnicastIpAddressAdapter {
   const intervalMs = options.intervalMs ?? 1000;
   if (typeof intervalMs !== 'number' || !Number.isInteger(intervalMs) || intervalMs < 1 || intervalMs > MAX_INTERVAL_MS) {
     throw new IpInterfaceError('INVALID_PARAMETER', `pollingAdapter: intervalMs must be an integer from 1 to ${MAX_INTERVAL_MS}, got ${String(intervalMs)}`, {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IdentityProbe } from './interface-identity.js';
+import { addressSnapshotFromNetworkInterfaces, type AddressSnapshot } from './address-snapshot.js';
 import { snapshotFromNetworkInterfaces, type InterfaceSnapshot } from './interface-snapshot.js';
 
 function readSysfs(name: string, attribute: string): string | undefined {
@@ -46,9 +47,32 @@ const systemProbe: IdentityProbe = {
  * ```
  */
 export function readInterfaceSnapshot(): InterfaceSnapshot {
-  let interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
+  const interfaces = listInterfaces();
+  const snapshot = snapshotFromNetworkInterfaces(interfaces, systemProbe);
+  forgetUnlisted(interfaces);
+  return snapshot;
+}
+
+/**
+ * Reads the current unicast addresses of this process's network namespace
+ * (`os.networkInterfaces()`; see adapters/polling/address-snapshot.ts for what each field is).
+ *
+ * @throws IpInterfaceError `OS_ERROR` when Node cannot list the interfaces.
+ * @example
+ * ```ts
+ * for (const row of readAddressSnapshot().values()) console.log(`${row.address}/${row.onLinkPrefixLength}`);
+ * ```
+ */
+export function readAddressSnapshot(): AddressSnapshot {
+  const interfaces = listInterfaces();
+  const snapshot = addressSnapshotFromNetworkInterfaces(interfaces, systemProbe);
+  forgetUnlisted(interfaces);
+  return snapshot;
+}
+
+function listInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]> {
   try {
-    interfaces = networkInterfaces();
+    return networkInterfaces();
   } catch (error) {
     const errno = (error as { errno?: unknown }).errno;
     throw new IpInterfaceError('OS_ERROR', `os.networkInterfaces() failed: ${error instanceof Error ? error.message : String(error)}`, {
@@ -57,8 +81,9 @@ export function readInterfaceSnapshot(): InterfaceSnapshot {
       ...(typeof errno === 'number' ? { osCode: Math.abs(errno) } : {}),
     });
   }
-  const snapshot = snapshotFromNetworkInterfaces(interfaces, systemProbe);
-  // Forget devices no longer listed, so name churn cannot grow the cache.
+}
+
+/** Forgets devices no longer listed, so name churn cannot grow the cache. */
+function forgetUnlisted(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): void {
   for (const name of typeByName.keys()) if (interfaces[name] === undefined) typeByName.delete(name);
-  return snapshot;
 }

@@ -1,7 +1,8 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { hasRow, type IpInterfaceChange, type IpInterfaceRowChange } from '../ip-interface-change.js';
 import { IpInterfaceError } from '../ip-interface-error.js';
-import { InterfaceMap, type InterfaceIdentity } from './interface-map.js';
+import type { UnicastIpAddressChange, UnicastIpAddressRowChange } from '../unicast-ip-address-change.js';
+import { AddressMap, InterfaceMap, type InterfaceIdentity, type RowMap } from './interface-map.js';
 import { netEffect, presentBefore } from './net-effect.js';
 
 /**
@@ -66,14 +67,53 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
   dueTime: number,
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<T, T | IpInterfaceRowChange> {
+  return debounceByRow<T, IpInterfaceRowChange>('debounceInterfaceChanges', dueTime, scheduler, () => new InterfaceMap());
+}
+
+/**
+ * {@link debounceInterfaceChanges} for unicast address changes: per address (`unicastAddressKey`:
+ * family + LUID + address text), the net effect of each burst after `dueTime` of quiet, with the
+ * same rules, costs and teardown. Use this, not the interface form, on `unicastIpAddressChanges$`:
+ * the interface form would merge the bursts of different addresses of one interface into one.
+ *
+ * ```text
+ * dueTime = 3 frames
+ * source:  i-a-c--b---r--|     a: added 10.9.0.1, c: changed 10.9.0.1, b: added 10.9.0.2, r: removed 10.9.0.1
+ * result:  i------A--B---(R|)  A: added 10.9.0.1 (row of c), B: added 10.9.0.2, R: removed 10.9.0.1
+ * ```
+ *
+ * @param dueTime Quiet time per address, in the scheduler's unit (milliseconds by default); >= 0.
+ * @param scheduler Default `asyncScheduler`.
+ * @example
+ * ```ts
+ * import { unicastIpAddressChanges$, debounceAddressChanges, AF_INET6 } from 'rxjs-ip-interface';
+ *
+ * // DAD tentative -> preferred within 2 s becomes one event per address.
+ * unicastIpAddressChanges$(AF_INET6)
+ *   .pipe(debounceAddressChanges(2000))
+ *   .subscribe((c) => c.kind !== 'initial' && console.log(c.kind, c.row.address, c.row.dadState));
+ * ```
+ */
+export function debounceAddressChanges<T extends UnicastIpAddressChange>(
+  dueTime: number,
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<T, T | UnicastIpAddressRowChange> {
+  return debounceByRow<T, UnicastIpAddressRowChange>('debounceAddressChanges', dueTime, scheduler, () => new AddressMap());
+}
+
+/** The debounce itself, over a row map (the key's lookup structure). */
+function debounceByRow<
+  T extends { readonly kind: string },
+  C extends { readonly kind: 'added' | 'changed' | 'removed'; readonly row: InterfaceIdentity },
+>(name: string, dueTime: number, scheduler: SchedulerLike, newMap: <V>() => RowMap<C['row'], V>): OperatorFunction<T, T | C> {
   return (source) =>
-    new Observable<T | IpInterfaceRowChange>((subscriber) => {
+    new Observable<T | C>((subscriber) => {
       if (typeof dueTime !== 'number' || !(dueTime >= 0) || !Number.isFinite(dueTime)) {
-        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `debounceInterfaceChanges: dueTime must be a finite number >= 0, got ${String(dueTime)}`));
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `${name}: dueTime must be a finite number >= 0, got ${String(dueTime)}`));
         return;
       }
-      type RowChange = T & IpInterfaceRowChange;
-      const slots = new InterfaceMap<Slot<RowChange>>();
+      type RowChange = T & C;
+      const slots = newMap<Slot<RowChange>>();
       // Slots with a pending burst, linked in the order of their latest change, hence of their
       // deadlines (dueTime is constant): the earliest deadline is always at the head.
       let head: Slot<RowChange> | undefined;
@@ -112,7 +152,7 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
             slots.delete(oldest.id);
           }
         }
-        const effect = netEffect(before, last);
+        const effect = netEffect(before, last) as C | undefined;
         if (effect !== undefined) subscriber.next(effect);
       };
 
@@ -152,7 +192,7 @@ export function debounceInterfaceChanges<T extends IpInterfaceChange>(
 
       const subscription = source.subscribe({
         next: (change) => {
-          if (hasRow(change)) onRow(change);
+          if (hasRow(change as unknown as IpInterfaceChange)) onRow(change as RowChange);
           else subscriber.next(change);
         },
         error: (error: unknown) => subscriber.error(error),

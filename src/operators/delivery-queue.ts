@@ -1,5 +1,5 @@
 import { hasRow, type IpInterfaceChange, type IpInterfaceRowChange } from '../ip-interface-change.js';
-import { InterfaceMap, type InterfaceIdentity } from './interface-map.js';
+import { AddressMap, InterfaceMap, type AddressIdentity, type InterfaceIdentity, type RowMap } from './interface-map.js';
 import { netEffect, presentBefore } from './net-effect.js';
 
 /**
@@ -108,10 +108,20 @@ interface Waiting<T> {
 export class CoalescingQueue<T extends IpInterfaceChange> implements DeliveryQueue<T> {
   private fifo = new Fifo<Waiting<T>>();
   /** The latest waiting entry per interface. */
-  private latest = new InterfaceMap<Waiting<T>>();
+  private latest: RowMap<InterfaceIdentity, Waiting<T>>;
   private merging = false;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly by: 'interface' | 'address' = 'interface',
+  ) {
+    this.latest = this.newMap();
+  }
+
+  /** Address rows carry `address` (unicastIpAddressChanges$ checked it): the address map keys on it too. */
+  private newMap(): RowMap<InterfaceIdentity, Waiting<T>> {
+    return this.by === 'address' ? (new AddressMap<Waiting<T>>() as RowMap<AddressIdentity, Waiting<T>> as RowMap<InterfaceIdentity, Waiting<T>>) : new InterfaceMap<Waiting<T>>();
+  }
 
   get size(): number {
     return this.fifo.length;
@@ -161,7 +171,7 @@ export class CoalescingQueue<T extends IpInterfaceChange> implements DeliveryQue
 
   /** Merges every interface's waiting changes into its first entry. O(n), once per overload. */
   private compact(): void {
-    const first = new InterfaceMap<Waiting<T>>();
+    const first = this.newMap();
     const kept = new Fifo<Waiting<T>>();
     for (const waiting of this.fifo.drain()) {
       if (waiting.id === undefined) {

@@ -1,7 +1,9 @@
 import { Observable, Subscription, type GroupedObservable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { IpInterfaceChange, IpInterfaceRowChange } from '../ip-interface-change.js';
 import { interfaceKey } from '../interface-key.js';
-import { InterfaceMap } from './interface-map.js';
+import { unicastAddressKey } from '../unicast-address-key.js';
+import type { UnicastIpAddressChange, UnicastIpAddressRowChange } from '../unicast-ip-address-change.js';
+import { AddressMap, InterfaceMap, type RowMap } from './interface-map.js';
 
 /**
  * Splits IP interface changes into one `GroupedObservable` per interface, keyed by
@@ -45,11 +47,49 @@ export function groupByInterface<T extends IpInterfaceChange>(): OperatorFunctio
   T,
   GroupedObservable<string, T & IpInterfaceRowChange>
 > {
-  type RowChange = T & IpInterfaceRowChange;
+  return groupByRow<T, IpInterfaceRowChange>(() => new InterfaceMap(), interfaceKey);
+}
+
+/**
+ * {@link groupByInterface} for unicast address changes: one `GroupedObservable` per address, keyed
+ * by `unicastAddressKey` (family + LUID + address text), completing right after the address's
+ * `removed`. Use this, not `groupByInterface`, on `unicastIpAddressChanges$`: the interface form
+ * would put every address of an interface into one group (address changes fit its type).
+ *
+ * ```text
+ * source:   i-a-b-c-r---|   a: added 10.9.0.1, b: added 10.9.0.2 (same interface), c: changed 10.9.0.1, r: removed 10.9.0.1
+ * result:   --1-2-------|
+ * group 1:  --a---c-(r|)
+ * group 2:  ----b-------|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { mergeMap } from 'rxjs';
+ * import { unicastIpAddressChanges$, groupByAddress, AF_UNSPEC } from 'rxjs-ip-interface';
+ *
+ * unicastIpAddressChanges$(AF_UNSPEC)
+ *   .pipe(groupByAddress(), mergeMap((group) => group))
+ *   .subscribe((change) => console.log(change.kind, change.row.address));
+ * ```
+ */
+export function groupByAddress<T extends UnicastIpAddressChange>(): OperatorFunction<
+  T,
+  GroupedObservable<string, T & UnicastIpAddressRowChange>
+> {
+  return groupByRow<T, UnicastIpAddressRowChange>(() => new AddressMap(), unicastAddressKey);
+}
+
+/** The grouping itself, over a row map (the key's lookup structure) and the key's text. */
+function groupByRow<T extends { readonly kind: string }, C extends { readonly kind: 'added' | 'changed' | 'removed'; readonly row: object }>(
+  newMap: <V>() => RowMap<C['row'], V>,
+  keyOf: (row: C['row']) => string,
+): OperatorFunction<T, GroupedObservable<string, T & C>> {
+  type RowChange = T & C;
   return (source) =>
     new Observable<GroupedObservable<string, RowChange>>((subscriber) => {
-      // Looked up by family + LUID: the key string is built once per group, not once per change.
-      const groups = new InterfaceMap<Channel<RowChange>>();
+      // Looked up by family + LUID (+ address): the key string is built once per group, not once per change.
+      const groups = newMap<Channel<RowChange>>();
       // Subscriptions to groups that are still open: they keep the source alive after the outer
       // subscriber left (groupBy semantics).
       let groupSubscribers = 0;
@@ -88,7 +128,7 @@ export function groupByInterface<T extends IpInterfaceChange>(): OperatorFunctio
             if (group === undefined) {
               group = new Channel<RowChange>();
               groups.set(row, group);
-              subscriber.next(makeGroup(interfaceKey(row), group));
+              subscriber.next(makeGroup(keyOf(row), group));
             }
             group.next(rowChange);
             if (rowChange.kind === 'removed') {

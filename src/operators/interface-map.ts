@@ -43,3 +43,56 @@ export class InterfaceMap<V> {
     for (const byLuid of this.families.values()) yield* byLuid.values();
   }
 }
+
+/** What identifies a unicast address: the fields `unicastAddressKey` is made of. */
+export type AddressIdentity = InterfaceIdentity & { readonly address: string };
+
+/**
+ * A map keyed by unicast address (family, LUID, address text): {@link InterfaceMap} one level
+ * deeper, for the address forms of the operators (no key string per change either).
+ *
+ * @example
+ * ```ts
+ * const seen = new AddressMap<number>();
+ * seen.set(row, 1);
+ * seen.get({ ...row, dadState: 'deprecated' }); // 1: same address
+ * ```
+ * @internal
+ */
+export class AddressMap<V> {
+  private readonly interfaces = new InterfaceMap<Map<string, V>>();
+
+  get(row: AddressIdentity): V | undefined {
+    return this.interfaces.get(row)?.get(row.address);
+  }
+
+  set(row: AddressIdentity, value: V): void {
+    let byAddress = this.interfaces.get(row);
+    if (byAddress === undefined) this.interfaces.set(row, (byAddress = new Map()));
+    byAddress.set(row.address, value);
+  }
+
+  delete(row: AddressIdentity): boolean {
+    const byAddress = this.interfaces.get(row);
+    if (byAddress === undefined || !byAddress.delete(row.address)) return false;
+    if (byAddress.size === 0) this.interfaces.delete(row);
+    return true;
+  }
+
+  clear(): void {
+    this.interfaces.clear();
+  }
+
+  *values(): IterableIterator<V> {
+    for (const byAddress of this.interfaces.values()) yield* byAddress.values();
+  }
+}
+
+/** The map operations the keyed operators use: {@link InterfaceMap} or {@link AddressMap}. @internal */
+export interface RowMap<R, V> {
+  get(row: R): V | undefined;
+  set(row: R, value: V): void;
+  delete(row: R): boolean;
+  clear(): void;
+  values(): IterableIterator<V>;
+}

@@ -26,9 +26,13 @@ export function presentBefore(first: IpInterfaceRowChange['kind']): boolean {
  * ```
  * @internal
  */
-export function netEffect(before: boolean, last: IpInterfaceRowChange): IpInterfaceRowChange | undefined {
+export function netEffect<C extends { readonly kind: IpInterfaceRowChange['kind']; readonly row: unknown } = IpInterfaceRowChange>(
+  before: boolean,
+  last: C,
+): C | undefined {
   const after = last.kind !== 'removed';
   if (!before && !after) return undefined;
   const kind = before ? (after ? 'changed' : 'removed') : 'added';
-  return kind === last.kind ? last : { kind, row: last.row };
+  // A constructed change has the same shape (kind + row) as `last`, which is what C is.
+  return kind === last.kind ? last : ({ kind, row: last.row } as unknown as C);
 }

@@ -37,6 +37,12 @@ export interface SerialDeliveryOptions {
    * different interfaces are waiting.
    */
   overflow?: SerialDeliveryOverflow | undefined;
+  /**
+   * What `'coalesce'` merges by: `'interface'` (default: family + LUID, for `ipInterfaceChanges$`)
+   * or `'address'` (family + LUID + address text, for `unicastIpAddressChanges$`: per interface,
+   * the changes of different addresses of one interface would merge into one).
+   */
+  coalesceBy?: 'interface' | 'address' | undefined;
 }
 
 /**
@@ -123,7 +129,12 @@ export function serialDelivery<T extends IpInterfaceChange, R = never>(
         subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: overflow must be 'error' or 'coalesce', got ${String(overflow)}`));
         return;
       }
-      const queue: DeliveryQueue<T> = overflow === 'coalesce' ? new CoalescingQueue<T>(maxQueue) : new BoundedQueue<T>(maxQueue);
+      const coalesceBy = options.coalesceBy ?? 'interface';
+      if (coalesceBy !== 'interface' && coalesceBy !== 'address') {
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: coalesceBy must be 'interface' or 'address', got ${String(coalesceBy)}`));
+        return;
+      }
+      const queue: DeliveryQueue<T> = overflow === 'coalesce' ? new CoalescingQueue<T>(maxQueue, coalesceBy) : new BoundedQueue<T>(maxQueue);
       let running = false;
       let draining = false;
       let sourceDone = false;

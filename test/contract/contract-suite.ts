@@ -14,6 +14,7 @@ import { OFFLOAD_FLAG_NAMES, ZONE_INDEX_COUNT } from '../../src/ip-interface-row
 import { interfaceKey } from '../../src/interface-key.js';
 import { ipInterfaceChanges$ } from '../../src/ip-interface-changes.js';
 import type { IpInterfaceChange } from '../../src/ip-interface-change.js';
+import { addressCases, assertNotSupported, type AddressHarness } from './address-cases.js';
 import { recorder, type Call } from '../helpers/recorder.js';
 import { sleep, waitFor } from '../helpers/wait-for.js';
 
@@ -45,6 +46,12 @@ export interface ContractHarness {
   readonly eventTimeoutMs?: number;
   /** How long "nothing arrives" is watched for. Default 300 ms. */
   readonly quietMs?: number;
+  /**
+   * The optional address half (feature opt-in, like serialport's makeTestFeature): present when the
+   * adapter has `notifyUnicastIpAddressChange` / `getUnicastIpAddressTable`. Absent: the suite
+   * asserts the adapter answers `NOT_SUPPORTED` through `unicastIpAddressChanges$`.
+   */
+  readonly addresses?: AddressHarness;
 }
 
 /** One case of the suite. */
@@ -143,12 +150,19 @@ export function contractCases(h: ContractHarness): ContractCase[] {
 
   const rowsOf = (calls: readonly Call[]): IpInterfaceRow[] => calls.flatMap((c) => (c.row ? [c.row] : []));
 
-  test('has a non-empty name', async (adapter) => {
+  // One case whatever the halves (the Wine run counts the cases): the name, and the halves declared.
+  test(h.addresses ? 'has a non-empty name and the address half' : 'has a non-empty name; without the address half, unicastIpAddressChanges$ errors NOT_SUPPORTED', async (adapter) => {
     assert.equal(typeof adapter.name, 'string');
     assert.ok(adapter.name.length > 0);
     // Here, not in a case of its own: the Wine run counts the cases.
     assert.equal(typeof adapter.currentIpInterfaceTable === 'function', h.optionalRules?.currentIpInterfaceTable === true,
       'currentIpInterfaceTable is present exactly when the harness declares optional rule 9');
+    if (h.addresses) {
+      assert.equal(typeof adapter.notifyUnicastIpAddressChange, 'function', 'notifyUnicastIpAddressChange');
+      assert.equal(typeof adapter.getUnicastIpAddressTable, 'function', 'getUnicastIpAddressTable');
+    } else {
+      await assertNotSupported(adapter, eventTimeoutMs);
+    }
   });
 
   test('initial=true: the first callback is (null, "initial"), exactly once, and the handle cancels', async (adapter) => {
@@ -341,6 +355,9 @@ export function contractCases(h: ContractHarness): ContractCase[] {
       }
     });
   }
+
+  // The address half (a harness that declares it): its own cases, after the interface half.
+  if (h.addresses) addressCases(h, h.addresses, test);
 
   return cases;
 }

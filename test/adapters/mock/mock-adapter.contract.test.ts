@@ -1,18 +1,32 @@
 import { AF_INET, AF_INET6 } from '../../../src/address-family';
 import type { IpInterfaceAdapter } from '../../../src/adapter';
-import { createMockAdapter, mockRow, type MockIpInterfaceAdapter } from '../../../adapters/mock';
+import { createMockAdapter, mockAddressRow, mockRow, type MockIpInterfaceAdapter } from '../../../adapters/mock';
 import { describeContract } from '../../contract/describe-contract';
 
 let mtu = 1500;
+let present = false;
+const v4 = mockAddressRow({ interfaceIndex: 2, address: '10.9.0.1' });
+const v6 = mockAddressRow({ interfaceIndex: 2, family: AF_INET6, address: '2001:db8::1' });
 describeContract({
   name: 'mock',
   createAdapter: () =>
-    createMockAdapter({ table: [mockRow({ interfaceIndex: 1 }), mockRow({ interfaceIndex: 1, family: AF_INET6 }), mockRow({ interfaceIndex: 2 })] }),
+    createMockAdapter({
+      table: [mockRow({ interfaceIndex: 1 }), mockRow({ interfaceIndex: 1, family: AF_INET6 }), mockRow({ interfaceIndex: 2 })],
+      addressTable: [mockAddressRow({ interfaceIndex: 1, address: '127.0.0.1', onLinkPrefixLength: 8 }), mockAddressRow({ interfaceIndex: 1, family: AF_INET6, address: '::1', onLinkPrefixLength: 128 })],
+    }),
   triggerChange: async (adapter: IpInterfaceAdapter) => {
     const mock = adapter as MockIpInterfaceAdapter;
     mtu = mtu === 1500 ? 1400 : 1500;
     mock.emit({ kind: 'changed', row: mockRow({ interfaceIndex: 2, family: AF_INET, nlMtu: mtu }) });
     mock.emit({ kind: 'changed', row: mockRow({ interfaceIndex: 2, family: AF_INET6, nlMtu: mtu }) });
+  },
+  addresses: {
+    triggerChange: async (adapter: IpInterfaceAdapter) => {
+      const mock = adapter as MockIpInterfaceAdapter;
+      present = !present;
+      mock.emitAddress({ kind: present ? 'added' : 'removed', row: v4 });
+      mock.emitAddress({ kind: present ? 'added' : 'removed', row: v6 });
+    },
   },
   liveRegistrations: (adapter) => (adapter as MockIpInterfaceAdapter).active,
   quietMs: 30,

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../../src/address-family';
 import type { MibNotificationType } from '../../../src/adapter';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
-import { createMockAdapter, mockRow, type MockChange } from '../../../adapters/mock';
+import { createMockAdapter, mockAddressRow, mockLuid, mockRow, type MockChange } from '../../../adapters/mock';
 
 const record = () => {
   const calls: Array<[number | undefined, MibNotificationType]> = [];
@@ -96,5 +96,58 @@ describe('createMockAdapter', () => {
     expect(row.interfaceLuid).toBe(99n);
     expect(mockRow({ interfaceIndex: 12 }).interfaceLuid).not.toBe(mockRow({ interfaceIndex: 13 }).interfaceLuid);
     expect(mockRow().zoneIndices).toHaveLength(16);
+  });
+});
+
+describe('createMockAdapter: addresses', () => {
+  const x = mockAddressRow({ interfaceIndex: 3, address: '10.9.0.1' });
+  const x6 = mockAddressRow({ interfaceIndex: 3, family: AF_INET6, address: '2001:db8::1' });
+
+  it('mockAddressRow has complete defaults, overridden by the partial', () => {
+    expect(mockAddressRow()).toEqual({
+      family: AF_INET, address: '10.0.0.2', interfaceLuid: mockLuid(2), interfaceIndex: 2, interfaceName: 'eth2', prefixOrigin: 'manual',
+      suffixOrigin: 'manual', validLifetime: 0xffffffff, preferredLifetime: 0xffffffff, onLinkPrefixLength: 24, skipAsSource: false,
+      dadState: 'preferred', scopeId: 0, creationTimeStamp: undefined,
+    });
+    expect(mockAddressRow({ family: AF_INET6, interfaceIndex: 5 })).toMatchObject({ address: 'fe80::5', onLinkPrefixLength: 64, scopeId: 5 });
+  });
+
+  it('emitAddress delivers to matching address registrations only, updates the address table; lifetime-only changes are marked', async () => {
+    const adapter = createMockAdapter({ addressTable: [x] });
+    const v4: unknown[][] = [];
+    const ifaces: unknown[][] = [];
+    const h = await adapter.notifyUnicastIpAddressChange(AF_INET, (row, type, detail) => v4.push([type, row?.address, detail]), false);
+    const hi = await adapter.notifyIpInterfaceChange(AF_UNSPEC, (row, type) => ifaces.push([type, row?.interfaceIndex]), false);
+    adapter.emitAddress({ kind: 'added', row: x6 });
+    adapter.emitAddress({ kind: 'changed', row: { ...x, validLifetime: 100, preferredLifetime: 50 } });
+    adapter.emitAddress({ kind: 'changed', row: { ...x, dadState: 'deprecated', preferredLifetime: 0 } });
+    adapter.emitAddress({ kind: 'removed', row: x });
+    expect(v4).toEqual([
+      ['parameter', '10.9.0.1', { lifetimeOnly: true }],
+      ['parameter', '10.9.0.1', undefined],
+      ['delete', '10.9.0.1', undefined],
+    ]);
+    expect(ifaces).toEqual([]);
+    expect(await adapter.getUnicastIpAddressTable(AF_UNSPEC)).toEqual([x6]);
+    adapter.setAddressTable([x]);
+    expect(await adapter.getUnicastIpAddressTable(AF_INET6)).toEqual([]);
+    expect(adapter.calls.map((c) => c.fn)).toEqual(['NotifyUnicastIpAddressChange', 'NotifyIpInterfaceChange']);
+    await adapter.cancelMibChangeNotify2(h);
+    await adapter.cancelMibChangeNotify2(hi);
+    expect(adapter.active).toBe(0);
+  });
+
+  it('subscribes the address source only while an address registration is live', async () => {
+    let subscribed = 0;
+    let unsubscribed = 0;
+    const addressSource = { subscribe: () => (subscribed++, { unsubscribe: () => void unsubscribed++ }) };
+    const adapter = createMockAdapter({ addressSource });
+    const hi = await adapter.notifyIpInterfaceChange(AF_INET, () => undefined, false);
+    expect(subscribed).toBe(0);
+    const h = await adapter.notifyUnicastIpAddressChange(AF_INET, () => undefined, false);
+    expect(subscribed).toBe(1);
+    await adapter.cancelMibChangeNotify2(h);
+    expect(unsubscribed).toBe(1);
+    await adapter.cancelMibChangeNotify2(hi);
   });
 });

@@ -4,6 +4,9 @@ import type { IpInterfaceAdapter, MibNotificationType } from '../../../src/adapt
 import { IpInterfaceError } from '../../../src/ip-interface-error';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { interfaceKey } from '../../../src/interface-key';
+import { unicastAddressKey } from '../../../src/unicast-address-key';
+import type { UnicastIpAddressRow } from '../../../src/unicast-ip-address-row';
+import type { AddressSnapshot } from '../../../adapters/polling/address-snapshot';
 import { createPollingAdapter, pollingAdapter } from '../../../adapters/polling/polling-adapter';
 import type { InterfaceSnapshot } from '../../../adapters/polling/interface-snapshot';
 import { activePollTimers } from '../../../adapters/polling/poll-timer';
@@ -194,12 +197,27 @@ describe('pollingAdapter', () => {
 // in polling-adapter.netns.test.ts.
 const contractSystem = fakeSystem(snap(lo, lo6));
 let present = false;
+const address = (r: IpInterfaceRow, text: string, onLinkPrefixLength: number): UnicastIpAddressRow => ({
+  family: r.family, address: text, interfaceLuid: r.interfaceLuid, interfaceIndex: r.interfaceIndex, interfaceName: r.interfaceName,
+  onLinkPrefixLength, scopeId: 0,
+});
+const addressSnap = (...rows: UnicastIpAddressRow[]): AddressSnapshot => new Map(rows.map((r) => [unicastAddressKey(r), r]));
+const loAddresses = [address(lo, '127.0.0.1', 8), address(lo6, '::1', 128)];
+const contractAddresses = { current: addressSnap(...loAddresses), read: (): AddressSnapshot => contractAddresses.current };
+let addressPresent = false;
 describeContract({
   name: 'polling (controlled reader)',
-  createAdapter: () => createPollingAdapter(10, contractSystem.read),
+  createAdapter: () => createPollingAdapter(10, contractSystem.read, contractAddresses.read),
   triggerChange: async () => {
     present = !present;
     contractSystem.current = present ? snap(lo, lo6, row(4, AF_INET), row(4, AF_INET6)) : snap(lo, lo6);
+  },
+  addresses: {
+    triggerChange: async () => {
+      addressPresent = !addressPresent;
+      const extra = addressPresent ? [address(row(4, AF_INET), '10.9.0.1', 24), address(row(4, AF_INET6), '2001:db8::1', 64)] : [];
+      contractAddresses.current = addressSnap(...loAddresses, ...extra);
+    },
   },
   liveRegistrations: () => activePollTimers().reduce((n, t) => n + t.listeners, 0),
   quietMs: 50,

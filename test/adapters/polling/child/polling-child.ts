@@ -17,16 +17,20 @@ const INTERVAL_MS = 100;
 
 async function contract(dev: string): Promise<void> {
   let present = false;
+  const triggerChange = async (): Promise<void> => {
+    present = !present;
+    const op = present ? 'add' : 'del';
+    // Private addresses on a device of this namespace only; nodad: no duplicate detection probes.
+    execFileSync('ip', ['addr', op, '10.213.0.1/24', 'dev', dev]);
+    execFileSync('ip', ['addr', op, 'fd00:213::1/64', 'dev', dev, ...(present ? ['nodad'] : [])]);
+  };
+
   const { failed } = await runContract({
     name: 'polling (netns)',
     createAdapter: () => pollingAdapter({ intervalMs: INTERVAL_MS }),
-    triggerChange: async () => {
-      present = !present;
-      const op = present ? 'add' : 'del';
-      // Private addresses on a device of this namespace only; nodad: no duplicate detection probes.
-      execFileSync('ip', ['addr', op, '10.213.0.1/24', 'dev', dev]);
-      execFileSync('ip', ['addr', op, 'fd00:213::1/64', 'dev', dev, ...(present ? ['nodad'] : [])]);
-    },
+    triggerChange,
+    // The same trigger changes addresses: the address half runs on it too.
+    addresses: { triggerChange },
     // Adapters listening to the shared poll timer: back to zero once every registration is cancelled.
     liveRegistrations: () => activePollTimers().reduce((n, t) => n + t.listeners, 0),
   });
