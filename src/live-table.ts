@@ -188,13 +188,21 @@ class SharedTable<Row> {
     this.emit(this.table);
   }
 
-  /** Emits to the subscribers present now; one that joins during this (from a `next`) already has it. */
+  /**
+   * Emits to the subscribers present now; one that joins during this (from a `next`) already has it
+   * from `join`. A `next` may cause a newer table (a change delivered synchronously): that one has
+   * gone to everyone, so this older one stops rather than overtake it (red-team: [2, 1] seen).
+   */
   private emit(table: Table<Row>): void {
     if (this.subscribers.size === 1) {
-      for (const s of this.subscribers) s.next(table);
+      const [only] = this.subscribers; // not the live set: a subscriber joining in `next` has it already
+      only!.next(table);
       return;
     }
-    for (const s of [...this.subscribers]) if (this.subscribers.has(s)) s.next(table);
+    for (const s of [...this.subscribers]) {
+      if (this.table !== table) return;
+      if (this.subscribers.has(s)) s.next(table);
+    }
   }
 }
 

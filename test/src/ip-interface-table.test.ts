@@ -381,6 +381,41 @@ describe('ipInterfaceTable$ shared by many subscribers', () => {
     expect(mock.active).toBe(0);
   });
 
+  it('a subscriber that joins inside the only subscriber\'s next gets the current map once, not twice', async () => {
+    const mock = createMockAdapter({ table: [eth1] });
+    let late: Collected | undefined;
+    const first = ipInterfaceTable$(AF_INET, { adapter: mock }).subscribe(() => {
+      late ??= collect(ipInterfaceTable$(AF_INET, { adapter: mock }));
+    });
+    await settle();
+    expect(late!.snapshots).toEqual([tableOf(eth1)]);
+    mock.emit({ kind: 'added', row: eth2 });
+    expect(late!.snapshots).toEqual([tableOf(eth1), tableOf(eth1, eth2)]);
+    first.unsubscribe();
+    late!.sub.unsubscribe();
+    expect(mock.active).toBe(0);
+  });
+
+  it('a change caused synchronously inside next does not let the older map overtake it: every subscriber ends on the newest', async () => {
+    const mock = createMockAdapter({ table: [eth1] });
+    let fired = false;
+    const a = ipInterfaceTable$(AF_INET, { adapter: mock }).subscribe((t) => {
+      if (t.size === 2 && !fired) {
+        fired = true;
+        mock.emit({ kind: 'added', row: eth3 }); // delivered synchronously, inside this next
+      }
+    });
+    const b = collect(ipInterfaceTable$(AF_INET, { adapter: mock }));
+    await settle();
+    mock.emit({ kind: 'added', row: eth2 });
+    const sizes = b.snapshots.map((t) => t.size);
+    expect(sizes[sizes.length - 1]).toBe(3);
+    expect([...sizes].sort((x, y) => x - y)).toEqual(sizes); // never back to an older map
+    a.unsubscribe();
+    b.sub.unsubscribe();
+    expect(mock.active).toBe(0);
+  });
+
   it('gives the cancel failure to the onCancelError of the subscriber whose unsubscribe cancelled the registration', async () => {
     const mock = createMockAdapter({ table: [eth1] });
     mock.cancelMibChangeNotify2 = () => Promise.reject(new IpInterfaceError('INVALID_HANDLE', 'gone', { adapter: 'mock' }));
