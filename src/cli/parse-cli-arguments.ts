@@ -39,7 +39,7 @@ export const EXIT_USAGE = 2;
 const PROGRAM = 'rxjs-ip-interface';
 
 function parseDebounce(value: string): number {
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of milliseconds (0 or more).');
+  if (!/^\d+$/.test(value) || !(Number(value) <= 2_147_483_647)) throw new InvalidArgumentError('expected a whole number of milliseconds from 0 to 2147483647.');
   return Number(value);
 }
 

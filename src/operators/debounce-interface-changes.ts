@@ -102,14 +102,18 @@ export function debounceAddressChanges<T extends UnicastIpAddressChange>(
 }
 
 /** The debounce itself, over a row map (the key's lookup structure). */
+/** The longest wait a timer can hold (2^31-1 ms, about 24.8 days). */
+const MAX_DUE_TIME = 2_147_483_647;
+
 function debounceByRow<
   T extends { readonly kind: string },
   C extends { readonly kind: 'added' | 'changed' | 'removed'; readonly row: InterfaceIdentity },
 >(name: string, dueTime: number, scheduler: SchedulerLike, newMap: <V>() => RowMap<C['row'], V>): OperatorFunction<T, T | C> {
   return (source) =>
     new Observable<T | C>((subscriber) => {
-      if (typeof dueTime !== 'number' || !(dueTime >= 0) || !Number.isFinite(dueTime)) {
-        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `${name}: dueTime must be a finite number >= 0, got ${String(dueTime)}`));
+      // Above 2^31-1 ms Node's timers fire at once (TimeoutOverflowWarning) and the wait would spin.
+      if (typeof dueTime !== 'number' || !(dueTime >= 0) || !(dueTime <= MAX_DUE_TIME)) {
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `${name}: dueTime must be a number from 0 to ${MAX_DUE_TIME}, got ${String(dueTime)}`));
         return;
       }
       type RowChange = T & C;

@@ -48,6 +48,7 @@ describe('parseCliArguments', () => {
     [['watch', '--debounce', '-5'], "option '--debounce <ms>' argument '-5' is invalid"],
     [['watch', '--debounce', '1.5'], "option '--debounce <ms>' argument '1.5' is invalid"],
     [['watch', '--debounce', 'soon'], "option '--debounce <ms>' argument 'soon' is invalid"],
+    [['watch', '--debounce', '2147483648'], "option '--debounce <ms>' argument '2147483648' is invalid. expected a whole number of milliseconds from 0 to 2147483647."],
     [['watch', '--debounce'], "option '--debounce <ms>' argument missing"],
     [['watch', '--bogus'], "unknown option '--bogus'"],
     [['watch', 'extra'], "too many arguments for 'watch'"],

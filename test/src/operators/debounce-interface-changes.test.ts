@@ -144,8 +144,8 @@ describe('debounceInterfaceChanges', () => {
     }
   });
 
-  it('errors INVALID_PARAMETER on subscribe for a negative, infinite or NaN dueTime', () => {
-    for (const dueTime of [-1, Infinity, NaN]) {
+  it('errors INVALID_PARAMETER on subscribe for a negative, infinite or NaN dueTime, or one above 2^31-1 ms (Node timers overflow: the wait spun)', () => {
+    for (const dueTime of [-1, Infinity, NaN, 2 ** 31, 3e9]) {
       const errors: unknown[] = [];
       new Subject<IpInterfaceChange>().pipe(debounceInterfaceChanges(dueTime)).subscribe({ error: (e: unknown) => errors.push(e) });
       expect(errors).toEqual([expect.any(IpInterfaceError)]);
