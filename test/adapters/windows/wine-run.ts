@@ -1,7 +1,7 @@
 /**
  * Running Windows programs under Wine from jest: what is needed and whether it is there, and a
- * runner that sends output to files (node.exe crashes on pipes). The same facts as wine.test.ts
- * uses (that file keeps its own copy for now; it can import these).
+ * runner that sends output to files (node.exe crashes on pipes). Shared by wine.test.ts and
+ * address-route-layout.test.ts.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

