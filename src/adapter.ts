@@ -29,6 +29,13 @@
  *    reads it loses and doubles nothing (ipInterfaceTable$ uses it instead of a second dump).
  *    Without a live registration it answers like `getIpInterfaceTable`. A bad family is
  *    `INVALID_PARAMETER`, as in rule 1.
+ * 10. An adapter that can lose a live registration (its network namespace was deleted, the adapter
+ *    was disposed, the OS dropped it) calls the optional fourth argument of a `notify*` method,
+ *    `ended(error)`, once with an `IpInterfaceError` that says why, on the JS thread and never inside
+ *    an invocation of the callback. From then on the callback is never called again and the handle is
+ *    not live (cancelling it rejects with `INVALID_HANDLE`, as in rule 6). An adapter that cannot lose
+ *    a registration ignores the argument; one that drops a registration without calling `ended`
+ *    leaves its subscriber waiting forever, which is the failure this rule exists to prevent.
  *
  * Unicast addresses are an optional half (`NotifyUnicastIpAddressChange`, `GetUnicastIpAddressTable`):
  * an adapter has both methods or neither. Without them it still serves interfaces, and
@@ -51,11 +58,33 @@
  * A4. `getUnicastIpAddressTable(family)` resolves the current addresses of `family` (`unspec`: both),
  *     at most one row per key.
  *
+ * Routes are a second optional half (`NotifyRouteChange2`, `GetIpForwardTable2`, `GetBestRoute2`):
+ * an adapter has `notifyRouteChange2` and `getIpForwardTable2` together or neither, and may have
+ * `getBestRoute2` only with them. Without them `routeChanges$` / `routeTable$` / `defaultRoute$`
+ * error with `IpInterfaceError('NOT_SUPPORTED')`. An adapter that has them follows rules 1-8 and 10
+ * for them too (the same `cancelMibChangeNotify2` cancels every kind of handle), and:
+ * R1. Rows are {@link IpForwardRow}s, one per next hop (a multipath route is one row per next hop):
+ *     `family`, `destinationPrefix` (canonical text), `nextHop` (`'0.0.0.0'` / `'::'` on-link),
+ *     `interfaceLuid` and `interfaceIndex` always; any other field `undefined` when the platform cannot
+ *     supply it, never invented.
+ * R2. `'add'` is a route that appeared, `'delete'` one that went away (with the last row known; also
+ *     when the OS removed it silently, e.g. Linux IPv4 routes of a device that went down: the adapter
+ *     finds those out and reports them), `'parameter'` any other change of a row with the same
+ *     `routeKey`.
+ * R3. `getIpForwardTable2(family)` resolves the current routes of `family` (`unspec`: both), at most
+ *     one row per `routeKey`.
+ * R4. `getBestRoute2(family, destination)` (`inet` or `inet6` only) resolves the route the OS itself
+ *     would use to reach `destination` (canonical text of that family), as its own route lookup
+ *     answers (Linux `RTM_GETROUTE` with `RTM_F_FIB_MATCH`, Windows `GetBestRoute2`), or `null` when
+ *     it has none (unreachable). It sends no packet. A bad family or destination is `INVALID_PARAMETER`.
+ *
  * @module
  */
 import type { AddressFamily } from './address-family.js';
 import type { IpInterfaceRow } from './ip-interface-row.js';
 import type { UnicastIpAddressRow } from './unicast-ip-address-row.js';
+import type { IpForwardRow } from './ip-forward-row.js';
+import type { IpInterfaceError } from './ip-interface-error.js';
 
 /**
  * MIB_NOTIFICATION_TYPE: MibParameterNotification, MibAddInstance, MibDeleteInstance, MibInitialNotification.
@@ -118,6 +147,35 @@ export type UnicastIpAddressChangeCallback = (
 ) => void;
 
 /**
+ * PROUTE_CHANGE_CALLBACK (NotifyRouteChange2). `row` is null for `'initial'` only.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type RouteChangeCallback } from 'rxjs-ip-interface';
+ *
+ * const callback: RouteChangeCallback = (row, type) =>
+ *   console.log(type, row && `${row.destinationPrefix.prefix}/${row.destinationPrefix.prefixLength} via ${row.nextHop}`);
+ * ```
+ */
+export type RouteChangeCallback = (row: IpForwardRow | null, type: MibNotificationType) => void;
+
+/**
+ * Rule 10: how an adapter tells that it lost a live registration (namespace deleted, adapter
+ * disposed). Called once; the callback of that registration is never called afterwards.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type IpInterfaceAdapter, type RegistrationEndedCallback } from 'rxjs-ip-interface';
+ *
+ * async function watch(adapter: IpInterfaceAdapter): Promise<void> {
+ *   const ended: RegistrationEndedCallback = (error) => console.error('registration lost:', error.code, error.message);
+ *   await adapter.notifyIpInterfaceChange(AF_INET, (row, type) => console.log(type, row?.interfaceName), false, ended);
+ * }
+ * ```
+ */
+export type RegistrationEndedCallback = (error: IpInterfaceError) => void;
+
+/**
  * What a registration returns; pass it back to `cancelMibChangeNotify2`. Opaque to callers:
  * adapters identify their own handles (a `WeakMap` keyed by the object works well).
  *
@@ -176,6 +234,7 @@ export interface IpInterfaceAdapter {
     family: AddressFamily,
     callback: IpInterfaceChangeCallback,
     initial: boolean,
+    ended?: RegistrationEndedCallback,
   ): Promise<NotificationHandle>;
   /** CancelMibChangeNotify2. */
   cancelMibChangeNotify2(handle: NotificationHandle): Promise<void>;
@@ -188,9 +247,21 @@ export interface IpInterfaceAdapter {
     family: AddressFamily,
     callback: UnicastIpAddressChangeCallback,
     initial: boolean,
+    ended?: RegistrationEndedCallback,
   ): Promise<NotificationHandle>;
   /** GetUnicastIpAddressTable: the current addresses of `family` (`unspec`: both families). Optional. */
   getUnicastIpAddressTable?(family: AddressFamily): Promise<UnicastIpAddressRow[]>;
+  /** NotifyRouteChange2 (optional, with {@link getIpForwardTable2}: rules R1-R4). */
+  notifyRouteChange2?(
+    family: AddressFamily,
+    callback: RouteChangeCallback,
+    initial: boolean,
+    ended?: RegistrationEndedCallback,
+  ): Promise<NotificationHandle>;
+  /** GetIpForwardTable2: the current routes of `family` (`unspec`: both families). Optional (rule R3). */
+  getIpForwardTable2?(family: AddressFamily): Promise<IpForwardRow[]>;
+  /** GetBestRoute2: the route the OS would use for `destination`, or null (rule R4). Optional. */
+  getBestRoute2?(family: Exclude<AddressFamily, 'unspec'>, destination: string): Promise<IpForwardRow | null>;
 }
 
 /**
@@ -207,3 +278,18 @@ export interface IpInterfaceAdapter {
  */
 export type UnicastIpAddressAdapter = IpInterfaceAdapter &
   Required<Pick<IpInterfaceAdapter, 'notifyUnicastIpAddressChange' | 'getUnicastIpAddressTable'>>;
+
+/**
+ * An adapter that has the route half of the contract (rules R1-R4).
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type RouteAdapter } from 'rxjs-ip-interface';
+ *
+ * async function gateway(adapter: RouteAdapter): Promise<string | undefined> {
+ *   return (await adapter.getBestRoute2(AF_INET, '192.0.2.1'))?.nextHop;
+ * }
+ * ```
+ */
+export type RouteAdapter = IpInterfaceAdapter &
+  Required<Pick<IpInterfaceAdapter, 'notifyRouteChange2' | 'getIpForwardTable2' | 'getBestRoute2'>>;

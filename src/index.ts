@@ -12,6 +12,9 @@ export type {
   IpInterfaceChangeCallback,
   MibNotificationType,
   NotificationHandle,
+  RegistrationEndedCallback,
+  RouteAdapter,
+  RouteChangeCallback,
   SettledRegistration,
   UnicastIpAddressAdapter,
   UnicastIpAddressChangeCallback,
@@ -43,3 +46,7 @@ export { unicastIpAddressChanges$ } from './unicast-ip-address-changes.js';
 export type { UnicastIpAddressChangesOptions } from './unicast-ip-address-changes.js';
 export { unicastIpAddressTable$ } from './unicast-ip-address-table.js';
 export type { UnicastIpAddressTableOptions } from './unicast-ip-address-table.js';
+export { RT_TABLE_MAIN } from './ip-forward-row.js';
+export type { IpAddressPrefix, IpForwardRow, RouteOrigin, RouteProtocol } from './ip-forward-row.js';
+export { routeKey } from './route-key.js';
+export type { RouteChange, RouteInitialChange, RouteRowChange } from './route-change.js';
