@@ -148,6 +148,8 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
   }
   const registrations = new Registrations<Registration>(name);
   let lastClosed: ClosedReaderSummary | undefined;
+  // The reader of a registration whose 'initial' marker is being delivered (see notifyIpInterfaceChange).
+  let markerReader: NetlinkReader | undefined;
   // The reader this adapter's registrations hold, while it is open: their namespace, whatever the
   // path names now (a /proc/PID/ns/net whose process exited, a name re-created meanwhile). Else
   // keyed by what the path names now (see namespaceKey): a name re-created is another namespace.
@@ -174,11 +176,17 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       // The socket is bound and the groups joined: the registration is live. Nothing can be
       // delivered between the marker and subscribing (both run synchronously here).
       if (initial) {
+        // A table read inside the marker (ipInterfaceTable$ reads there) is answered from this
+        // reader's table: it is what this registration starts from. It used to dump again, which
+        // was half of the first emission at 5000 devices (180 of 360 ms).
+        markerReader = reader;
         try {
           callback(null, 'initial');
         } catch (error) {
           release(reader);
           throw error;
+        } finally {
+          markerReader = undefined;
         }
       }
       return registrations.issue({ reader, unsubscribe: reader.subscribe(family, callback) });
@@ -202,7 +210,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
     currentIpInterfaceTable(family: AddressFamily): IpInterfaceRow[] | Promise<IpInterfaceRow[]> {
       const invalid = familyError(name, family, EINVAL);
       if (invalid) throw invalid;
-      const open = registrations.size > 0 ? openReader() : undefined;
+      const open = markerReader?.isOpen ? markerReader : registrations.size > 0 ? openReader() : undefined;
       if (!open) return adapter.getIpInterfaceTable(family);
       return open.currentRows().filter((row) => familyMatches(family, row.family));
     },
