@@ -8,6 +8,11 @@
 export interface PollTick {
   /** Calls `read` at most once per tick (per function), sharing its result or its error. */
   once<T>(read: () => T): T;
+  /**
+   * Calls `derive(input)` at most once per tick per (function, input), sharing its result or its
+   * error: a snapshot built from the listing that {@link PollTick.once} read for this tick.
+   */
+  onceFor<A, T>(derive: (input: A) => T, input: A): T;
 }
 
 /** A tick listener. It must not throw (errors are re-thrown asynchronously if it does). */
@@ -23,17 +28,36 @@ const timers = new Map<number, PollTimer>();
 function fire(intervalMs: number): void {
   const entry = timers.get(intervalMs);
   if (!entry) return;
-  const results = new Map<() => unknown, { value?: unknown; error?: unknown; failed: boolean }>();
+  type Result = { value?: unknown; error?: unknown; failed: boolean };
+  const results = new Map<() => unknown, Result>();
+  const derived = new Map<(input: never) => unknown, Map<unknown, Result>>();
+  const settle = (run: () => unknown): Result => {
+    try {
+      return { value: run(), failed: false };
+    } catch (error) {
+      return { error, failed: true };
+    }
+  };
   const tick: PollTick = {
     once<T>(read: () => T): T {
       let result = results.get(read);
       if (!result) {
-        try {
-          result = { value: read(), failed: false };
-        } catch (error) {
-          result = { error, failed: true };
-        }
+        result = settle(read);
         results.set(read, result);
+      }
+      if (result.failed) throw result.error;
+      return result.value as T;
+    },
+    onceFor<A, T>(derive: (input: A) => T, input: A): T {
+      let byInput = derived.get(derive);
+      if (!byInput) {
+        byInput = new Map();
+        derived.set(derive, byInput);
+      }
+      let result = byInput.get(input);
+      if (!result) {
+        result = settle(() => derive(input));
+        byInput.set(input, result);
       }
       if (result.failed) throw result.error;
       return result.value as T;

@@ -36,6 +36,39 @@ const systemProbe: IdentityProbe = {
   },
 };
 
+/** What one `os.networkInterfaces()` call returned: both snapshots of a poll are built from one. */
+export type NetworkInterfaceListing = NodeJS.Dict<NetworkInterfaceInfo[]>;
+
+/**
+ * The IP interfaces of a listing (see {@link readInterfaceSnapshot}).
+ *
+ * @example
+ * ```ts
+ * const listing = listNetworkInterfaces();
+ * const interfaces = interfaceSnapshotOf(listing);
+ * const addresses = addressSnapshotOf(listing); // the same instant, one os.networkInterfaces() call
+ * ```
+ */
+export function interfaceSnapshotOf(interfaces: NetworkInterfaceListing): InterfaceSnapshot {
+  const snapshot = snapshotFromNetworkInterfaces(interfaces, systemProbe);
+  forgetUnlisted(interfaces);
+  return snapshot;
+}
+
+/**
+ * The unicast addresses of a listing (see {@link readAddressSnapshot}).
+ *
+ * @example
+ * ```ts
+ * for (const row of addressSnapshotOf(listNetworkInterfaces()).values()) console.log(row.address);
+ * ```
+ */
+export function addressSnapshotOf(interfaces: NetworkInterfaceListing): AddressSnapshot {
+  const snapshot = addressSnapshotFromNetworkInterfaces(interfaces, systemProbe);
+  forgetUnlisted(interfaces);
+  return snapshot;
+}
+
 /**
  * Reads the current IP interfaces of this process's network namespace (`os.networkInterfaces()`,
  * which lists only interfaces that are up, running and have an address).
@@ -47,10 +80,7 @@ const systemProbe: IdentityProbe = {
  * ```
  */
 export function readInterfaceSnapshot(): InterfaceSnapshot {
-  const interfaces = listInterfaces();
-  const snapshot = snapshotFromNetworkInterfaces(interfaces, systemProbe);
-  forgetUnlisted(interfaces);
-  return snapshot;
+  return interfaceSnapshotOf(listNetworkInterfaces());
 }
 
 /**
@@ -64,13 +94,19 @@ export function readInterfaceSnapshot(): InterfaceSnapshot {
  * ```
  */
 export function readAddressSnapshot(): AddressSnapshot {
-  const interfaces = listInterfaces();
-  const snapshot = addressSnapshotFromNetworkInterfaces(interfaces, systemProbe);
-  forgetUnlisted(interfaces);
-  return snapshot;
+  return addressSnapshotOf(listNetworkInterfaces());
 }
 
-function listInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]> {
+/**
+ * `os.networkInterfaces()`, its failure as an `IpInterfaceError`.
+ *
+ * @throws IpInterfaceError `OS_ERROR` when Node cannot list the interfaces.
+ * @example
+ * ```ts
+ * Object.keys(listNetworkInterfaces()); // ['eth0', 'lo']
+ * ```
+ */
+export function listNetworkInterfaces(): NetworkInterfaceListing {
   try {
     return networkInterfaces();
   } catch (error) {
@@ -84,6 +120,6 @@ function listInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]> {
 }
 
 /** Forgets devices no longer listed, so name churn cannot grow the cache. */
-function forgetUnlisted(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): void {
+function forgetUnlisted(interfaces: NetworkInterfaceListing): void {
   for (const name of typeByName.keys()) if (interfaces[name] === undefined) typeByName.delete(name);
 }

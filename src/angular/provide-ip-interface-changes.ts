@@ -1,10 +1,11 @@
-import { DestroyRef, type EnvironmentProviders, inject, makeEnvironmentProviders, NgZone } from '@angular/core';
-import { Observable, ReplaySubject, share, takeUntil, type MonoTypeOperatorFunction } from 'rxjs';
+import { type EnvironmentProviders, makeEnvironmentProviders } from '@angular/core';
+import type { Observable } from 'rxjs';
 import { AF_UNSPEC, type AddressFamily } from '../address-family.js';
 import type { IpInterfaceAdapter } from '../adapter.js';
 import type { IpInterfaceChange } from '../ip-interface-change.js';
 import { ipInterfaceChanges$ } from '../ip-interface-changes.js';
 import { IP_INTERFACE_CHANGES } from './ip-interface-changes-token.js';
+import { sharedInZone } from './shared-in-zone.js';
 
 /**
  * Options of {@link provideIpInterfaceChanges}.
@@ -57,32 +58,8 @@ export function provideIpInterfaceChanges(options: IpInterfaceChangesProviderOpt
   return makeEnvironmentProviders([
     {
       provide: IP_INTERFACE_CHANGES,
-      useFactory: (): Observable<IpInterfaceChange> => {
-        // An injector without NgZone (a bare test injector) behaves like a zoneless app.
-        const zone = inject(NgZone, { optional: true });
-        const destroyed = new ReplaySubject<void>(1);
-        inject(DestroyRef).onDestroy(() => {
-          destroyed.next();
-          destroyed.complete();
-        });
-        const source = options.source ?? ipInterfaceChanges$(options.family ?? AF_UNSPEC, options.initial ?? false, { adapter: options.adapter });
-        // takeUntil a ReplaySubject: a subscription made after destroy completes at once, registering nothing.
-        return source.pipe(zone ? inNgZone<IpInterfaceChange>(zone) : (s) => s, takeUntil(destroyed), share());
-      },
+      useFactory: (): Observable<IpInterfaceChange> =>
+        sharedInZone(options.source ?? ipInterfaceChanges$(options.family ?? AF_UNSPEC, options.initial ?? false, { adapter: options.adapter })),
     },
   ]);
-}
-
-/** Subscribes to the source outside the zone and delivers every notification inside it. */
-function inNgZone<T>(zone: NgZone): MonoTypeOperatorFunction<T> {
-  return (source) =>
-    new Observable<T>((subscriber) =>
-      zone.runOutsideAngular(() =>
-        source.subscribe({
-          next: (value) => zone.run(() => subscriber.next(value)),
-          error: (error: unknown) => zone.run(() => subscriber.error(error)),
-          complete: () => zone.run(() => subscriber.complete()),
-        }),
-      ),
-    );
 }

@@ -1,6 +1,4 @@
-import type { IpInterfaceRow } from '../ip-interface-row.js';
-
-/** One field that differs between two rows of the same interface. */
+/** One field that differs between two rows of the same interface (or address). */
 export interface FieldChange {
   /** Field name; a flag inside an object field is `field.flag` (`transmitOffload.nlChecksumSupported`). */
   readonly field: string;
@@ -18,7 +16,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The fields of `after` that differ from `before` (two rows of one interface), in the order of the
+ * The fields of `after` that differ from `before` (two rows of one interface or one address), in the order of the
  * row's fields. Arrays are compared element-wise; object fields (the offload flags) are compared flag
  * by flag, each changed flag reported on its own.
  *
@@ -28,7 +26,7 @@ function sameValue(a: unknown, b: unknown): boolean {
  * // [{ field: 'nlMtu', before: 1500, after: 1400 }]
  * ```
  */
-export function changedFields(before: IpInterfaceRow, after: IpInterfaceRow): FieldChange[] {
+export function changedFields<R extends object>(before: R, after: R): FieldChange[] {
   const b = before as unknown as Record<string, unknown>;
   const a = after as unknown as Record<string, unknown>;
   const changes: FieldChange[] = [];

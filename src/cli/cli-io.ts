@@ -18,6 +18,6 @@ export interface CliIo {
   /** Write lifecycle lines (`trace: ...`) to stderr (`RXJS_IP_INTERFACE_TRACE=1`). */
   readonly trace: boolean;
   now(): Date;
-  /** Calls `handler` on SIGINT / SIGTERM (or a closed stdout); returns the function that stops listening. */
+  /** Calls `handler` on SIGINT / SIGTERM / SIGHUP (or a closed stdout); returns the function that stops listening. */
   onStopRequest(handler: (reason: string) => void): () => void;
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `rxjs-ip-interface` command: `watch` and `table` (see docs/cli.md). Parses the arguments,
- * loads the adapter, runs the command and exits with its code: 0 done or stopped by Ctrl-C /
- * SIGTERM or a closed stdout (EPIPE), 1 adapter error or any other output error (ENOSPC...), 2 bad
- * arguments.
+ * The `rxjs-ip-interface` command: `watch` and `table`, of interfaces or of `addresses` (see
+ * docs/cli.md). Parses the arguments, loads the adapter, runs the command and exits with its code:
+ * 0 done or stopped by Ctrl-C / SIGTERM / SIGHUP or a closed stdout (EPIPE), 1 adapter error or any
+ * other output error (ENOSPC...), 2 bad arguments.
  * @module
  */
 import { realpathSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { formatCliError } from './format-cli-error.js';
 import { parseCliArguments } from './parse-cli-arguments.js';
 import { readPackageVersion } from './read-package-version.js';
 import { resolveCliAdapter } from './resolve-cli-adapter.js';
+import { runAddressTable } from './run-address-table.js';
+import { runAddressWatch } from './run-address-watch.js';
 import { runTable } from './run-table.js';
 import { runWatch } from './run-watch.js';
 
@@ -22,6 +24,9 @@ function colorWanted(): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   return process.stdout.isTTY === true && process.stdout.hasColors();
 }
+
+/** The signals that stop `watch` (cancel the registration, exit 0). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Set once a write to stdout failed with anything but EPIPE: the exit code is then 1. */
 let outputFailed = false;
@@ -61,12 +66,12 @@ function processIo(): CliIo {
         if (++requests > 1) process.exit(130);
         handler(signal);
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      // SIGHUP too (the terminal closed, `kill -HUP`): without a listener Node exits 129 at once and
+      // the registration is never cancelled.
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       stopHandlers.add(handler);
       return () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
         stopHandlers.delete(handler);
       };
     },
@@ -100,15 +105,25 @@ async function main(): Promise<void> {
     io.writeError(`${formatCliError(error)}\n`);
     return exitAfterFlush(1);
   }
-  if (invocation.command === 'table') return exitAfterFlush(await runTable(invocation.options, resolved.adapter, io));
+  if (invocation.command === 'table') {
+    const run = invocation.subject === 'addresses' ? runAddressTable : runTable;
+    return exitAfterFlush(await run(invocation.options, resolved.adapter, io));
+  }
   if (resolved.polledByDefault) {
     io.writeError(
-      `rxjs-ip-interface: note: no native adapter on ${process.platform}: interfaces are polled every second ` +
-        '(os.networkInterfaces()), so only interfaces with an address are seen, parameter changes such as the MTU are not, ' +
-        'and changes shorter than a second can be missed.\n',
+      invocation.subject === 'addresses'
+        ? `rxjs-ip-interface: note: no native adapter on ${process.platform}: addresses are polled every second ` +
+            '(os.networkInterfaces()), so DAD state, lifetimes and origins are not known, and changes shorter than a second can be missed.\n'
+        : `rxjs-ip-interface: note: no native adapter on ${process.platform}: interfaces are polled every second ` +
+            '(os.networkInterfaces()), so only interfaces with an address are seen, parameter changes such as the MTU are not, ' +
+            'and changes shorter than a second can be missed.\n',
     );
   }
-  exitAfterFlush(await runWatch(invocation.options, resolved.adapter, io));
+  const code =
+    invocation.subject === 'addresses'
+      ? await runAddressWatch(invocation.options, resolved.adapter, io)
+      : await runWatch(invocation.options, resolved.adapter, io);
+  exitAfterFlush(code);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AF_UNSPEC, type AddressFamily } from '../address-family.js';
 import { defaultAdapterName, type DefaultAdapterName } from '../default-adapter.js';
 
@@ -18,14 +18,24 @@ export interface CliCommonOptions {
 /** Options of `watch`. */
 export interface WatchOptions extends CliCommonOptions {
   readonly initial: boolean;
-  /** `--debounce <ms>`: per-interface quiet time, when given. */
+  /** `--debounce <ms>`: per-interface (per-address) quiet time, when given. */
   readonly debounceMs: number | undefined;
 }
 
+/** Options of `watch addresses`. */
+export interface AddressWatchOptions extends WatchOptions {
+  /** `--lifetime-updates`: also print lifetime-only updates (router-advertisement refreshes). */
+  readonly lifetimeUpdates: boolean;
+}
+
+/** What `watch` and `table` are about: `interfaces` (the default) or `addresses`. */
+export type CliSubject = 'interfaces' | 'addresses';
+
 /** What the command line asks for: a command to run, or an exit with text already decided. */
 export type CliInvocation =
-  | { readonly command: 'watch'; readonly options: WatchOptions }
-  | { readonly command: 'table'; readonly options: CliCommonOptions }
+  | { readonly command: 'watch'; readonly subject: 'interfaces'; readonly options: WatchOptions }
+  | { readonly command: 'watch'; readonly subject: 'addresses'; readonly options: AddressWatchOptions }
+  | { readonly command: 'table'; readonly subject: CliSubject; readonly options: CliCommonOptions }
   | { readonly command: 'exit'; readonly code: number; readonly stdout: string; readonly stderr: string };
 
 /** Where the parser is running (injected for tests). */
@@ -49,8 +59,11 @@ function parseNetns(value: string): string {
   return value;
 }
 
+/** The usage of `watch` and `table` after `rxjs-ip-interface <command>`. */
+const SUBJECT_USAGE = '[options] [interfaces|addresses]';
+
 function usageHint(command: string): string {
-  return `Usage: ${PROGRAM} ${command} [options]\nRun '${PROGRAM} ${command} --help' for the options.`;
+  return `Usage: ${PROGRAM} ${command} ${SUBJECT_USAGE}\nRun '${PROGRAM} ${command} --help' for the options.`;
 }
 
 /**
@@ -89,6 +102,8 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     new Option('--adapter <name>', `OS backend (default on this platform: ${defaultAdapterName(platform)})`).choices(['linux', 'windows', 'polling']);
   const netnsOption = (verb: 'watch' | 'read') =>
     new Option('--netns <name>', `network namespace to ${verb}: a name under /run/netns or a path (linux adapter)`).argParser(parseNetns);
+  const subjectArgument = (verb: string) =>
+    new Argument('[subject]', `interfaces (the default) or addresses: ${verb}`).choices(['interfaces', 'addresses']).default('interfaces');
 
   const common = (command: Command, opts: Record<string, unknown>): CliCommonOptions => {
     const adapter = opts.adapter as CliAdapterName | undefined;
@@ -103,27 +118,42 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
 
   const watch = program
     .command('watch')
-    .description('stream IP interface changes as they happen (Ctrl-C to stop)')
+    .usage(SUBJECT_USAGE)
+    .description('stream IP interface (or unicast address) changes as they happen (Ctrl-C to stop)')
+    .addArgument(subjectArgument('what to watch'))
     .addOption(familyOption())
     .option('--initial', 'first print a line once the registration is live')
-    .addOption(new Option('--debounce <ms>', 'per interface, wait for <ms> of quiet and print the net effect of the burst').argParser(parseDebounce))
-    .option('--json', 'write NDJSON: one IpInterfaceChange per line, bigints as strings, with a time field')
+    .addOption(
+      new Option('--debounce <ms>', 'per interface (per address), wait for <ms> of quiet and print the net effect of the burst').argParser(parseDebounce),
+    )
+    .option('--lifetime-updates', 'addresses: also print lifetime-only updates (router-advertisement refreshes)')
+    .option('--json', 'write NDJSON: one IpInterfaceChange (UnicastIpAddressChange) per line, bigints as strings, with a time field')
     .addOption(netnsOption('watch'))
     .addOption(adapterOption())
     .configureOutput(output)
     .showHelpAfterError(usageHint('watch'))
     .exitOverride()
-    .action((opts: Record<string, unknown>, command: Command) => {
-      invocation = {
-        command: 'watch',
-        options: { ...common(command, opts), initial: opts.initial === true, debounceMs: opts.debounce as number | undefined },
-      };
+    .action((subject: CliSubject, opts: Record<string, unknown>, command: Command) => {
+      const options = { ...common(command, opts), initial: opts.initial === true, debounceMs: opts.debounce as number | undefined };
+      if (subject === 'addresses') {
+        invocation = { command: 'watch', subject, options: { ...options, lifetimeUpdates: opts.lifetimeUpdates === true } };
+        return;
+      }
+      if (opts.lifetimeUpdates === true) command.error("error: --lifetime-updates works with 'watch addresses' only", { exitCode: EXIT_USAGE });
+      invocation = { command: 'watch', subject, options };
     });
-  watch.addHelpText('after', '\nOutput: time, kind (added, changed, removed), family, name, index; for changed, field old -> new.');
+  watch.addHelpText(
+    'after',
+    '\nOutput (interfaces): time, kind (added, changed, removed), family, name, index; for changed, field old -> new.' +
+      '\nOutput (addresses): time, kind, address/prefix dev name (family), DAD state, valid_lft, preferred_lft; for changed, field old -> new.' +
+      '\nExample: rxjs-ip-interface watch addresses --family inet6 --initial',
+  );
 
   program
     .command('table')
-    .description('print the current IP interface table')
+    .usage(SUBJECT_USAGE)
+    .description('print the current IP interface (or unicast address) table')
+    .addArgument(subjectArgument('what to print'))
     .addOption(familyOption())
     .option('--json', 'write the rows as a JSON array, bigints as strings')
     .addOption(netnsOption('read'))
@@ -131,8 +161,8 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     .configureOutput(output)
     .showHelpAfterError(usageHint('table'))
     .exitOverride()
-    .action((opts: Record<string, unknown>, command: Command) => {
-      invocation = { command: 'table', options: common(command, opts) };
+    .action((subject: CliSubject, opts: Record<string, unknown>, command: Command) => {
+      invocation = { command: 'table', subject, options: common(command, opts) };
     });
 
   try {

@@ -1,9 +1,8 @@
-import type { IpInterfaceChange } from '../ip-interface-change.js';
 import { bigintToString } from './bigint-to-string.js';
 
 /**
- * One NDJSON line (without newline) for a change: the `IpInterfaceChange` itself (`kind` and the
- * whole `row`, or `family` for `initial`) with bigints as decimal strings, after a `time` field
+ * One NDJSON line (without newline) for a change: the `IpInterfaceChange` (or `UnicastIpAddressChange`)
+ * itself (`kind` and the whole `row`, or `family` for `initial`) with bigints as decimal strings, after a `time` field
  * (ISO 8601, UTC). Fields the platform does not supply are absent, as in the row.
  *
  * @example
@@ -12,6 +11,6 @@ import { bigintToString } from './bigint-to-string.js';
  * // '{"time":"1970-01-01T00:00:00.000Z","kind":"removed","row":{"family":"inet",...}}'
  * ```
  */
-export function toJsonLine(change: IpInterfaceChange, time: Date): string {
+export function toJsonLine<C extends { readonly kind: string }>(change: C, time: Date): string {
   return JSON.stringify({ time: time.toISOString(), ...change }, bigintToString);
 }

@@ -3,11 +3,13 @@ import type { AddressFamily } from '../address-family.js';
 import type { IpInterfaceAdapter } from '../adapter.js';
 
 /**
- * Options of {@link IpInterfaceModule.forRoot} (and what `forRootAsync`'s factory returns).
+ * Options of {@link IpInterfaceModule.forRoot} (and what `forRootAsync`'s factory returns). They
+ * configure the interface streams and the address streams of {@link IpInterfaceService} alike.
  *
  * @example
  * ```ts
  * const options: IpInterfaceModuleOptions = { family: AF_INET, initial: true, debounceMs: 250 };
+ * const withRefreshes: IpInterfaceModuleOptions = { family: AF_INET6, lifetimeUpdates: true }; // addressChanges$ emits RA refreshes too
  * ```
  */
 export interface IpInterfaceModuleOptions {
@@ -20,8 +22,16 @@ export interface IpInterfaceModuleOptions {
   initial?: boolean | undefined;
   /** The OS backend. Default: the platform's (linux, windows, else polling), loaded on first use. */
   adapter?: IpInterfaceAdapter | undefined;
-  /** When set, `changes$` applies `debounceInterfaceChanges(debounceMs)`: the net effect per interface. */
+  /**
+   * When set, `changes$` applies `debounceInterfaceChanges(debounceMs)`: the net effect per interface;
+   * and `addressChanges$` applies `debounceAddressChanges(debounceMs)`: the net effect per address.
+   */
   debounceMs?: number | undefined;
+  /**
+   * `addressChanges$` also emits lifetime-only updates (router-advertisement refreshes) as `changed`
+   * (`unicastIpAddressChanges$`'s `lifetimeUpdates`). Default false.
+   */
+  lifetimeUpdates?: boolean | undefined;
 }
 
 /**

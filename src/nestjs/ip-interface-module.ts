@@ -3,8 +3,8 @@ import { ipInterfaceModuleDefinition } from './ip-interface-module-definition.js
 import { IpInterfaceService } from './ip-interface-service.js';
 
 /**
- * NestJS module providing and exporting {@link IpInterfaceService}. Configure it with
- * `forRoot({ family, initial, adapter, debounceMs, isGlobal })` or `forRootAsync({ imports,
+ * NestJS module providing and exporting {@link IpInterfaceService} (interface and address streams). Configure it with
+ * `forRoot({ family, initial, adapter, debounceMs, lifetimeUpdates, isGlobal })` or `forRootAsync({ imports,
  * useFactory, inject, isGlobal })` (also `useClass` / `useExisting` of an options factory with a
  * `create()` method), following NestJS's configurable-module conventions.
  *

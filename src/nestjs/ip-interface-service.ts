@@ -5,16 +5,24 @@ import type { IpInterfaceChange } from '../ip-interface-change.js';
 import { ipInterfaceChanges$ } from '../ip-interface-changes.js';
 import type { IpInterfaceRow } from '../ip-interface-row.js';
 import { ipInterfaceTable$ } from '../ip-interface-table.js';
-import { debounceInterfaceChanges } from '../operators/debounce-interface-changes.js';
+import { debounceAddressChanges, debounceInterfaceChanges } from '../operators/debounce-interface-changes.js';
+import type { UnicastIpAddressChange } from '../unicast-ip-address-change.js';
+import { unicastIpAddressChanges$ } from '../unicast-ip-address-changes.js';
+import type { UnicastIpAddressRow } from '../unicast-ip-address-row.js';
+import { unicastIpAddressTable$ } from '../unicast-ip-address-table.js';
 import { IP_INTERFACE_MODULE_OPTIONS } from './ip-interface-module-definition.js';
 import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js';
 
 /**
  * The injectable face of the library in NestJS, provided and exported by {@link IpInterfaceModule}.
  *
- * Both streams are shared and reference-counted: however many consumers subscribe, there is one
- * registration with the OS while at least one is subscribed, cancelled when the last one leaves and
- * when the module is destroyed (`app.close()`, shutdown hooks), which completes every consumer.
+ * Interfaces (`changes$`, `table$`) and unicast addresses (`addressChanges$`, `addressTable$`, the
+ * `unicastIpAddressChanges$` / `unicastIpAddressTable$` streams). Every stream is shared and
+ * reference-counted: however many consumers subscribe, there is one registration with the OS per
+ * stream while at least one is subscribed, cancelled when the last one leaves and when the module is
+ * destroyed (`app.close()`, shutdown hooks), which completes every consumer. A stream nobody
+ * subscribes to registers nothing; on an adapter without the address half the address streams
+ * error with `NOT_SUPPORTED` (the interface ones are unaffected).
  *
  * @example
  * ```ts
@@ -29,6 +37,11 @@ import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js'
  *   @Sse('changes')
  *   changes(): Observable<MessageEvent> {
  *     return this.ipInterfaces.changes$.pipe(map((change) => ({ data: change.kind })));
+ *   }
+ *
+ *   @Sse('addresses')
+ *   addresses(): Observable<MessageEvent> {
+ *     return this.ipInterfaces.addressChanges$.pipe(map((c) => ({ data: c.kind === 'initial' ? 'live' : `${c.kind} ${c.row.address}` })));
  *   }
  * }
  * ```
@@ -48,6 +61,19 @@ export class IpInterfaceService implements OnModuleDestroy {
    */
   readonly table$: Observable<ReadonlyMap<string, IpInterfaceRow>>;
 
+  /**
+   * Unicast address changes of the configured family (`unicastIpAddressChanges$`), debounced per
+   * address when `debounceMs` is set, lifetime-only updates only with `lifetimeUpdates`. Shared like
+   * `changes$` (its own registration); a late consumer gets no `initial` marker.
+   */
+  readonly addressChanges$: Observable<UnicastIpAddressChange>;
+
+  /**
+   * The live unicast address table of the configured family (`unicastIpAddressTable$`), keyed by
+   * `unicastAddressKey(row)`. Shared like `table$`; a late consumer gets the latest table at once.
+   */
+  readonly addressTable$: Observable<ReadonlyMap<string, UnicastIpAddressRow>>;
+
   // A ReplaySubject, so that a subscription made after destroy completes at once instead of registering.
   private readonly destroyed = new ReplaySubject<void>(1);
 
@@ -64,6 +90,17 @@ export class IpInterfaceService implements OnModuleDestroy {
     this.table$ = ipInterfaceTable$(family, { adapter }).pipe(
       takeUntil(this.destroyed),
       share({ connector: () => new ReplaySubject<ReadonlyMap<string, IpInterfaceRow>>(1) }),
+    );
+    const debounceAddresses: MonoTypeOperatorFunction<UnicastIpAddressChange> =
+      options.debounceMs === undefined ? identity : debounceAddressChanges<UnicastIpAddressChange>(options.debounceMs);
+    this.addressChanges$ = unicastIpAddressChanges$(family, options.initial ?? false, { adapter, lifetimeUpdates: options.lifetimeUpdates }).pipe(
+      debounceAddresses,
+      takeUntil(this.destroyed),
+      share(),
+    );
+    this.addressTable$ = unicastIpAddressTable$(family, { adapter }).pipe(
+      takeUntil(this.destroyed),
+      share({ connector: () => new ReplaySubject<ReadonlyMap<string, UnicastIpAddressRow>>(1) }),
     );
   }
 

@@ -51,7 +51,7 @@ export const frameworkScenarios = {
     import { NestFactory } from '@nestjs/core';
     import { AF_INET } from 'rxjs-ip-interface';
     import { IpInterfaceModule, IpInterfaceService, IP_INTERFACE_MODULE_OPTIONS } from 'rxjs-ip-interface/nestjs';
-    import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
+    import { createMockAdapter, mockAddressRow, mockRow } from 'rxjs-ip-interface/adapters/mock';
 
     const adapter = createMockAdapter();
     class Watcher { constructor(ip) { this.ip = ip; } }
@@ -68,8 +68,10 @@ export const frameworkScenarios = {
       next: (c) => seen.push(c.kind === 'initial' ? 'initial ' + c.family : c.kind + ' ' + c.row.interfaceName + ' ' + c.row.family),
       complete: () => (completed = true),
     });
+    watcher.ip.addressChanges$.subscribe((c) => seen.push(c.kind === 'initial' ? 'address initial ' + c.family : 'address ' + c.kind + ' ' + c.row.address));
     const activeWhileSubscribed = adapter.active;
     adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 3, interfaceName: 'eth1' }) });
+    adapter.emitAddress({ kind: 'added', row: mockAddressRow({ address: '10.9.0.1', interfaceIndex: 3 }) });
     await app.close();
     const activeAfterClose = adapter.active;
     let lateCompleted = false;
@@ -84,12 +86,12 @@ export const frameworkScenarios = {
     {
       injected: true,
       optionsHoldAdapter: true,
-      seen: ['initial inet', 'added eth1 inet'],
-      activeWhileSubscribed: 1,
+      seen: ['initial inet', 'address initial inet', 'added eth1 inet', 'address added 10.9.0.1'],
+      activeWhileSubscribed: 2,
       completed: true,
       activeAfterClose: 0,
       lateCompleted: true,
-      calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'],
+      calls: ['NotifyIpInterfaceChange', 'NotifyUnicastIpAddressChange', 'CancelMibChangeNotify2', 'CancelMibChangeNotify2'],
       activeAtEnd: 0,
     },
   ),
@@ -99,20 +101,26 @@ export const frameworkScenarios = {
     import { createRequire } from 'node:module';
     import { createEnvironmentInjector, inject, Injector, runInInjectionContext } from '@angular/core';
     import { AF_INET6 } from 'rxjs-ip-interface';
-    import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges } from 'rxjs-ip-interface/angular';
-    import { createMockAdapter, mockRow } from 'rxjs-ip-interface/adapters/mock';
+    import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges, provideUnicastIpAddressChanges, UNICAST_IP_ADDRESS_CHANGES } from 'rxjs-ip-interface/angular';
+    import { createMockAdapter, mockAddressRow, mockRow } from 'rxjs-ip-interface/adapters/mock';
 
     const adapter = createMockAdapter();
-    const injector = createEnvironmentInjector([provideIpInterfaceChanges({ adapter, family: AF_INET6, initial: true })], Injector.NULL);
+    const injector = createEnvironmentInjector(
+      [provideIpInterfaceChanges({ adapter, family: AF_INET6, initial: true }), provideUnicastIpAddressChanges({ adapter, family: AF_INET6 })],
+      Injector.NULL,
+    );
     const changes$ = runInInjectionContext(injector, () => inject(IP_INTERFACE_CHANGES));
+    const addressChanges$ = runInInjectionContext(injector, () => inject(UNICAST_IP_ADDRESS_CHANGES));
     const seen = [];
     let completed = false;
     changes$.subscribe({
       next: (c) => seen.push(c.kind === 'initial' ? 'initial ' + c.family : c.kind + ' ' + c.row.interfaceName + ' ' + c.row.family),
       complete: () => (completed = true),
     });
+    addressChanges$.subscribe((c) => seen.push('address ' + c.kind + ' ' + c.row.address));
     const activeWhileSubscribed = adapter.active;
     adapter.emit({ kind: 'added', row: mockRow({ interfaceIndex: 3, interfaceName: 'eth1', family: AF_INET6 }) });
+    adapter.emitAddress({ kind: 'added', row: mockAddressRow({ family: AF_INET6, address: '2001:db8::1', interfaceIndex: 3 }) });
     const sameInstance = injector.get(IP_INTERFACE_CHANGES) === changes$;
     injector.destroy();
     const activeAfterDestroy = adapter.active;
@@ -127,12 +135,12 @@ export const frameworkScenarios = {
     `,
     {
       sameInstance: true,
-      seen: ['initial inet6', 'added eth1 inet6'],
-      activeWhileSubscribed: 1,
+      seen: ['initial inet6', 'added eth1 inet6', 'address added 2001:db8::1'],
+      activeWhileSubscribed: 2,
       completed: true,
       activeAfterDestroy: 0,
       lateCompleted: true,
-      calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'],
+      calls: ['NotifyIpInterfaceChange', 'NotifyUnicastIpAddressChange', 'CancelMibChangeNotify2', 'CancelMibChangeNotify2'],
       activeAtEnd: 0,
       // Angular ships ESM only, and so does this entry (docs/angular.md): no "require" condition.
       requireError: 'ERR_PACKAGE_PATH_NOT_EXPORTED',

@@ -166,10 +166,11 @@ describe('the packed package', () => {
       import { NestFactory } from '@nestjs/core';
       import { createEnvironmentInjector, Injector, type EnvironmentInjector, type EnvironmentProviders } from '@angular/core';
       import type { Observable } from 'rxjs';
-      import { AF_INET, AF_INET6, type IpInterfaceChange } from 'rxjs-ip-interface';
+      import { AF_INET, AF_INET6, type IpInterfaceChange, type UnicastIpAddressChange, type UnicastIpAddressRow } from 'rxjs-ip-interface';
       import { createMockAdapter } from 'rxjs-ip-interface/adapters/mock';
       import { IpInterfaceModule, IpInterfaceService, IP_INTERFACE_MODULE_OPTIONS, type IpInterfaceModuleAsyncOptions, type IpInterfaceModuleOptions } from 'rxjs-ip-interface/nestjs';
       import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges, type IpInterfaceChangesProviderOptions } from 'rxjs-ip-interface/angular';
+      import { UNICAST_IP_ADDRESS_CHANGES, provideUnicastIpAddressChanges, type UnicastIpAddressChangesProviderOptions } from 'rxjs-ip-interface/angular';
 
       const adapter = createMockAdapter();
       const options: IpInterfaceModuleOptions = { family: AF_INET, initial: true, adapter, debounceMs: 250 };
@@ -185,7 +186,12 @@ describe('the packed package', () => {
       const injector = createEnvironmentInjector([providers], Injector.NULL as EnvironmentInjector);
       const ngChanges: Observable<IpInterfaceChange> = injector.get(IP_INTERFACE_CHANGES);
       ngChanges.subscribe((c) => { if (c.kind !== 'initial') { const mtu: number | undefined = c.row.nlMtu; void mtu; } });
-      void [lazy, resolved.family];
+      const nestAddresses: Observable<UnicastIpAddressChange> = app.get(IpInterfaceService).addressChanges$;
+      const nestAddressTable: Observable<ReadonlyMap<string, UnicastIpAddressRow>> = app.get(IpInterfaceService).addressTable$;
+      const ngAddressOptions: UnicastIpAddressChangesProviderOptions = { family: AF_INET6, lifetimeUpdates: true, source: nestAddresses };
+      const addressInjector = createEnvironmentInjector([provideUnicastIpAddressChanges(ngAddressOptions)], Injector.NULL as EnvironmentInjector);
+      const ngAddresses: Observable<UnicastIpAddressChange> = addressInjector.get(UNICAST_IP_ADDRESS_CHANGES);
+      void [lazy, resolved.family, resolved.lifetimeUpdates, nestAddressTable, ngAddresses];
       `,
     );
     // The NestJS entry also has a CommonJS build with its own declarations.

@@ -57,6 +57,34 @@ describe('joinPollTimer', () => {
     expect(seen[0]!.slice(0, 4)).toEqual([1, 'nope', 2, 'nope']);
   });
 
+  it('onceFor derives once per tick per (function, input), shares its error, and derives again for another input or tick', async () => {
+    const calls: string[] = [];
+    const derive = (input: { n: number }): number => {
+      calls.push(`derive ${input.n}`);
+      if (input.n < 0) throw new Error('bad input');
+      return input.n * 2;
+    };
+    const seen: (number | string)[][] = [[], []];
+    const a = { n: 1 };
+    const b = { n: -1 };
+    const listener = (i: number) => (tick: PollTick) => {
+      seen[i]!.push(tick.onceFor(derive, a), tick.onceFor(derive, a));
+      try {
+        tick.onceFor(derive, b);
+      } catch (e) {
+        seen[i]!.push((e as Error).message);
+      }
+    };
+    const leave = [joinPollTimer(15, listener(0)), joinPollTimer(15, listener(1))];
+    await waitFor(() => seen[0]!.length >= 6 && seen[1]!.length >= 6, 'two ticks for both listeners');
+    leave.forEach((l) => l());
+    expect(seen[0]!.slice(0, 6)).toEqual([2, 2, 'bad input', 2, 2, 'bad input']);
+    expect(seen[0]).toEqual(seen[1]);
+    // Two derivations (a, b) per tick, however many listeners and calls.
+    expect(calls.slice(0, 4)).toEqual(['derive 1', 'derive -1', 'derive 1', 'derive -1']);
+    expect(calls.length).toBe((seen[0]!.length / 3) * 2);
+  });
+
   it('a listener that leaves during a tick gets nothing more; one that joins during a tick waits for the next', async () => {
     const calls: string[] = [];
     let leaveB: () => void = () => undefined;

@@ -10,6 +10,9 @@ import { createPollingAdapter, pollingAdapter } from '../../../adapters/polling/
 import type { AddressSnapshot } from '../../../adapters/polling/address-snapshot';
 import type { InterfaceSnapshot } from '../../../adapters/polling/interface-snapshot';
 import { activePollTimers } from '../../../adapters/polling/poll-timer';
+import type { NetworkInterfaceListing } from '../../../adapters/polling/read-interface-snapshot';
+import { addressSnapshotFromNetworkInterfaces } from '../../../adapters/polling/address-snapshot';
+import { snapshotFromNetworkInterfaces } from '../../../adapters/polling/interface-snapshot';
 import { assertValidAddressRow } from '../../contract/address-cases';
 import { waitFor } from '../../helpers/wait-for';
 
@@ -77,5 +80,44 @@ describe('pollingAdapter: addresses', () => {
     await waitFor(() => seen.length >= 2, 'the inet6 address');
     sub.unsubscribe();
     expect(seen).toEqual(['initial', 'added 2001:db8::1']);
+  });
+
+  it('lists the interfaces once per tick for interface and address registrations together (an injected reader counts the calls)', async () => {
+    // One fake os.networkInterfaces(): if4 with one address per family; both snapshots are built from its result.
+    const entry = (address: string, family: 'IPv4' | 'IPv6', cidr: string) => ({ address, family, cidr, netmask: '', mac: '02:00:00:00:00:04', internal: false, scopeid: 0 });
+    let current: NetworkInterfaceListing = { if4: [entry('10.9.0.1', 'IPv4', '10.9.0.1/24'), entry('2001:db8::1', 'IPv6', '2001:db8::1/64')] };
+    let lists = 0;
+    let snapshots = 0;
+    const list = (): NetworkInterfaceListing => {
+      lists++;
+      return current;
+    };
+    const probe = { platform: 'darwin' as NodeJS.Platform, readSysfs: () => undefined };
+    const readInterfaces = (listing: NetworkInterfaceListing): InterfaceSnapshot => {
+      snapshots++;
+      return snapshotFromNetworkInterfaces(listing, probe);
+    };
+    const readAddresses = (listing: NetworkInterfaceListing): AddressSnapshot => {
+      snapshots++;
+      return addressSnapshotFromNetworkInterfaces(listing, probe);
+    };
+    const adapter = createPollingAdapter(10, readInterfaces, readAddresses, list);
+    const interfaceCalls: string[] = [];
+    const addressCalls: string[] = [];
+    const h1 = await adapter.notifyIpInterfaceChange(AF_UNSPEC, (row, type) => interfaceCalls.push(`${type} ${row?.family}`), false);
+    const h2 = await adapter.notifyUnicastIpAddressChange(AF_UNSPEC, (row, type) => addressCalls.push(`${type} ${row?.address}`), false);
+    expect(lists).toBe(2); // one per registration (its baseline)
+    const ticks = (): number => lists - 2;
+    await waitFor(() => ticks() >= 3, 'three ticks');
+    // Every tick listed once and built both snapshots from it.
+    const settled = ticks();
+    expect(snapshots - 2).toBe(2 * settled);
+    current = { if4: [entry('10.9.0.1', 'IPv4', '10.9.0.1/24')] };
+    await waitFor(() => addressCalls.length >= 1 && interfaceCalls.length >= 1, 'the inet6 address and row gone');
+    await adapter.cancelMibChangeNotify2(h1);
+    await adapter.cancelMibChangeNotify2(h2);
+    expect(addressCalls).toEqual(['delete 2001:db8::1']);
+    expect(interfaceCalls).toEqual(['delete inet6']);
+    expect(snapshots - 2).toBe(2 * ticks());
   });
 });

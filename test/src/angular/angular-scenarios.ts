@@ -6,11 +6,13 @@
  */
 import { createEnvironmentInjector, Injector, NgZone, provideZonelessChangeDetection, ɵNoopNgZone as NoopNgZone, type EnvironmentInjector, type EnvironmentProviders, type Provider } from '@angular/core';
 import { Subject } from 'rxjs';
-import { AF_INET, type IpInterfaceAdapter, type IpInterfaceChange } from '../../../src/index';
-import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges } from '../../../src/angular/index';
-import { createMockAdapter, mockRow, type MockIpInterfaceAdapter } from '../../../adapters/mock/index';
+import { AF_INET, AF_INET6, type IpInterfaceAdapter, type IpInterfaceChange, type UnicastIpAddressChange } from '../../../src/index';
+import { IP_INTERFACE_CHANGES, provideIpInterfaceChanges, provideUnicastIpAddressChanges, UNICAST_IP_ADDRESS_CHANGES } from '../../../src/angular/index';
+import { createMockAdapter, mockAddressRow, mockRow, type MockIpInterfaceAdapter } from '../../../adapters/mock/index';
 
 const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
+const v6 = mockAddressRow({ family: AF_INET6, address: '2001:db8::1', interfaceIndex: 3, interfaceName: 'eth1', dadState: 'tentative' });
+const v4 = mockAddressRow({ address: '10.9.0.1', interfaceIndex: 3, interfaceName: 'eth1' });
 const injectorWith = (...providers: (Provider | EnvironmentProviders)[]): EnvironmentInjector =>
   createEnvironmentInjector(providers, Injector.NULL as EnvironmentInjector);
 const inZone = (): boolean => NgZone.isInAngularZone();
@@ -27,6 +29,11 @@ function recordingAdapter(): { mock: MockIpInterfaceAdapter; adapter: IpInterfac
     },
     cancelMibChangeNotify2: (handle) => mock.cancelMibChangeNotify2(handle),
     getIpInterfaceTable: (family) => mock.getIpInterfaceTable(family),
+    notifyUnicastIpAddressChange: (...args) => {
+      registeredInZone.push(inZone());
+      return mock.notifyUnicastIpAddressChange(...args);
+    },
+    getUnicastIpAddressTable: (family) => mock.getUnicastIpAddressTable(family),
   };
   return { mock, adapter, registeredInZone };
 }
@@ -126,7 +133,101 @@ export const withZone: Record<string, () => unknown> = {
   },
 };
 
+/** The address provider: the same zone handling, sharing and release as the interface one. */
+Object.assign(withZone, {
+  addressDelivery() {
+    const zone = new NgZone({});
+    const { mock, adapter, registeredInZone } = recordingAdapter();
+    const injector = injectorWith({ provide: NgZone, useValue: zone }, provideUnicastIpAddressChanges({ family: AF_INET6, initial: true, adapter }));
+    const received: { change: string; inAngularZone: boolean }[] = [];
+    let changeDetectionTurns = 0;
+    zone.onMicrotaskEmpty.subscribe(() => changeDetectionTurns++);
+    const describe = (c: UnicastIpAddressChange): string => (c.kind === 'initial' ? `initial ${c.family}` : `${c.kind} ${c.row.address} ${c.row.dadState}`);
+    zone.run(() => injector.get(UNICAST_IP_ADDRESS_CHANGES).subscribe((c) => received.push({ change: describe(c), inAngularZone: inZone() })));
+    const turnsBeforeEmit = changeDetectionTurns;
+    zone.runOutsideAngular(() => {
+      mock.emitAddress({ kind: 'added', row: v6 });
+      mock.emitAddress({ kind: 'added', row: v4 }); // another family
+      mock.emitAddress({ kind: 'changed', row: { ...v6, dadState: 'preferred' } });
+    });
+    const result = { registeredInZone, received, turnsAfterOutsideEmits: changeDetectionTurns - turnsBeforeEmit, calls: mock.calls.map((x) => x.fn) };
+    injector.destroy();
+    return result;
+  },
+
+  addressSharingAndDestroy() {
+    const zone = new NgZone({});
+    const mock = createMockAdapter();
+    const injector = injectorWith(
+      { provide: NgZone, useValue: zone },
+      provideIpInterfaceChanges({ adapter: mock }),
+      provideUnicastIpAddressChanges({ adapter: mock, initial: true }),
+    );
+    const changes$ = injector.get(UNICAST_IP_ADDRESS_CHANGES);
+    const first: string[] = [];
+    const late: string[] = [];
+    let completed = false;
+    changes$.subscribe({ next: (c) => first.push(c.kind), complete: () => (completed = true) });
+    changes$.subscribe((c) => late.push(c.kind));
+    const activeWithTwo = mock.active;
+    mock.emitAddress({ kind: 'removed', row: v4 });
+    const sameInstance = injector.get(UNICAST_IP_ADDRESS_CHANGES) === changes$;
+    // The interface token is a stream of its own: nothing registered for it until subscribed.
+    const interfacesSeparate = injector.get(IP_INTERFACE_CHANGES) !== (changes$ as unknown);
+    injector.destroy();
+    const activeAfterDestroy = mock.active;
+    let resubscribeCompleted = false;
+    changes$.subscribe({ complete: () => (resubscribeCompleted = true) });
+    return { sameInstance, interfacesSeparate, activeWithTwo, first, late, completed, activeAfterDestroy, resubscribeCompleted, calls: mock.calls.map((x) => x.fn) };
+  },
+
+  addressNotSupported() {
+    const zone = new NgZone({});
+    const mock = createMockAdapter();
+    const interfacesOnly: IpInterfaceAdapter = {
+      name: 'interfaces-only',
+      notifyIpInterfaceChange: (...args) => mock.notifyIpInterfaceChange(...args),
+      cancelMibChangeNotify2: (handle) => mock.cancelMibChangeNotify2(handle),
+      getIpInterfaceTable: (family) => mock.getIpInterfaceTable(family),
+    };
+    const injector = injectorWith({ provide: NgZone, useValue: zone }, provideUnicastIpAddressChanges({ adapter: interfacesOnly }));
+    return new Promise((resolve) => {
+      zone.run(() =>
+        injector.get(UNICAST_IP_ADDRESS_CHANGES).subscribe({
+          error: (e: { name: string; code: string }) => {
+            resolve({ name: e.name, code: e.code, inAngularZone: inZone(), calls: mock.calls.length });
+            injector.destroy();
+          },
+        }),
+      );
+    });
+  },
+
+  addressSource() {
+    const zone = new NgZone({});
+    const forwarded = new Subject<UnicastIpAddressChange>();
+    const injector = injectorWith({ provide: NgZone, useValue: zone }, provideUnicastIpAddressChanges({ source: forwarded }));
+    const received: { kind: string; inAngularZone: boolean }[] = [];
+    zone.run(() => injector.get(UNICAST_IP_ADDRESS_CHANGES).subscribe((c) => received.push({ kind: c.kind, inAngularZone: inZone() })));
+    zone.runOutsideAngular(() => forwarded.next({ kind: 'added', row: v4 }));
+    const observedBefore = forwarded.observed;
+    injector.destroy();
+    return { received, observedBefore, observedAfterDestroy: forwarded.observed };
+  },
+});
+
 export const zoneless: Record<string, () => unknown> = {
+  addressZoneless() {
+    const mock = createMockAdapter();
+    const injector = injectorWith(provideZonelessChangeDetection(), provideUnicastIpAddressChanges({ family: AF_INET, initial: true, adapter: mock }));
+    const received: string[] = [];
+    injector.get(UNICAST_IP_ADDRESS_CHANGES).subscribe((c) => received.push(c.kind));
+    mock.emitAddress({ kind: 'added', row: v4 });
+    const activeBefore = mock.active;
+    injector.destroy();
+    return { received, activeBefore, activeAfterDestroy: mock.active };
+  },
+
   zoneless() {
     const mock = createMockAdapter();
     const injector = injectorWith(provideZonelessChangeDetection(), provideIpInterfaceChanges({ family: AF_INET, initial: true, adapter: mock }));

@@ -64,6 +64,48 @@ describe('provideIpInterfaceChanges with zone.js (NgZone)', () => {
   });
 });
 
+describe('provideUnicastIpAddressChanges with zone.js (NgZone)', () => {
+  let observed: Record<string, unknown>;
+  beforeAll(() => {
+    observed = runHarness('zone');
+  });
+
+  it('registers NotifyUnicastIpAddressChange outside the zone and delivers every address change of the family inside it', () => {
+    expect(observed.addressDelivery).toEqual({
+      registeredInZone: [false],
+      received: [
+        { change: 'initial inet6', inAngularZone: true },
+        { change: 'added 2001:db8::1 tentative', inAngularZone: true },
+        { change: 'changed 2001:db8::1 preferred', inAngularZone: true },
+      ],
+      turnsAfterOutsideEmits: 2,
+      calls: ['NotifyUnicastIpAddressChange'],
+    });
+  });
+
+  it('shares one registration, next to the interface token; destroy releases it and registers nothing afterwards', () => {
+    expect(observed.addressSharingAndDestroy).toEqual({
+      sameInstance: true,
+      interfacesSeparate: true,
+      activeWithTwo: 1,
+      first: ['initial', 'removed'],
+      late: ['removed'],
+      completed: true,
+      activeAfterDestroy: 0,
+      resubscribeCompleted: true,
+      calls: ['NotifyUnicastIpAddressChange', 'CancelMibChangeNotify2'],
+    });
+  });
+
+  it('an adapter without the address half: NOT_SUPPORTED inside the zone, nothing registered', () => {
+    expect(observed.addressNotSupported).toEqual({ name: 'IpInterfaceError', code: 'NOT_SUPPORTED', inAngularZone: true, calls: 0 });
+  });
+
+  it('re-enters a forwarded address source into the zone and lets go of it on destroy', () => {
+    expect(observed.addressSource).toEqual({ received: [{ kind: 'added', inAngularZone: true }], observedBefore: true, observedAfterDestroy: false });
+  });
+});
+
 describe('provideIpInterfaceChanges without zone.js', () => {
   let observed: Record<string, unknown>;
   beforeAll(() => {
@@ -76,5 +118,9 @@ describe('provideIpInterfaceChanges without zone.js', () => {
 
   it('works in an injector that has no NgZone at all', () => {
     expect(observed.withoutNgZone).toEqual({ received: ['removed'], activeAfterDestroy: 0 });
+  });
+
+  it('the address provider works zoneless too', () => {
+    expect(observed.addressZoneless).toEqual({ received: ['initial', 'added'], activeBefore: 1, activeAfterDestroy: 0 });
   });
 });

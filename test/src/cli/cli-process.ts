@@ -17,9 +17,11 @@ export class CliProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcessWithoutNullStreams;
 
-  constructor(args: readonly string[], env: Record<string, string> = {}) {
+  /** `wrapper`: a command that runs node in its place (`['ip', 'netns', 'exec', name]`, which execs it: same pid). */
+  constructor(args: readonly string[], env: Record<string, string> = {}, wrapper: readonly string[] = []) {
     assertCliBuilt();
-    this.child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+    const [file, ...prefix] = [...wrapper, process.execPath];
+    this.child = spawn(file!, [...prefix, CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.stdout.push(line));
     createInterface({ input: this.child.stderr }).on('line', (line) => this.stderr.push(line));
     this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
@@ -49,8 +51,12 @@ export class CliProcess {
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string[]; stderr: string[] }> {
-  const cli = new CliProcess(args, env);
+export async function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  wrapper: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string[]; stderr: string[] }> {
+  const cli = new CliProcess(args, env, wrapper);
   const { code } = await cli.exited;
   return { code, stdout: cli.stdout, stderr: cli.stderr };
 }

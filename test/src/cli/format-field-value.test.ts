@@ -18,4 +18,11 @@ describe('formatFieldValue', () => {
     expect(formatFieldValue(offloadFlagsFromByte(0b101))).toBe('{nlChecksumSupported,tlDatagramChecksumSupported}');
     expect(formatFieldValue(offloadFlagsFromByte(0))).toBe('{}');
   });
+
+  it('shows an address lifetime of 0xffffffff as forever (ip addr), only for the lifetime fields', () => {
+    expect(formatFieldValue(0xffffffff, 'validLifetime')).toBe('forever');
+    expect(formatFieldValue(0xffffffff, 'preferredLifetime')).toBe('forever');
+    expect(formatFieldValue(3600, 'preferredLifetime')).toBe('3600');
+    expect(formatFieldValue(0xffffffff, 'nlMtu')).toBe('4294967295');
+  });
 });

@@ -29,7 +29,7 @@ describe('the built CLI (no network needed)', () => {
       stdout: [],
       stderr: [
         "rxjs-ip-interface: error: option '--family <family>' argument 'ipx' is invalid. Allowed choices are inet, inet6, unspec.",
-        'Usage: rxjs-ip-interface watch [options]',
+        'Usage: rxjs-ip-interface watch [options] [interfaces|addresses]',
         "Run 'rxjs-ip-interface watch --help' for the options.",
       ],
     });
@@ -40,6 +40,51 @@ describe('the built CLI (no network needed)', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toEqual([]);
     expect(result.stderr[0]).toBe('Usage: rxjs-ip-interface [options] [command]');
+  });
+});
+
+describe('the built CLI with the polling adapter (no network needed)', () => {
+  it('SIGHUP stops watch like SIGINT: the registration is cancelled, exit 0 (it was 129, uncancelled)', async () => {
+    const cli = new CliProcess(['watch', '--initial', '--adapter', 'polling'], { RXJS_IP_INTERFACE_TRACE: '1' });
+    try {
+      await cli.waitForLine(/initial  unspec  registration is live$/);
+      cli.signal('SIGHUP');
+      expect(await cli.exited).toEqual({ code: 0, signal: null });
+      expect(cli.stderr).toEqual(['trace: NotifyIpInterfaceChange(unspec) -> polling handle 1', 'trace: CancelMibChangeNotify2(polling handle 1) done']);
+    } finally {
+      cli.dispose();
+    }
+  });
+
+  it('watch addresses: registers NotifyUnicastIpAddressChange for the family; SIGHUP cancels it, exit 0', async () => {
+    const cli = new CliProcess(['watch', 'addresses', '--family', 'inet6', '--initial', '--adapter', 'polling'], { RXJS_IP_INTERFACE_TRACE: '1' });
+    try {
+      await cli.waitForLine(/^\d\d:\d\d:\d\d\.\d{3}  initial  inet6   registration is live$/);
+      cli.signal('SIGHUP');
+      expect(await cli.exited).toEqual({ code: 0, signal: null });
+      expect(cli.stderr).toEqual(['trace: NotifyUnicastIpAddressChange(inet6) -> polling handle 1', 'trace: CancelMibChangeNotify2(polling handle 1) done']);
+    } finally {
+      cli.dispose();
+    }
+  });
+
+  it('table addresses --json: every address os.networkInterfaces() lists, bigints as strings', async () => {
+    const result = await runCli(['table', 'addresses', '--json', '--adapter', 'polling']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toEqual([]);
+    const rows = JSON.parse(result.stdout.join('\n')) as { family: string; address: string; interfaceName: string; interfaceLuid: string; onLinkPrefixLength?: number }[];
+    const listed = Object.entries(networkInterfaces()).flatMap(([name, list]) =>
+      (list ?? []).map((a) => `${name} ${a.family === 'IPv4' ? 'inet' : 'inet6'} ${a.address.toLowerCase()}/${a.cidr?.split('/')[1]}`),
+    );
+    expect(rows.map((r) => `${r.interfaceName} ${r.family} ${r.address}/${r.onLinkPrefixLength}`).sort()).toEqual(listed.sort());
+    expect(rows.every((r) => /^\d+$/.test(r.interfaceLuid))).toBe(true);
+  });
+
+  it('table addresses: a header and one aligned line per address', async () => {
+    const result = await runCli(['table', 'addresses', '--family', 'inet', '--adapter', 'polling']);
+    expect(result.code).toBe(0);
+    expect(result.stdout[0]).toMatch(/^INDEX  NAME +FAMILY  ADDRESS +STATE  VALID  PREFERRED  PREFIX  SUFFIX$/);
+    expect(result.stdout.slice(1).some((line) => /^ +1  lo +inet  +127\.0\.0\.1\/8 +- +- +- +- +-$/.test(line))).toBe(true);
   });
 });
 
@@ -63,6 +108,20 @@ describe('the built CLI on a platform without a native adapter (process.platform
         'rxjs-ip-interface: note: no native adapter on darwin: interfaces are polled every second (os.networkInterfaces()), so only interfaces with an address are seen, parameter changes such as the MTU are not, and changes shorter than a second can be missed.',
         'trace: NotifyIpInterfaceChange(unspec) -> polling handle 1',
         'trace: CancelMibChangeNotify2(polling handle 1) done',
+      ]);
+    } finally {
+      cli.dispose();
+    }
+  });
+
+  it('watch addresses defaults to polling too and says what polling cannot know about addresses', async () => {
+    const cli = new CliProcess(['watch', 'addresses', '--initial'], { NODE_OPTIONS: `--require ${preload}` });
+    try {
+      await cli.waitForLine(/initial  unspec  registration is live$/);
+      cli.signal('SIGINT');
+      expect(await cli.exited).toEqual({ code: 0, signal: null });
+      expect(cli.stderr).toEqual([
+        'rxjs-ip-interface: note: no native adapter on darwin: addresses are polled every second (os.networkInterfaces()), so DAD state, lifetimes and origins are not known, and changes shorter than a second can be missed.',
       ]);
     } finally {
       cli.dispose();

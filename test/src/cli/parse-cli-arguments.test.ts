@@ -10,6 +10,7 @@ describe('parseCliArguments', () => {
   it('watch: defaults', () => {
     expect(parse(['watch'])).toEqual({
       command: 'watch',
+      subject: 'interfaces',
       options: { family: 'unspec', initial: false, debounceMs: undefined, json: false, netns: undefined, adapter: undefined },
     });
   });
@@ -17,17 +18,50 @@ describe('parseCliArguments', () => {
   it('watch: every option', () => {
     expect(parse(['watch', '--family', 'inet6', '--initial', '--debounce', '250', '--json', '--netns', 'blue', '--adapter', 'linux'])).toEqual({
       command: 'watch',
+      subject: 'interfaces',
       options: { family: 'inet6', initial: true, debounceMs: 250, json: true, netns: 'blue', adapter: 'linux' },
     });
     expect(parse(['watch', '--family=inet', '--debounce=0'])).toMatchObject({ options: { family: 'inet', debounceMs: 0 } });
   });
 
   it('table: family, json, adapter and netns', () => {
-    expect(parse(['table'])).toEqual({ command: 'table', options: { family: 'unspec', json: false, netns: undefined, adapter: undefined } });
+    expect(parse(['table'])).toEqual({ command: 'table', subject: 'interfaces', options: { family: 'unspec', json: false, netns: undefined, adapter: undefined } });
     expect(parse(['table', '--family', 'inet', '--json', '--adapter', 'polling'])).toEqual({
       command: 'table',
+      subject: 'interfaces',
       options: { family: 'inet', json: true, netns: undefined, adapter: 'polling' },
     });
+  });
+
+  it('watch addresses: the interface options plus --lifetime-updates; the subject may come after the options', () => {
+    expect(parse(['watch', 'addresses'])).toEqual({
+      command: 'watch',
+      subject: 'addresses',
+      options: { family: 'unspec', initial: false, debounceMs: undefined, json: false, netns: undefined, adapter: undefined, lifetimeUpdates: false },
+    });
+    expect(parse(['watch', '--family', 'inet6', 'addresses', '--initial', '--debounce', '500', '--json', '--lifetime-updates', '--netns', 'blue'])).toEqual({
+      command: 'watch',
+      subject: 'addresses',
+      options: { family: 'inet6', initial: true, debounceMs: 500, json: true, netns: 'blue', adapter: undefined, lifetimeUpdates: true },
+    });
+    expect(parse(['watch', 'interfaces', '--family', 'inet'])).toMatchObject({ command: 'watch', subject: 'interfaces', options: { family: 'inet' } });
+  });
+
+  it('table addresses: family, json, adapter and netns', () => {
+    expect(parse(['table', 'addresses', '--family', 'inet', '--json', '--adapter', 'polling'])).toEqual({
+      command: 'table',
+      subject: 'addresses',
+      options: { family: 'inet', json: true, netns: undefined, adapter: 'polling' },
+    });
+  });
+
+  it('the help of watch and table names the subjects and the address output', () => {
+    const watchHelp = exit(parse(['watch', '--help'])).stdout;
+    expect(watchHelp).toMatch(/^Usage: rxjs-ip-interface watch \[options\] \[interfaces\|addresses\]/);
+    expect(watchHelp).toContain('--lifetime-updates');
+    expect(watchHelp).toContain('Output (addresses): time, kind, address/prefix dev name (family), DAD state, valid_lft, preferred_lft');
+    expect(exit(parse(['table', '--help'])).stdout).toMatch(/^Usage: rxjs-ip-interface table \[options\] \[interfaces\|addresses\]/);
+    expect(exit(parse(['--help'])).stdout).toMatch(/print the current IP interface \(or unicast address\)/);
   });
 
   it('--version and --help print to stdout and exit 0', () => {
@@ -51,7 +85,12 @@ describe('parseCliArguments', () => {
     [['watch', '--debounce', '2147483648'], "option '--debounce <ms>' argument '2147483648' is invalid. expected a whole number of milliseconds from 0 to 2147483647."],
     [['watch', '--debounce'], "option '--debounce <ms>' argument missing"],
     [['watch', '--bogus'], "unknown option '--bogus'"],
-    [['watch', 'extra'], "too many arguments for 'watch'"],
+    [['watch', 'extra'], "command-argument value 'extra' is invalid for argument 'subject'. Allowed choices are interfaces, addresses."],
+    [['watch', 'addresses', 'extra'], "too many arguments for 'watch'"],
+    [['table', 'routes'], "command-argument value 'routes' is invalid for argument 'subject'"],
+    [['watch', '--lifetime-updates'], "--lifetime-updates works with 'watch addresses' only"],
+    [['table', 'addresses', '--lifetime-updates'], "unknown option '--lifetime-updates'"],
+    [['watch', 'addresses', '--netns', 'blue', '--adapter', 'polling'], '--netns works with the linux adapter only (not --adapter polling)'],
     [['table', '--initial'], "unknown option '--initial'"],
     [['watch', '--netns', 'blue', '--adapter', 'polling'], '--netns works with the linux adapter only (not --adapter polling)'],
     [['watch', '--netns', ''], "option '--netns <name>' argument '' is invalid. expected a namespace name (under /run/netns) or a path, not an empty string."],
@@ -64,7 +103,7 @@ describe('parseCliArguments', () => {
     expect(first).toMatch(/^rxjs-ip-interface: error: /);
     expect(first).toContain(message);
     const command = args[0]!;
-    expect(rest).toEqual([`Usage: rxjs-ip-interface ${command} [options]`, `Run 'rxjs-ip-interface ${command} --help' for the options.`]);
+    expect(rest).toEqual([`Usage: rxjs-ip-interface ${command} [options] [interfaces|addresses]`, `Run 'rxjs-ip-interface ${command} --help' for the options.`]);
   });
 
   it("each command's help describes its own --netns: table reads, watch watches", () => {

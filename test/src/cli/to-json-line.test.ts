@@ -23,6 +23,13 @@ describe('toJsonLine', () => {
     });
   });
 
+  it('writes an address change the same way: creationTimeStamp and interfaceLuid as decimal strings, undefined fields absent', () => {
+    const address = { family: 'inet6' as const, address: '2001:db8::1', interfaceLuid: 7n, interfaceIndex: 3, onLinkPrefixLength: 64, dadState: undefined, creationTimeStamp: 134_093_912_345_678_901n };
+    expect(toJsonLine({ kind: 'added', row: address }, time)).toBe(
+      '{"time":"2026-11-25T14:03:12.345Z","kind":"added","row":{"family":"inet6","address":"2001:db8::1","interfaceLuid":"7","interfaceIndex":3,"onLinkPrefixLength":64,"creationTimeStamp":"134093912345678901"}}',
+    );
+  });
+
   it('writes the initial marker with its family', () => {
     expect(toJsonLine({ kind: 'initial', family: 'inet' }, time)).toBe('{"time":"2026-11-25T14:03:12.345Z","kind":"initial","family":"inet"}');
   });

@@ -53,6 +53,37 @@ describe('IpInterfaceModule (NestJS, run as ESM in a child process)', () => {
     expect(observed.moduleClose).toEqual({ activeBefore: 2, activeAfter: 0, completed: ['changes$', 'table$'], lateCompleted: true, registrations: 2 });
   });
 
+  it('addressChanges$: one shared registration (NotifyUnicastIpAddressChange) for the family, made on first subscribe; lifetime-only updates dropped', () => {
+    expect(observed.addressChanges).toEqual({
+      callsBeforeSubscribe: 0,
+      activeWithTwo: 1,
+      activeAfterAll: 0,
+      first: ['initial inet', 'added 10.9.0.1/24 preferred valid=4294967295', 'changed 10.9.0.1/24 deprecated valid=3600'],
+      late: ['added 10.9.0.1/24 preferred valid=4294967295', 'changed 10.9.0.1/24 deprecated valid=3600'],
+      calls: ['NotifyUnicastIpAddressChange', 'CancelMibChangeNotify2'],
+    });
+  });
+
+  it('addressChanges$ with lifetimeUpdates: true emits the lifetime-only updates; family defaults to AF_UNSPEC', () => {
+    expect(observed.addressLifetimeUpdates).toEqual({ got: ['changed 2001:db8::1/64 tentative valid=7200'], family: 'unspec' });
+  });
+
+  it('debounceMs applies debounceAddressChanges to addressChanges$: the net effect per address', () => {
+    expect(observed.addressDebounce).toEqual({ got: ['added 2001:db8::1/64 preferred valid=4294967295', 'removed 2001:db8::1/64 preferred valid=4294967295'], activeAfter: 0 });
+  });
+
+  it('addressTable$: the live address table from one shared registration; a late consumer gets the latest table at once', () => {
+    expect(observed.addressTable).toEqual({ firstKeysMatch: true, tables: [['10.9.0.1'], ['10.9.0.1', '10.9.0.2']], late: ['10.9.0.1', '10.9.0.2'], active: 1, activeAfter: 0 });
+  });
+
+  it('closing the module releases the address registrations and completes their consumers', () => {
+    expect(observed.addressModuleClose).toEqual({ activeBefore: 2, activeAfter: 0, completed: ['addressChanges$', 'addressTable$'], lateCompleted: true, registrations: 2 });
+  });
+
+  it('an adapter without the address half: the address streams error with NOT_SUPPORTED, the interface streams still work', () => {
+    expect(observed.addressNotSupported).toEqual({ changesError: 'NOT_SUPPORTED', tableError: 'NOT_SUPPORTED', interfaces: 'initial unspec', calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'] });
+  });
+
   it('forRootAsync with useFactory + inject + imports', () => {
     expect(observed.forRootAsyncFactory).toEqual({ first: 'initial inet6', calls: ['NotifyIpInterfaceChange', 'CancelMibChangeNotify2'], active: 0 });
   });

@@ -11,9 +11,19 @@ import { Controller, Inject, Injectable, Module, Sse, type MessageEvent } from '
 import { NestFactory } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { firstValueFrom, map, skip, take, toArray, type Observable } from 'rxjs';
-import { AF_INET, AF_INET6, interfaceKey, type IpInterfaceChange, type IpInterfaceRow } from '../../../src/index';
+import {
+  AF_INET,
+  AF_INET6,
+  interfaceKey,
+  unicastAddressKey,
+  type IpInterfaceAdapter,
+  type IpInterfaceChange,
+  type IpInterfaceRow,
+  type UnicastIpAddressChange,
+  type UnicastIpAddressRow,
+} from '../../../src/index';
 import { IpInterfaceModule, IpInterfaceService, IP_INTERFACE_MODULE_OPTIONS, type IpInterfaceModuleOptions } from '../../../src/nestjs/index';
-import { createMockAdapter, mockRow, type MockIpInterfaceAdapter } from '../../../adapters/mock/index';
+import { createMockAdapter, mockAddressRow, mockRow, type MockIpInterfaceAdapter } from '../../../adapters/mock/index';
 
 const eth1 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1' });
 const eth2 = mockRow({ interfaceIndex: 4, interfaceName: 'eth2' });
@@ -22,6 +32,12 @@ const eth1v6 = mockRow({ interfaceIndex: 3, interfaceName: 'eth1', family: AF_IN
 /** A change as plain JSON (rows reduced to name and MTU: bigint does not serialize). */
 const brief = (c: IpInterfaceChange): string =>
   c.kind === 'initial' ? `initial ${c.family}` : `${c.kind} ${c.row.interfaceName ?? c.row.interfaceIndex} ${c.row.family} mtu=${c.row.nlMtu}`;
+const v4 = mockAddressRow({ address: '10.9.0.1', interfaceIndex: 3, interfaceName: 'eth1' });
+const v4b = mockAddressRow({ address: '10.9.0.2', interfaceIndex: 3, interfaceName: 'eth1' });
+const v6 = mockAddressRow({ family: AF_INET6, address: '2001:db8::1', interfaceIndex: 3, interfaceName: 'eth1', dadState: 'tentative' });
+/** An address change as plain JSON. */
+const briefAddress = (c: UnicastIpAddressChange): string =>
+  c.kind === 'initial' ? `initial ${c.family}` : `${c.kind} ${c.row.address}/${c.row.onLinkPrefixLength} ${c.row.dadState} valid=${c.row.validLifetime}`;
 const fns = (adapter: MockIpInterfaceAdapter): string[] => adapter.calls.map((c) => c.fn);
 const quiet = { log() {}, error() {}, warn() {}, debug() {}, verbose() {} };
 
@@ -260,6 +276,106 @@ export const scenarios: Record<string, () => Promise<unknown>> = {
         (e: Error) => e.message,
       );
     return { failed: error !== undefined, mentionsService: /IpInterfaceService/.test(error ?? '') };
+  },
+
+  async addressChanges() {
+    const adapter = createMockAdapter();
+    return withModule({ family: AF_INET, initial: true, adapter }, (ref) => {
+      const service = ref.get(IpInterfaceService);
+      const callsBeforeSubscribe = adapter.calls.length;
+      const first: string[] = [];
+      const late: string[] = [];
+      const a = service.addressChanges$.subscribe((c) => first.push(briefAddress(c)));
+      const b = service.addressChanges$.subscribe((c) => late.push(briefAddress(c)));
+      const activeWithTwo = adapter.active;
+      adapter.emitAddress({ kind: 'added', row: v4 });
+      adapter.emitAddress({ kind: 'added', row: v6 }); // another family
+      adapter.emitAddress({ kind: 'changed', row: { ...v4, validLifetime: 3600 } }); // lifetime-only: dropped by default
+      adapter.emitAddress({ kind: 'changed', row: { ...v4, validLifetime: 3600, dadState: 'deprecated' } });
+      a.unsubscribe();
+      b.unsubscribe();
+      return { callsBeforeSubscribe, activeWithTwo, activeAfterAll: adapter.active, first, late, calls: fns(adapter) };
+    });
+  },
+
+  async addressLifetimeUpdates() {
+    const adapter = createMockAdapter({ addressTable: [v6] });
+    return withModule({ adapter, lifetimeUpdates: true }, (ref) => {
+      const got: string[] = [];
+      const s = ref.get(IpInterfaceService).addressChanges$.subscribe((c) => got.push(briefAddress(c)));
+      adapter.emitAddress({ kind: 'changed', row: { ...v6, validLifetime: 7200 } });
+      s.unsubscribe();
+      const registration = adapter.calls[0];
+      return { got, family: registration?.fn === 'NotifyUnicastIpAddressChange' ? registration.family : undefined };
+    });
+  },
+
+  async addressDebounce() {
+    const adapter = createMockAdapter();
+    return withModule({ adapter, family: AF_INET6, debounceMs: 20 }, async (ref) => {
+      const got = firstValueFrom(ref.get(IpInterfaceService).addressChanges$.pipe(take(2), toArray()));
+      // DAD: tentative then preferred within the quiet time -> one added (preferred); a short-lived address nets out.
+      adapter.emitAddress({ kind: 'added', row: v6 });
+      adapter.emitAddress({ kind: 'changed', row: { ...v6, dadState: 'preferred' } });
+      const brief6 = mockAddressRow({ family: AF_INET6, address: '2001:db8::9', interfaceIndex: 3 });
+      adapter.emitAddress({ kind: 'added', row: brief6 });
+      adapter.emitAddress({ kind: 'removed', row: brief6 });
+      setTimeout(() => adapter.emitAddress({ kind: 'removed', row: { ...v6, dadState: 'preferred' } }), 60);
+      return { got: (await got).map(briefAddress), activeAfter: adapter.active };
+    });
+  },
+
+  async addressTable() {
+    const adapter = createMockAdapter({ addressTable: [v4] });
+    return withModule({ adapter, family: AF_INET }, async (ref) => {
+      const service = ref.get(IpInterfaceService);
+      // Sorted: the persistent map's iteration order is not insertion order.
+      const addresses = (t: ReadonlyMap<string, UnicastIpAddressRow>): string[] => [...t.values()].map((r) => r.address).sort();
+      const tables: string[][] = [];
+      const a = service.addressTable$.subscribe((t) => tables.push(addresses(t)));
+      const firstKeys = [...(await firstValueFrom(service.addressTable$)).keys()];
+      adapter.emitAddress({ kind: 'added', row: v4b });
+      let late: string[] | undefined;
+      const b = service.addressTable$.subscribe((t) => (late = addresses(t)));
+      const active = adapter.active;
+      a.unsubscribe();
+      b.unsubscribe();
+      return { firstKeysMatch: firstKeys.length === 1 && firstKeys[0] === unicastAddressKey(v4), tables, late, active, activeAfter: adapter.active };
+    });
+  },
+
+  async addressModuleClose() {
+    const adapter = createMockAdapter();
+    const ref = await Test.createTestingModule({ imports: [IpInterfaceModule.forRoot({ adapter })] }).compile();
+    const service = ref.get(IpInterfaceService);
+    const completed: string[] = [];
+    service.addressChanges$.subscribe({ complete: () => completed.push('addressChanges$') });
+    service.addressTable$.subscribe({ complete: () => completed.push('addressTable$') });
+    await firstValueFrom(service.addressTable$);
+    const activeBefore = adapter.active;
+    await ref.close();
+    const activeAfter = adapter.active;
+    let lateCompleted = false;
+    service.addressChanges$.subscribe({ complete: () => (lateCompleted = true) });
+    return { activeBefore, activeAfter, completed: completed.sort(), lateCompleted, registrations: fns(adapter).filter((f) => f === 'NotifyUnicastIpAddressChange').length };
+  },
+
+  async addressNotSupported() {
+    const mock = createMockAdapter();
+    const interfacesOnly: IpInterfaceAdapter = {
+      name: 'interfaces-only',
+      notifyIpInterfaceChange: (f, cb, i) => mock.notifyIpInterfaceChange(f, cb, i),
+      cancelMibChangeNotify2: (h) => mock.cancelMibChangeNotify2(h),
+      getIpInterfaceTable: (f) => mock.getIpInterfaceTable(f),
+    };
+    return withModule({ adapter: interfacesOnly, initial: true }, async (ref) => {
+      const service = ref.get(IpInterfaceService);
+      const code = (e: { code?: string }): string | undefined => e.code;
+      const changesError = await firstValueFrom(service.addressChanges$).then(() => undefined, code);
+      const tableError = await firstValueFrom(service.addressTable$).then(() => undefined, code);
+      const interfaces = brief(await firstValueFrom(service.changes$));
+      return { changesError, tableError, interfaces, calls: fns(mock) };
+    });
   },
 
   /** End to end: a real Nest app on 127.0.0.1 streams changes over SSE to a node:http client. */
