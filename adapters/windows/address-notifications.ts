@@ -28,6 +28,13 @@ export function isLifetimeOnlyAddressChange(before: UnicastIpAddressRow, after: 
   return true;
 }
 
+/** Every field equal. */
+function sameRow(a: UnicastIpAddressRow, b: UnicastIpAddressRow): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) if ((a as unknown as Record<string, unknown>)[key] !== (b as unknown as Record<string, unknown>)[key]) return false;
+  return true;
+}
+
 /**
  * The row with only what a delivered row reliably holds (Windows fills Address, InterfaceLuid and
  * InterfaceIndex of the callback's row; the rest is not to be trusted): the other fields `undefined`.
@@ -54,9 +61,14 @@ function entryKeys(bytes: Uint8Array): Uint8Array {
  * const addresses = new NotificationChannel(host, 'NotifyUnicastIpAddressChange', unicastAddressSpec(nameOf));
  * ```
  */
-export function unicastAddressSpec(nameOf: (lib: IphlpapiLibrary, luid: bigint) => string | undefined): ChannelSpec<UnicastIpAddressRow> {
+export function unicastAddressSpec(
+  nameOf: (lib: IphlpapiLibrary, luid: bigint) => string | undefined,
+  seed?: () => Promise<readonly UnicastIpAddressRow[]>,
+): ChannelSpec<UnicastIpAddressRow> {
   return {
     functions: (lib) => lib.addressRoute.addresses,
+    key: unicastAddressKey,
+    ...(seed ? { seed } : {}),
     resolve(lib, bytes, type, known): Delivery<UnicastIpAddressRow>[] {
       const delivered = unicastIpAddressRowFromBytes(bytes);
       if (!delivered) return [];
@@ -76,6 +88,8 @@ export function unicastAddressSpec(nameOf: (lib: IphlpapiLibrary, luid: bigint) 
       }
       row ??= last ?? identityRow(delivered, name);
       remember(known, key, row);
+      // Read after the fact, the entry may already hold what a later notification is about: that one then sees no difference and is dropped.
+      if (type === 0 && last && sameRow(last, row)) return [];
       if (type === 0 && last && isLifetimeOnlyAddressChange(last, row)) return [{ row, type: 'parameter', detail: { lifetimeOnly: true } }];
       return [{ row, type: type === 1 ? 'add' : 'parameter' }];
     },

@@ -53,6 +53,14 @@ export interface ChannelSpec<Row extends { readonly family: 'inet' | 'inet6' }> 
    * classify it against `known` (the previous row per key), and update `known`. `[]` drops it.
    */
   resolve(lib: IphlpapiLibrary, bytes: Uint8Array, type: NativeChangeType, known: Map<string, Row>): Delivery<Row>[];
+  /** The key `known` files a row under. */
+  key(row: Row): string;
+  /**
+   * The current table (both families), read once when an OS registration went live to seed `known`:
+   * so that the first change of a row already there is classified against it (rule A3) and a delete
+   * carries its full row. A failed read only leaves `known` to fill from the notifications.
+   */
+  seed?(lib: IphlpapiLibrary): Promise<readonly Row[]>;
 }
 
 /** What the channel uses of its adapter (shared with the interface registrations). */
@@ -97,6 +105,8 @@ interface OsRegistration<Row> {
   readonly queue: { readonly type: NativeChangeType; readonly bytes: Uint8Array }[];
   drainScheduled: boolean;
   readonly known: Map<string, Row>;
+  /** Keys notifications touched while the seed was read (the seed must not bring back an older row). */
+  touched: Set<string> | undefined;
 }
 
 /**
@@ -277,6 +287,7 @@ export class NotificationChannel<Row extends { readonly family: 'inet' | 'inet6'
         queue: [],
         drainScheduled: false,
         known: new Map(),
+        touched: undefined,
       };
       this.current = reg;
       this.host.holdKeepAlive();
@@ -324,6 +335,7 @@ export class NotificationChannel<Row extends { readonly family: 'inet' | 'inet6'
         deliveries = []; // a row that cannot be decoded is dropped rather than invented
       }
       for (const d of deliveries) {
+        reg.touched?.add(this.spec.key(d.row));
         const row = Object.isFrozen(d.row) ? d.row : freezeRow(d.row);
         for (const sub of (this.fanOut ??= [...this.live.values()])) {
           if (sub.state !== 'live' || !familyMatches(sub.family, row.family)) continue;
@@ -400,6 +412,24 @@ export class NotificationChannel<Row extends { readonly family: 'inet' | 'inet6'
       w.resolve(w.sub.handle);
     }
     if (reg.queue.length > 0) this.scheduleDrain(lib, reg);
+    if (this.spec.seed) void this.host.track(this.seedKnown(lib, reg, this.spec.seed));
+  }
+
+  private async seedKnown(lib: IphlpapiLibrary, reg: OsRegistration<Row>, seed: NonNullable<ChannelSpec<Row>['seed']>): Promise<void> {
+    reg.touched = new Set();
+    let rows: readonly Row[] = [];
+    try {
+      rows = await seed(lib);
+    } catch {
+      rows = []; // classification then learns from the notifications alone
+    }
+    const touched = reg.touched;
+    reg.touched = undefined;
+    if (reg.state !== 'live') return;
+    for (const row of rows) {
+      const key = this.spec.key(row);
+      if (!touched.has(key) && !reg.known.has(key)) remember(reg.known, key, Object.isFrozen(row) ? row : freezeRow(row));
+    }
   }
 
   private async retire(lib: IphlpapiLibrary, reg: OsRegistration<Row>): Promise<void> {

@@ -26,6 +26,16 @@ export function windowsRouteKey(row: Pick<IpForwardRow, 'family' | 'destinationP
   return `${row.family}|${row.destinationPrefix.prefix}/${row.destinationPrefix.prefixLength}|${row.nextHop}|${row.interfaceLuid.toString()}`;
 }
 
+/** Every field equal (the prefix compared by value). */
+function sameRoute(a: IpForwardRow, b: IpForwardRow): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    if (key === 'destinationPrefix') continue;
+    if ((a as unknown as Record<string, unknown>)[key] !== (b as unknown as Record<string, unknown>)[key]) return false;
+  }
+  return a.destinationPrefix.prefix === b.destinationPrefix.prefix && a.destinationPrefix.prefixLength === b.destinationPrefix.prefixLength;
+}
+
 /** Only what a delivered row reliably holds (its keys); the other fields `undefined`. */
 function identityRow(full: IpForwardRow, interfaceName: string | undefined): IpForwardRow {
   const row: IpForwardRow = {
@@ -58,9 +68,14 @@ function entryKeys(bytes: Uint8Array): Uint8Array {
  * const routes = new NotificationChannel(host, 'NotifyRouteChange2', routeSpec(nameOf));
  * ```
  */
-export function routeSpec(nameOf: (lib: IphlpapiLibrary, luid: bigint) => string | undefined): ChannelSpec<IpForwardRow> {
+export function routeSpec(
+  nameOf: (lib: IphlpapiLibrary, luid: bigint) => string | undefined,
+  seed?: () => Promise<readonly IpForwardRow[]>,
+): ChannelSpec<IpForwardRow> {
   return {
     functions: (lib) => lib.addressRoute.routes,
+    key: windowsRouteKey,
+    ...(seed ? { seed } : {}),
     resolve(lib, bytes, type, known): Delivery<IpForwardRow>[] {
       const delivered = ipForwardRowFromBytes(bytes);
       if (!delivered) return [];
@@ -79,6 +94,8 @@ export function routeSpec(nameOf: (lib: IphlpapiLibrary, luid: bigint) => string
       }
       row ??= last ?? identityRow(delivered, name);
       remember(known, key, row);
+      // As for addresses: a notification whose entry shows no difference (a later one's change was read already) is dropped.
+      if (type === 0 && last && sameRoute(last, row)) return [];
       if (type === 0 && last && routeKey(last) !== routeKey(row)) {
         return [
           { row: last, type: 'delete' },

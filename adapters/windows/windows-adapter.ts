@@ -320,8 +320,13 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     failure,
     track,
   };
-  const addresses = new NotificationChannel<UnicastIpAddressRow>(host, 'NotifyUnicastIpAddressChange', unicastAddressSpec(nameOf));
-  const routes = new NotificationChannel<IpForwardRow>(host, 'NotifyRouteChange2', routeSpec(nameOf));
+  // Each OS registration reads its table once (seed) so that it knows the rows that were there before it.
+  const addresses: NotificationChannel<UnicastIpAddressRow> = new NotificationChannel(
+    host,
+    'NotifyUnicastIpAddressChange',
+    unicastAddressSpec(nameOf, () => adapter.getUnicastIpAddressTable('unspec')),
+  );
+  const routes: NotificationChannel<IpForwardRow> = new NotificationChannel(host, 'NotifyRouteChange2', routeSpec(nameOf, () => adapter.getIpForwardTable2('unspec')));
   const channels = [addresses, routes] as const;
 
   /** A Get*Table of the address or route half: rows of `family`, decoded, named, at most one per key. */
