@@ -16,6 +16,14 @@
  * as a DLL (x86_64-w64-mingw32-gcc -shared). With -DFAKE_MINIMAL only the two required functions and
  * the controls are exported, to test the adapter's optional bindings.
  *
+ * Addresses and routes (issues 13, 14): NotifyUnicastIpAddressChange and NotifyRouteChange2 register
+ * exactly like NotifyIpInterfaceChange (same threads, rate, cancel delay, NULL handle, hold/delay
+ * options; a registration only gets its own kind's events), deliver sparse rows (keys only, the rest
+ * 0xCC) that GetUnicastIpAddressEntry / GetIpForwardEntry2 complete; GetUnicastIpAddressTable,
+ * GetIpForwardTable2 (+ FreeMibTable) and GetBestRoute2 (longest prefix, then lowest metric; 1231 when
+ * nothing matches) read the fixture tables of fill_addr() / fill_route(), which fake_address_change /
+ * fake_route_change edit (test/adapters/windows/fake-controls.ts mirrors the formulas).
+ *
  * Fixture: interfaces 1 (loopback, IfType 24), 2 (ethernet, IfType 6), 3 (wireless, IfType 71: its
  * LUID exceeds 2^53) for Family 2 and 23. Every field is a formula of (index, family) in fill_row();
  * test/adapters/windows/fake-controls.ts mirrors it (expectedFakeRow); the options and stats are
