@@ -157,4 +157,28 @@ describe('windows adapter at scale over the fake iphlpapi (one native thread per
     }
     console.info(`address-scale-pairs x${RUNS}: ${msSummary(outcomes)}; most budget slots in use ${Math.max(...outcomes.map((o) => o.result!.maxBudgetInUse as number))} of 128`);
   }, RUNS * WATCHDOG_MS);
+
+  it(`routes: 1000 live notifyRouteChange2 registrations, then 1000 register/cancel pairs, ${RUNS} runs: one OS registration, the budget never over capacity, exit 0`, async () => {
+    const outcomes = await runs('route-scale');
+    expect(endings(outcomes)).toEqual({ clean: RUNS, problems: [] });
+    for (const o of outcomes) {
+      expect(o.result).toMatchObject({
+        registrations: 1000,
+        markerFirst: 1000,
+        oneMarker: 1000,
+        unspecWithInet6: 500,
+        wrong: 0,
+        pairErrors: 0,
+        maxNativeRegistrations: 1,
+        fakeMaxLive: 1,
+        budgetCapacity: 128,
+        diagnosticsWhileLive: { liveRegistrations: 1000, nativeRegistrations: 1, registeredCallbacks: 1 },
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 },
+        timersAfter: 0,
+      });
+      expect(o.result!.maxBudgetInUse as number).toBeLessThanOrEqual(128);
+      expect(o.result!.distinctRowsChecked as number).toBeGreaterThan(0);
+    }
+    console.info(`route-scale x${RUNS}: ${msSummary(outcomes)}; most budget slots in use ${Math.max(...outcomes.map((o) => o.result!.maxBudgetInUse as number))} of 128`);
+  }, RUNS * WATCHDOG_MS);
 });

@@ -17,7 +17,8 @@ import type { IpInterfaceChange } from '../../../../src/ip-interface-change';
 import { ipInterfaceChanges$ } from '../../../../src/ip-interface-changes';
 import { unicastIpAddressChanges$ } from '../../../../src/unicast-ip-address-changes';
 import type { UnicastIpAddressRow } from '../../../../src/unicast-ip-address-row';
-import { expectedFakeAddress, expectedFakeRow, FAKE_OPTION, fakeControls, MIB, NATIVE, type FakeControls } from '../fake-controls';
+import type { IpForwardRow } from '../../../../src/ip-forward-row';
+import { expectedFakeAddress, expectedFakeRoute, expectedFakeRow, FAKE_OPTION, fakeControls, MIB, NATIVE, type FakeControls } from '../fake-controls';
 
 /** What a scenario gets. */
 export interface ScenarioContext {
@@ -240,7 +241,96 @@ function addressChurn(controls: FakeControls, ms: number): { stop(): void } {
   return { stop: () => clearInterval(timer) };
 }
 
+/** Route `dest` the route scale scenario adds and deletes on interface 2 (both families). */
+const CHURN_ROUTE = 40;
+
 export const SCENARIOS: Record<string, Scenario> = {
+  /**
+   * Routes at scale, through the adapter (notifyRouteChange2): SCALE_COUNT registrations (half AF_INET,
+   * half AF_UNSPEC, initial) while the fake delivers continuously from one thread per registration and
+   * a route of interface 2 is added and deleted every 5 ms; then SCALE_COUNT register/cancel pairs started in one tick.
+   */
+  async 'route-scale'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.threadPerRegistration, 1);
+    ctx.controls.setOption(FAKE_OPTION.ratePerSecond, SCALE_RATE);
+    const budget = budgetSampler(adapter);
+    const sampler = setInterval(() => budget.sample(), 2);
+    let added = false;
+    const churn = setInterval(() => {
+      added = !added;
+      for (const family of [NATIVE.inet, NATIVE.inet6]) ctx.controls.routeChange(family, added ? MIB.add : MIB.delete, 2, CHURN_ROUTE);
+    }, 5);
+    const started = Date.now();
+    const watchers = Array.from({ length: SCALE_COUNT }, (_, i) => ({ family: i % 2 === 0 ? ('inet' as const) : ('unspec' as const), types: [] as MibNotificationType[], inet6: 0, wrong: 0 }));
+    const verdict = new WeakMap<IpForwardRow, boolean>();
+    let checked = 0;
+    const valid = (row: IpForwardRow): boolean => {
+      let ok = verdict.get(row);
+      if (ok === undefined) {
+        checked++;
+        // Any fixture route (the continuous deliveries are about them; the churn route is dest 40 of interface 2).
+        const { prefix, prefixLength } = row.destinationPrefix;
+        const dest = prefixLength === 0 ? 1 : prefixLength === 24 || prefixLength === 64 ? 0 : row.family === 'inet' ? Number(prefix.split('.')[1]) : parseInt(prefix.split(':')[2]!, 16);
+        const expected = expectedFakeRoute(row.interfaceIndex, row.family, dest);
+        const { family, destinationPrefix, nextHop, interfaceLuid, interfaceIndex, interfaceName } = expected;
+        ok = isDeepStrictEqual({ ...row }, expected) || isDeepStrictEqual({ ...row }, { family, destinationPrefix, nextHop, interfaceLuid, interfaceIndex, interfaceName });
+        verdict.set(row, ok);
+      }
+      return ok;
+    };
+    try {
+      const { value, maxNative } = await sampleNative(adapter, async () => {
+        const handles = await Promise.all(
+          watchers.map((w) =>
+            adapter.notifyRouteChange2(w.family, (row, type) => {
+              w.types.push(type);
+              if (!row) return;
+              if (row.family === 'inet6') w.inet6++;
+              if ((w.family === 'inet' && row.family !== 'inet') || !valid(row)) w.wrong++;
+            }, true),
+          ),
+        );
+        await waitFor(() => watchers.every((w) => w.types.length >= 4), 30000, 'every route registration to get its marker and 3 rows');
+        await sleep(SCALE_HOLD_MS);
+        const during = adapter.diagnostics();
+        await Promise.all(handles.map((h) => adapter.cancelMibChangeNotify2(h)));
+        await settle(adapter, ctx.controls);
+        // Pairs: every registration started in one tick, each cancelled as soon as it resolved.
+        const pairs = await Promise.allSettled(
+          Array.from({ length: SCALE_COUNT }, (_, i) => adapter.notifyRouteChange2(i % 2 ? 'inet6' : 'unspec', () => {}, true).then((h) => adapter.cancelMibChangeNotify2(h))),
+        );
+        await settle(adapter, ctx.controls);
+        return { during, pairErrors: pairs.filter((p) => p.status === 'rejected').length };
+      });
+      clearInterval(churn);
+      await waitFor(() => ctx.controls.stats().registrationThreads === 0, 5000, 'the fake threads to end');
+      const stats = ctx.controls.stats();
+      budget.sample();
+      clearInterval(sampler);
+      return {
+        registrations: watchers.length,
+        markerFirst: watchers.filter((w) => w.types[0] === 'initial').length,
+        oneMarker: watchers.filter((w) => w.types.filter((t) => t === 'initial').length === 1).length,
+        unspecWithInet6: watchers.filter((w) => w.family === 'unspec' && w.inet6 > 0).length,
+        wrong: watchers.reduce((a, w) => a + w.wrong, 0),
+        distinctRowsChecked: checked,
+        pairErrors: value.pairErrors,
+        diagnosticsWhileLive: value.during,
+        maxNativeRegistrations: maxNative,
+        maxBudgetInUse: budget.max,
+        budgetCapacity: budget.capacity,
+        fakeMaxLive: stats.maxLive,
+        ms: Date.now() - started,
+        after: adapter.diagnostics(),
+        timersAfter: keepAliveTimers(),
+      };
+    } finally {
+      clearInterval(churn);
+      clearInterval(sampler);
+    }
+  },
+
   /**
    * The address twin of scale-live: SCALE_COUNT unicastIpAddressChanges$ subscriptions (half AF_INET,
    * half AF_UNSPEC, initial) on one adapter; the fake runs one native thread per registration,
