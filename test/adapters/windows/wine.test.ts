@@ -217,6 +217,11 @@ if (reason && process.env.CI === 'true') {
       });
       expect(s['address-scale-live']!.result!.maxBudgetInUse as number).toBeLessThanOrEqual(128);
       expect(s['address-scale-pairs']!.result).toMatchObject({ pairs: 1000, emitted: 0, errors: 0, maxNativeRegistrations: 1, fakeMaxLive: 1, after: { liveRegistrations: 0, nativeRegistrations: 0 } });
+      expect(s['route-scale']!.result).toMatchObject({
+        registrations: 1000, markerFirst: 1000, oneMarker: 1000, unspecWithInet6: 500, wrong: 0, pairErrors: 0, maxNativeRegistrations: 1, fakeMaxLive: 1,
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0 },
+      });
+      expect(s['route-scale']!.result!.maxBudgetInUse as number).toBeLessThanOrEqual(128);
       const cycles = s['cycles-1000']!.result!;
       expect(cycles).toMatchObject({ registeredCallbacks: 0, liveRegistrations: 0, fakeLive: 0, koffiCallbacksAfter: cycles.koffiCallbacksBefore });
       console.info(

@@ -167,7 +167,7 @@ async function main(): Promise<void> {
 
   const scenarios: Record<string, unknown> = {};
   results.scenarios = scenarios;
-  for (const name of ['cancel-inside-next', 'cancel-while-in-flight', 'register-waits-initial', 'unsubscribe-before-registered', 'no-callback-after-unsubscribe', 'cycles-1000', 'callback-cost', 'scale-live', 'scale-pairs', 'address-scale-live', 'address-scale-pairs']) {
+  for (const name of ['cancel-inside-next', 'cancel-while-in-flight', 'register-waits-initial', 'unsubscribe-before-registered', 'no-callback-after-unsubscribe', 'cycles-1000', 'callback-cost', 'scale-live', 'scale-pairs', 'address-scale-live', 'address-scale-pairs', 'route-scale']) {
     log(`scenario ${name}`);
     const started = Date.now();
     try {
