@@ -273,6 +273,41 @@ describe('windowsAdapter: notifyUnicastIpAddressChange', () => {
     expect(calls).toEqual(['initial', 'initial']);
   });
 
+  it('misuse: a subscriber that throws, and one that cancels another inside its callback, break nothing; the throw is rethrown later', async () => {
+    const a = adapterOver(full);
+    const boom = new Error('subscriber bug');
+    const thrower = await a.notifyUnicastIpAddressChange('inet', () => {
+      throw boom;
+    }, false);
+    const victim = recorder<UnicastIpAddressRow>();
+    const victimHandle = await a.notifyUnicastIpAddressChange('inet', victim.callback, false);
+    const cancels: Promise<void>[] = [];
+    const canceller = await a.notifyUnicastIpAddressChange('inet', () => {
+      if (cancels.length === 0) cancels.push(a.cancelMibChangeNotify2(victimHandle));
+    }, false);
+    const survivor = recorder<UnicastIpAddressRow>();
+    const survivorHandle = await a.notifyUnicastIpAddressChange('inet', survivor.callback, false);
+    const original = globalThis.queueMicrotask;
+    const queued: (() => void)[] = [];
+    // Capture the rethrow instead of letting it reach jest's uncaught-exception handler.
+    globalThis.queueMicrotask = (task) => void queued.push(task);
+    try {
+      full.addressChange(NATIVE.inet, MIB.add, 2, 11);
+      await waitFor(() => survivor.calls.length === 1, 'the first add');
+      full.addressChange(NATIVE.inet, MIB.add, 2, 12);
+      await waitFor(() => survivor.calls.length === 2, 'the second add');
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    await Promise.all(cancels);
+    // The canceller ran after the victim for the first row (subscription order), so the victim has that one and no more.
+    expect(victim.calls.map((c) => c.row?.address)).toEqual(['10.0.2.11']);
+    expect(survivor.calls.map((c) => c.row?.address)).toEqual(['10.0.2.11', '10.0.2.12']);
+    expect(queued).toHaveLength(2);
+    for (const task of queued) expect(task).toThrow(boom);
+    for (const h of [thrower, canceller, survivorHandle]) await a.cancelMibChangeNotify2(h);
+  });
+
   it('the previous rows it keeps are bounded (the oldest key goes first)', () => {
     const known = new Map<string, number>();
     for (let i = 0; i < MAX_KNOWN_ROWS + 10; i++) remember(known, `k${i}`, i);
