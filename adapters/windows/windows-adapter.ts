@@ -112,7 +112,8 @@ export interface WindowsIpInterfaceAdapter extends Omit<IpInterfaceAdapter, Addr
    * Cancels every registration of this adapter, including those still waiting for the library to
    * load or for the OS registration (they complete, then are cancelled at once), and resolves once
    * the OS registration is cancelled and its koffi callback released. For shutdown: a process
-   * should not exit while the OS may call back. The adapter stays usable.
+   * should not exit while the OS may call back. The adapter stays usable. Live address and route
+   * registrations are told through their `ended` argument (rule 10), with `INVALID_HANDLE`.
    */
   dispose(): Promise<void>;
 }
@@ -181,6 +182,11 @@ function freezeRow(row: IpInterfaceRow): IpInterfaceRow {
  * cancelled after the last; rows are refreshed once per OS callback and fanned out to the
  * registrations of their family. koffi `.async` calls wait their turn in a process-wide budget so
  * that koffi's pool of asynchronous slots is never exhausted (see docs/windows.md).
+ *
+ * Addresses (`NotifyUnicastIpAddressChange`, `GetUnicastIpAddressEntry`, `GetUnicastIpAddressTable`)
+ * and routes (`NotifyRouteChange2`, `GetIpForwardEntry2`, `GetIpForwardTable2`, `GetBestRoute2`) work the
+ * same way, one shared OS registration per kind (notification-channel.ts); a DLL without them (Wine
+ * lacks `GetIpForwardEntry2`, and its `GetBestRoute2` returns 50) gives `NOT_SUPPORTED` for what is missing.
  *
  * @example
  * ```ts
