@@ -20,6 +20,7 @@ import { sockaddrInetBytes } from '../../../adapters/windows/sockaddr-inet';
 import { rejection } from '../../helpers/rejection';
 import { sleep, waitFor } from '../../helpers/wait-for';
 import { buildFakeSharedObject, makeTempDir } from './fake-build';
+import { fakeRouteTrigger } from './fake-harness';
 import {
   expectedFakeAddress,
   expectedFakeRoute,
@@ -357,6 +358,21 @@ describe('windowsAdapter: routes', () => {
     await a.cancelMibChangeNotify2(handle);
     await a.cancelMibChangeNotify2(h4);
     expect(a.diagnostics()).toMatchObject({ liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0 });
+  });
+
+  it('fakeRouteTrigger (for the route contract half): added, then removed, both families, after any reset', async () => {
+    const a = adapterOver(full);
+    const r = recorder<IpForwardRow>();
+    const handle = await a.notifyRouteChange2('unspec', r.callback, false);
+    const trigger = fakeRouteTrigger(full);
+    await trigger();
+    await waitFor(() => r.calls.length === 2, 'two adds');
+    await trigger();
+    await waitFor(() => r.calls.length === 4, 'two deletes');
+    expect(r.calls.map((c) => `${c.type} ${c.row!.family} ${c.row!.destinationPrefix.prefix}`)).toEqual([
+      'add inet 10.9.0.0', 'add inet6 2001:db8:9::', 'delete inet 10.9.0.0', 'delete inet6 2001:db8:9::',
+    ]);
+    await a.cancelMibChangeNotify2(handle);
   });
 
   it('getBestRoute2: the longest prefix, then the lowest metric; null when unreachable; bad input INVALID_PARAMETER; Wine\'s 50 is NOT_SUPPORTED', async () => {
