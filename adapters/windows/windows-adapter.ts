@@ -336,11 +336,11 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   const channels = [addresses, routes] as const;
 
   /** A Get*Table of the address or route half: rows of `family`, decoded, named, at most one per key. */
-  const readTable = async <Row extends { readonly family: 'inet' | 'inet6' }>(
+  const readTable = async <Row extends { readonly family: 'inet' | 'inet6'; readonly interfaceLuid: bigint; readonly interfaceName?: string | undefined }>(
     channel: NotificationChannel<Row>,
     fn: string,
     family: AddressFamily,
-    decode: (bytes: Uint8Array, name: (luid: bigint) => string | undefined) => Row | undefined,
+    decode: (bytes: Uint8Array) => Row | undefined,
     key: (row: Row) => string,
   ): Promise<Row[]> => {
     const invalid = familyError(name, family, ERROR_INVALID_PARAMETER);
@@ -363,8 +363,11 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     };
     const byKey = new Map<string, Row>();
     for (const bytes of result.rows) {
-      const row = decode(bytes, nameOnce);
-      if (row && familyMatches(family, row.family)) byKey.set(key(row), row);
+      const decoded = decode(bytes);
+      if (!decoded || !familyMatches(family, decoded.family)) continue;
+      const interfaceName = nameOnce(decoded.interfaceLuid);
+      const row = interfaceName === undefined ? decoded : { ...decoded, interfaceName };
+      byKey.set(key(row), row);
     }
     return [...byKey.values()];
   };
@@ -648,10 +651,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     },
 
     getUnicastIpAddressTable(family) {
-      return readTable(addresses, 'GetUnicastIpAddressTable', family, (bytes, n) => {
-        const row = unicastIpAddressRowFromBytes(bytes);
-        return row && unicastIpAddressRowFromBytes(bytes, 0, n(row.interfaceLuid));
-      }, unicastAddressKey);
+      return readTable(addresses, 'GetUnicastIpAddressTable', family, unicastIpAddressRowFromBytes, unicastAddressKey);
     },
 
     notifyRouteChange2(family, callback, initial, ended) {
@@ -659,10 +659,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     },
 
     getIpForwardTable2(family) {
-      return readTable(routes, 'GetIpForwardTable2', family, (bytes, n) => {
-        const row = ipForwardRowFromBytes(bytes);
-        return row && ipForwardRowFromBytes(bytes, 0, n(row.interfaceLuid));
-      }, routeKey);
+      return readTable(routes, 'GetIpForwardTable2', family, ipForwardRowFromBytes, routeKey);
     },
 
     async getBestRoute2(family, destination) {
