@@ -1,6 +1,7 @@
 /**
  * The Windows adapter: `NotifyIpInterfaceChange` / `CancelMibChangeNotify2` of iphlpapi.dll through
- * koffi, loaded on first use. See `docs/windows.md`.
+ * koffi, loaded on first use, with the address (`NotifyUnicastIpAddressChange`) and route
+ * (`NotifyRouteChange2`, `GetBestRoute2`) halves. See `docs/windows.md`.
  *
  * @module rxjs-ip-interface/adapters/windows
  */

@@ -9,6 +9,7 @@ import {
   type NativeIpInterfaceRow,
 } from './mib-ipinterface-row.js';
 import { koffiAsyncBudget, type KoffiAsyncBudget } from './native-call-budget.js';
+import { bindAddressRouteLibrary, type AddressRouteLibrary } from './address-route-library.js';
 
 type KoffiType = ReturnType<Koffi['struct']>;
 type KoffiFunction = ReturnType<ReturnType<Koffi['load']>['func']>;
@@ -57,6 +58,8 @@ export interface IphlpapiLibrary {
   registerCallback(callback: NativeChangeCallback): bigint;
   /** koffi.unregister: only once no native code can call the callback any more. */
   unregisterCallback(pointer: bigint): void;
+  /** The address and route functions (each optional; see address-route-library.ts). */
+  readonly addressRoute: AddressRouteLibrary;
 }
 
 interface KoffiTypes {
@@ -184,12 +187,13 @@ export async function loadIphlpapi(options: IphlpapiLibraryOptions): Promise<Iph
     ConvertInterfaceLuidToNameW: luidToName,
     FormatMessageW: formatMessageW,
   };
+  const addressRoute = bindAddressRouteLibrary(koffi, lib, types.callback, budget);
   const decodeRow = (pointer: bigint): NativeIpInterfaceRow => koffi.decode(pointer, types.row) as NativeIpInterfaceRow;
 
   return {
     path: options.library,
     budget,
-    optionalFunctions: Object.keys(found).filter((name) => found[name] !== undefined),
+    optionalFunctions: [...Object.keys(found).filter((name) => found[name] !== undefined), ...addressRoute.found],
     async notifyIpInterfaceChange(family, callback, initial) {
       const handle: (bigint | null)[] = [null];
       const status = await callAsync(budget, notify, family, callback, null, initial ? 1 : 0, handle);
@@ -247,5 +251,6 @@ export async function loadIphlpapi(options: IphlpapiLibraryOptions): Promise<Iph
     decodeRow,
     registerCallback: (callback) => koffi.register(callback, types.callback),
     unregisterCallback: (pointer) => koffi.unregister(pointer),
+    addressRoute,
   };
 }

@@ -122,3 +122,59 @@ export function sockaddrInetFromBytes(bytes: Uint8Array, offset: number): Decode
   }
   return undefined;
 }
+
+function ipv4Bytes(text: string): number[] | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+  return parts.map(Number);
+}
+
+function ipv6Bytes(text: string): number[] | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (half: string): number[] | undefined => {
+    if (half === '') return [];
+    const out: number[] = [];
+    const parts = half.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (i === parts.length - 1 && part.includes('.')) {
+        const v4 = ipv4Bytes(part);
+        if (!v4) return undefined;
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) {
+        out.push(parseInt(part, 16));
+      } else {
+        return undefined;
+      }
+    }
+    return out;
+  };
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const fill = 8 - head.length - tail.length;
+  if (halves.length === 2 ? fill < 1 : fill !== 0) return undefined;
+  return [...head, ...new Array<number>(fill).fill(0), ...tail].flatMap((g) => [g >> 8, g & 0xff]);
+}
+
+/**
+ * The SOCKADDR_INET bytes (28, port 0, scope 0) of `address`, the text of an address of `family`
+ * (dotted quad; IPv6 with `::` and a trailing dotted quad, no zone), or `undefined` when it is not one.
+ *
+ * @example
+ * ```ts
+ * sockaddrInetBytes('inet', '192.0.2.1'); // Uint8Array(28) [2, 0, 0, 0, 192, 0, 2, 1, ...]
+ * sockaddrInetBytes('inet', '2001:db8::1'); // undefined (not IPv4)
+ * ```
+ */
+export function sockaddrInetBytes(family: 'inet' | 'inet6', address: string): Uint8Array | undefined {
+  if (typeof address !== 'string') return undefined;
+  const bytes = family === 'inet' ? ipv4Bytes(address) : ipv6Bytes(address);
+  if (!bytes) return undefined;
+  const out = new Uint8Array(SOCKADDR_INET_LAYOUT.size);
+  new DataView(out.buffer).setUint16(SI_FAMILY, NATIVE_FAMILY[family], true);
+  out.set(bytes, family === 'inet' ? SIN_ADDR : SIN6_ADDR);
+  return out;
+}

@@ -1,8 +1,18 @@
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, MibNotificationType, NotificationHandle, SettledRegistration } from '../../src/adapter.js';
+import type {
+  IpInterfaceAdapter,
+  IpInterfaceChangeCallback,
+  MibNotificationType,
+  NotificationHandle,
+  SettledRegistration,
+} from '../../src/adapter.js';
+import type { IpForwardRow } from '../../src/ip-forward-row.js';
+import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
+import { routeKey } from '../../src/route-key.js';
+import { unicastAddressKey } from '../../src/unicast-address-key.js';
 import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
 import { describeError } from '../shared/native-module.js';
 import { onceLoader } from '../shared/once-loader.js';
@@ -13,6 +23,12 @@ import { NativeCallNotMade, type KoffiAsyncBudgetState } from './native-call-bud
 import { identityRowFromNative, ipInterfaceRowFromNative, toUint64, type NativeIpInterfaceRow } from './mib-ipinterface-row.js';
 import { familyFromNative, NATIVE_FAMILY } from './native-family.js';
 import { win32Error } from './win32-error.js';
+import { unicastAddressSpec } from './address-notifications.js';
+import { routeSpec } from './route-notifications.js';
+import { NotificationChannel, type ChannelHost } from './notification-channel.js';
+import { unicastIpAddressRowFromBytes } from './mib-unicastipaddress-row.js';
+import { ipForwardRowFromBytes } from './mib-ipforward-row2.js';
+import { sockaddrInetBytes } from './sockaddr-inet.js';
 
 /**
  * Options of {@link windowsAdapter}.
@@ -48,16 +64,20 @@ export interface WindowsAdapterDiagnostics {
   /** One-time warnings, e.g. a registration that succeeded with a NULL handle (Wine: no notifications will come). */
   readonly warnings: readonly string[];
   /**
-   * Registrations of this adapter (one per `notifyIpInterfaceChange`) not yet fully cancelled or
-   * failed: waiting for the library or the OS, live, or the last one whose cancel waits for the OS.
+   * Registrations of this adapter (one per `notifyIpInterfaceChange`, `notifyUnicastIpAddressChange`
+   * or `notifyRouteChange2`) not yet fully cancelled or failed: waiting for the library or the OS,
+   * live, or the last one whose cancel waits for the OS.
    */
   readonly liveRegistrations: number;
   /**
-   * OS registrations (`NotifyIpInterfaceChange` calls) this adapter holds: registering, live or
-   * cancelling. All registrations share one AF_UNSPEC OS registration, so this is 0 or 1 (2 for the
-   * moment a new one registers while the previous one is still being cancelled).
+   * OS registrations (`NotifyIpInterfaceChange`, `NotifyUnicastIpAddressChange`, `NotifyRouteChange2`
+   * calls) this adapter holds: registering, live or cancelling. All registrations of one kind share
+   * one AF_UNSPEC OS registration, so this is 0 or 1 per kind in use (2 for the moment a new one
+   * registers while the previous one of its kind is still being cancelled).
    */
   readonly nativeRegistrations: number;
+  /** `liveRegistrations` and `nativeRegistrations` per kind. */
+  readonly byKind: Readonly<Record<'interfaces' | 'addresses' | 'routes', { readonly liveRegistrations: number; readonly nativeRegistrations: number }>>;
   /** koffi callbacks this adapter holds registered (a callback is released only after its cancel completed). */
   readonly registeredCallbacks: number;
   /** This adapter's koffi `.async` calls (register, cancel, GetIpInterfaceTable) not yet completed: running or waiting for a slot of `asyncBudget`. */
@@ -70,8 +90,11 @@ export interface WindowsAdapterDiagnostics {
   readonly optionalFunctions: readonly string[];
 }
 
+/** The address and route halves of the contract, which the windows adapter has (rules A1-A4, R1-R4). */
+type AddressRouteMethods = 'notifyUnicastIpAddressChange' | 'getUnicastIpAddressTable' | 'notifyRouteChange2' | 'getIpForwardTable2' | 'getBestRoute2';
+
 /**
- * The Windows adapter: an {@link IpInterfaceAdapter} plus {@link WindowsIpInterfaceAdapter.diagnostics}.
+ * The Windows adapter: an {@link IpInterfaceAdapter} with the address and route halves, plus {@link WindowsIpInterfaceAdapter.diagnostics}.
  *
  * @example
  * ```ts
@@ -82,14 +105,15 @@ export interface WindowsAdapterDiagnostics {
  * process.once('SIGTERM', () => void adapter.dispose().then(() => process.exit(0)));
  * ```
  */
-export interface WindowsIpInterfaceAdapter extends IpInterfaceAdapter {
+export interface WindowsIpInterfaceAdapter extends Omit<IpInterfaceAdapter, AddressRouteMethods>, Required<Pick<IpInterfaceAdapter, AddressRouteMethods>> {
   /** A snapshot of the adapter's state, for tests and troubleshooting. */
   diagnostics(): WindowsAdapterDiagnostics;
   /**
    * Cancels every registration of this adapter, including those still waiting for the library to
    * load or for the OS registration (they complete, then are cancelled at once), and resolves once
    * the OS registration is cancelled and its koffi callback released. For shutdown: a process
-   * should not exit while the OS may call back. The adapter stays usable.
+   * should not exit while the OS may call back. The adapter stays usable. Live address and route
+   * registrations are told through their `ended` argument (rule 10), with `INVALID_HANDLE`.
    */
   dispose(): Promise<void>;
 }
@@ -158,6 +182,11 @@ function freezeRow(row: IpInterfaceRow): IpInterfaceRow {
  * cancelled after the last; rows are refreshed once per OS callback and fanned out to the
  * registrations of their family. koffi `.async` calls wait their turn in a process-wide budget so
  * that koffi's pool of asynchronous slots is never exhausted (see docs/windows.md).
+ *
+ * Addresses (`NotifyUnicastIpAddressChange`, `GetUnicastIpAddressEntry`, `GetUnicastIpAddressTable`)
+ * and routes (`NotifyRouteChange2`, `GetIpForwardEntry2`, `GetIpForwardTable2`, `GetBestRoute2`) work the
+ * same way, one shared OS registration per kind (notification-channel.ts); a DLL without them (Wine
+ * lacks `GetIpForwardEntry2`, and its `GetBestRoute2` returns 50) gives `NOT_SUPPORTED` for what is missing.
  *
  * @example
  * ```ts
@@ -282,6 +311,66 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   };
 
   const subscribers = (): Subscription[] => (fanOut ??= live.values());
+
+  // Addresses and routes: the same fan-out and budget in a channel per kind (notification-channel.ts).
+  const host: ChannelHost = {
+    name,
+    library: () => library,
+    load: () => load(),
+    // From the interface registrations' counter: handle ids stay unique across kinds.
+    reserveHandle: () => live.reserve(),
+    holdKeepAlive,
+    releaseKeepAlive,
+    nativeCall,
+    warnOnce,
+    failure,
+    track,
+  };
+  // Each OS registration reads its table once (seed) so that it knows the rows that were there before it.
+  const addresses: NotificationChannel<UnicastIpAddressRow> = new NotificationChannel(
+    host,
+    'NotifyUnicastIpAddressChange',
+    unicastAddressSpec(nameOf, () => adapter.getUnicastIpAddressTable('unspec')),
+  );
+  const routes: NotificationChannel<IpForwardRow> = new NotificationChannel(host, 'NotifyRouteChange2', routeSpec(nameOf, () => adapter.getIpForwardTable2('unspec')));
+  const channels = [addresses, routes] as const;
+
+  /** A Get*Table of the address or route half: rows of `family`, decoded, named, at most one per key. */
+  const readTable = async <Row extends { readonly family: 'inet' | 'inet6'; readonly interfaceLuid: bigint; readonly interfaceName?: string | undefined }>(
+    channel: NotificationChannel<Row>,
+    fn: string,
+    family: AddressFamily,
+    decode: (bytes: Uint8Array) => Row | undefined,
+    key: (row: Row) => string,
+  ): Promise<Row[]> => {
+    const invalid = familyError(name, family, ERROR_INVALID_PARAMETER);
+    if (invalid) throw invalid;
+    const lib = await load();
+    const getTable = channel.usable(lib).getTable;
+    if (!getTable) throw new IpInterfaceError('NOT_SUPPORTED', `${lib.path} does not export ${fn} and FreeMibTable`, { adapter: name, osCode: 50 });
+    let result: Awaited<ReturnType<typeof getTable>>;
+    try {
+      result = await nativeCall(() => getTable(NATIVE_FAMILY[family]));
+    } catch (error) {
+      if (error instanceof IpInterfaceError) throw error;
+      throw new IpInterfaceError('OS_ERROR', `${fn} could not be called: ${describeError(error)}`, { adapter: name, cause: error });
+    }
+    if (result.status !== 0) throw failure(lib, fn, result.status);
+    const names = new Map<bigint, string | undefined>();
+    const nameOnce = (luid: bigint): string | undefined => {
+      if (!names.has(luid)) names.set(luid, nameOf(lib, luid));
+      return names.get(luid);
+    };
+    const byKey = new Map<string, Row>();
+    for (const bytes of result.rows) {
+      const decoded = decode(bytes);
+      if (!decoded || !familyMatches(family, decoded.family)) continue;
+      const interfaceName = nameOnce(decoded.interfaceLuid);
+      const row = interfaceName === undefined ? decoded : { ...decoded, interfaceName };
+      byKey.set(key(row), row);
+    }
+    return [...byKey.values()];
+  };
 
   const drain = (reg: NativeRegistration): void => {
     const lib = library;
@@ -516,6 +605,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     },
 
     async cancelMibChangeNotify2(handle) {
+      for (const channel of channels) if (channel.owns(handle)) return channel.cancel(handle);
       // INVALID_HANDLE unless live; synchronous: from here on nothing reaches this callback, whatever
       // the OS registration does.
       const sub = live.take(handle);
@@ -556,10 +646,53 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
       });
     },
 
+    notifyUnicastIpAddressChange(family, callback, initial, ended) {
+      return addresses.notify(family, callback, initial, ended);
+    },
+
+    getUnicastIpAddressTable(family) {
+      return readTable(addresses, 'GetUnicastIpAddressTable', family, unicastIpAddressRowFromBytes, unicastAddressKey);
+    },
+
+    notifyRouteChange2(family, callback, initial, ended) {
+      return routes.notify(family, callback, initial, ended);
+    },
+
+    getIpForwardTable2(family) {
+      return readTable(routes, 'GetIpForwardTable2', family, ipForwardRowFromBytes, routeKey);
+    },
+
+    async getBestRoute2(family, destination) {
+      if (family !== 'inet' && family !== 'inet6') {
+        throw new IpInterfaceError('INVALID_PARAMETER', `getBestRoute2 takes 'inet' or 'inet6', got ${String(family)}`, { adapter: name, osCode: ERROR_INVALID_PARAMETER });
+      }
+      const target = sockaddrInetBytes(family, destination);
+      if (!target) {
+        throw new IpInterfaceError('INVALID_PARAMETER', `getBestRoute2: ${JSON.stringify(destination)} is not an address of family ${family}`, {
+          adapter: name,
+          osCode: ERROR_INVALID_PARAMETER,
+        });
+      }
+      const lib = await load();
+      if (lib.addressRoute.unusable) throw lib.addressRoute.unusable;
+      const best = lib.addressRoute.getBestRoute2;
+      if (!best) throw new IpInterfaceError('NOT_SUPPORTED', `${lib.path} does not export GetBestRoute2`, { adapter: name, osCode: 50 });
+      // Synchronous: a lookup in the OS's route table, no callback to wait for (and no async slot).
+      const result = best(target);
+      // ERROR_NOT_FOUND / ERROR_NETWORK_UNREACHABLE (1231) / ERROR_HOST_UNREACHABLE (1232): no route.
+      if (result.status === 1168 || result.status === 1231 || result.status === 1232) return null;
+      // Wine 8 returns ERROR_NOT_SUPPORTED (50): win32Error makes it NOT_SUPPORTED.
+      if (result.status !== 0 || !result.row) throw failure(lib, 'GetBestRoute2', result.status);
+      const row = ipForwardRowFromBytes(result.row);
+      return row ? (ipForwardRowFromBytes(result.row, 0, nameOf(lib, row.interfaceLuid)) ?? null) : null;
+    },
+
     async dispose() {
       // Until nothing is left: registrations waiting for the load or the OS join and are cancelled
       // in a later round.
-      while (live.size > 0 || waiters.length > 0 || waitingForLoad > 0 || current !== undefined || retiring.size > 0) {
+      while (live.size > 0 || waiters.length > 0 || waitingForLoad > 0 || current !== undefined || retiring.size > 0 || channels.some((c) => c.busy)) {
+        // Address and route registrations are ended with rule 10's `ended` (notification-channel.ts disposedError).
+        await Promise.allSettled(channels.map((c) => c.disposeRound()));
         // A registration still waiting for a budget slot may wait for as long as other adapters'
         // registrations live: it gives up instead (its waiters get NOT_ENOUGH_MEMORY).
         if (current?.state === 'registering' && current.releaseSlot === undefined) current.slotWait.abort();
@@ -573,9 +706,14 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     diagnostics() {
       return {
         warnings: [...warnings],
-        liveRegistrations: live.size + waiters.length + waitingForLoad + finishing,
-        nativeRegistrations: (current ? 1 : 0) + retiring.size,
-        registeredCallbacks,
+        liveRegistrations: live.size + waiters.length + waitingForLoad + finishing + addresses.registrations + routes.registrations,
+        nativeRegistrations: (current ? 1 : 0) + retiring.size + addresses.nativeRegistrations + routes.nativeRegistrations,
+        byKind: {
+          interfaces: { liveRegistrations: live.size + waiters.length + waitingForLoad + finishing, nativeRegistrations: (current ? 1 : 0) + retiring.size },
+          addresses: { liveRegistrations: addresses.registrations, nativeRegistrations: addresses.nativeRegistrations },
+          routes: { liveRegistrations: routes.registrations, nativeRegistrations: routes.nativeRegistrations },
+        },
+        registeredCallbacks: registeredCallbacks + addresses.registeredCallbacks + routes.registeredCallbacks,
         pendingNativeCalls,
         asyncBudget: library?.budget.state(),
         loaded: library !== undefined,

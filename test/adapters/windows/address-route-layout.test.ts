@@ -36,7 +36,26 @@ interface Probe {
   unicast: { status: number; rows: ProbeRow<UnicastFields>[] };
   entry?: { status: number; hex: string };
   forward: { status: number; rows: ProbeRow<ForwardFields>[] };
+  forwardEntry?: { exported: number; status?: number };
+  NotifyUnicastIpAddressChange: NotifyProbe;
+  NotifyRouteChange2: NotifyProbe;
+  GetBestRoute2: { exported: number; inet?: number; inet6?: number };
 }
+/** What C saw of Notify*(AF_UNSPEC, InitialNotification TRUE) under Wine. */
+interface NotifyProbe {
+  exported: number; status?: number; handleNull?: number; callbacksAtReturn?: number; callbacksAfter300ms?: number;
+  /** 1: the callback ran on the calling thread, 0: another one, -1: no callback. */
+  callerThread?: number; type?: number; rowNull?: number; cancel?: number;
+}
+type Json = Record<string, unknown>;
+/**
+ * A row as the JSON of the node.exe side has it (BigInts as strings), without interfaceName and
+ * creationTimeStamp (Wine 8 stamps every row with the time of the table read: see the test).
+ */
+const comparable = (row: object): Json => {
+  const { interfaceName: _name, creationTimeStamp: _stamp, ...rest } = JSON.parse(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Json;
+  return rest;
+};
 
 const FAMILY: Record<number, string> = { 2: 'inet', 23: 'inet6' };
 const PREFIX_ORIGIN = ['other', 'manual', 'wellKnown', 'dhcp', 'routerAdvertisement'];
@@ -69,7 +88,7 @@ describeWithWine('address and route structs under Wine (mingw-w64 offsetof, Wind
   let tmp: string | undefined;
   let out: string | undefined;
   let c: Probe;
-  let k: { platform?: string; layouts?: Layouts; error?: string; done?: boolean; exit?: unknown };
+  let k: { platform?: string; layouts?: Layouts; error?: string; done?: boolean; exit?: unknown; real?: Json; realError?: Json };
 
   beforeAll(async () => {
     tmp = makeTempDir('addr-route-layout');
@@ -128,5 +147,59 @@ describeWithWine('address and route structs under Wine (mingw-w64 offsetof, Wind
     const decoded = c.forward.rows.map((r) => ipForwardRowFromBytes(Buffer.from(r.hex, 'hex')));
     expect(decoded).toEqual(c.forward.rows.map((r) => expectedForward(r.fields)));
     expect(decoded.some((r) => r?.destinationPrefix.prefixLength === 0)).toBe(true);
+  });
+
+  it('Wine 8 facts from C: GetIpForwardEntry2 is not exported; NotifyUnicastIpAddressChange calls back once, initial, on the calling thread, NULL handle; NotifyRouteChange2 never calls back; GetBestRoute2 is 50', () => {
+    expect(c.forwardEntry).toEqual({ exported: 0 });
+    // The semi-stub: NO_ERROR, *Handle = NULL, and the initial notification (Row NULL) from inside the call, nothing after.
+    expect(c.NotifyUnicastIpAddressChange).toEqual({
+      exported: 1, status: 0, handleNull: 1, callbacksAtReturn: 1, callbacksAfter300ms: 1, callerThread: 1, type: 3, rowNull: 1, cancel: 0,
+    });
+    // The stub: NO_ERROR, *Handle = NULL, no callback even with InitialNotification TRUE.
+    expect(c.NotifyRouteChange2).toEqual({
+      exported: 1, status: 0, handleNull: 1, callbacksAtReturn: 0, callbacksAfter300ms: 0, callerThread: -1, type: -1, rowNull: -1, cancel: 0,
+    });
+    expect(c.GetBestRoute2).toEqual({ exported: 1, inet: 50, inet6: 50 });
+  });
+
+  it("the windows adapter over Wine's iphlpapi.dll: tables equal what C read (plus a name each), markers from the adapter, GetBestRoute2 NOT_SUPPORTED, nothing left", () => {
+    expect(k.realError).toBeUndefined();
+    const real = k.real!;
+    const addresses = (real.addresses as { value?: Json[]; error?: Json });
+    expect(addresses.error).toBeUndefined();
+    expect(addresses.value!.map(comparable)).toEqual(c.unicast.rows.map((r) => comparable(expectedUnicast(r.fields))));
+    for (const row of addresses.value!) expect(typeof row.interfaceName === 'string' && row.interfaceName.length > 0).toBe(true);
+    // Wine 8's CreationTimeStamp is not the address's: every row of one read carries the same stamp, the time of
+    // that read (FILETIME, 100 ns since 1601), so the adapter's read (later than C's) has a later one.
+    const stamps = (rows: readonly { creationTimeStamp?: unknown }[]): Set<bigint> => new Set(rows.map((r) => BigInt(String(r.creationTimeStamp))));
+    const cStamps = stamps(c.unicast.rows.map((r) => ({ creationTimeStamp: r.fields.created })));
+    const ourStamps = stamps(addresses.value!);
+    expect([cStamps.size, ourStamps.size]).toEqual([1, 1]);
+    expect([...ourStamps][0]! > [...cStamps][0]!).toBe(true);
+    expect((real.addressesInet as { value: Json[] }).value.map(comparable)).toEqual(
+      c.unicast.rows.filter((r) => r.fields.family === 2).map((r) => comparable(expectedUnicast(r.fields))),
+    );
+    const routes = real.routes as { value?: Json[]; error?: Json };
+    expect(routes.error).toBeUndefined();
+    expect(routes.value!.map(comparable)).toEqual(c.forward.rows.map((r) => comparable(expectedForward(r.fields))));
+    for (const best of [real.bestRoute, real.bestRoute6] as { error?: Json }[]) {
+      expect(best.error).toMatchObject({ name: 'IpInterfaceError', code: 'NOT_SUPPORTED', osCode: 50 });
+      expect(String(best.error!.message)).toMatch(/^GetBestRoute2 failed with ERROR_NOT_SUPPORTED \(50\)/);
+    }
+    // Wine's initial callback (on the koffi worker thread, inside the call) is the OS's: the adapter emits its own marker, once.
+    for (const [kind, fn] of [['address', 'NotifyUnicastIpAddressChange'], ['route', 'NotifyRouteChange2']] as const) {
+      const r = real[kind] as { registered: unknown; calls: string[]; live: { byKind: Json; registeredCallbacks: number; warnings: string[] }; cancelled: unknown; after: Json };
+      expect({ registered: r.registered, calls: r.calls, cancelled: r.cancelled }).toEqual({ registered: 'ok', calls: ['initial'], cancelled: 'ok' });
+      expect(r.live.byKind[kind === 'address' ? 'addresses' : 'routes']).toEqual({ liveRegistrations: 1, nativeRegistrations: 1 });
+      expect(r.live.registeredCallbacks).toBe(1);
+      expect(r.live.warnings.filter((w) => w.startsWith(fn) && w.includes('NULL handle'))).toHaveLength(1);
+      expect(r.after).toMatchObject({ liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 });
+    }
+    expect(real.stream).toEqual([{ kind: 'initial', family: 'unspec' }]);
+    expect(real.disposed).toMatchObject({ liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 });
+    expect(real.optionalFunctions).toEqual(
+      expect.arrayContaining(['NotifyUnicastIpAddressChange', 'GetUnicastIpAddressEntry', 'GetUnicastIpAddressTable', 'NotifyRouteChange2', 'GetIpForwardTable2', 'GetBestRoute2']),
+    );
+    expect(real.optionalFunctions).not.toContain('GetIpForwardEntry2');
   });
 });

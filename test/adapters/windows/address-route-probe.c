@@ -36,6 +36,40 @@ static void text(const SOCKADDR_INET *a) {
   printf("\"%s\"", s);
 }
 
+/* What a Notify* callback saw (the functions are looked up with GetProcAddress: a missing export must not stop the probe). */
+static volatile LONG cb_count;
+static DWORD cb_thread;
+static int cb_type = -1, cb_row_null = -1;
+static VOID WINAPI on_change(PVOID context, PVOID row, MIB_NOTIFICATION_TYPE type) {
+  (void)context;
+  InterlockedIncrement(&cb_count);
+  cb_thread = GetCurrentThreadId();
+  cb_type = (int)type;
+  cb_row_null = row == NULL;
+}
+typedef DWORD(WINAPI *notify_fn)(ADDRESS_FAMILY, PVOID, PVOID, BOOLEAN, HANDLE *);
+typedef DWORD(WINAPI *best_fn)(const NET_LUID *, NET_IFINDEX, const SOCKADDR_INET *, const SOCKADDR_INET *, ULONG, PMIB_IPFORWARD_ROW2, SOCKADDR_INET *);
+typedef DWORD(WINAPI *entry_fn)(PMIB_IPFORWARD_ROW2);
+
+/* Notify*(AF_UNSPEC, InitialNotification TRUE): status, handle, callbacks before it returned and 300 ms later, on which thread, the cancel. */
+static void probe_notify(HMODULE lib, const char *name) {
+  notify_fn fn = (notify_fn)(void *)GetProcAddress(lib, name);
+  printf(",\"%s\":{\"exported\":%d", name, fn != NULL);
+  if (fn) {
+    cb_count = 0, cb_thread = 0, cb_type = -1, cb_row_null = -1;
+    HANDLE h = (HANDLE)(ULONG_PTR)1;
+    DWORD st = fn(AF_UNSPEC, (PVOID)on_change, NULL, TRUE, &h);
+    LONG at_return = cb_count;
+    Sleep(300);
+    DWORD cs = CancelMibChangeNotify2(h);
+    printf(",\"status\":%lu,\"handleNull\":%d,\"callbacksAtReturn\":%ld,\"callbacksAfter300ms\":%ld,\"callerThread\":%d,\"type\":%d,\"rowNull\":%d,"
+           "\"cancel\":%lu",
+           (unsigned long)st, h == NULL, (long)at_return, (long)cb_count, cb_count > 0 ? cb_thread == GetCurrentThreadId() : -1, cb_type, cb_row_null,
+           (unsigned long)cs);
+  }
+  printf("}");
+}
+
 int main(void) {
   WSADATA wsa;
   WSAStartup(MAKEWORD(2, 2), &wsa);
@@ -114,7 +148,41 @@ int main(void) {
            (unsigned)r->Loopback, (unsigned)r->AutoconfigureAddress, (unsigned)r->Publish, (unsigned)r->Immortal, (unsigned long)r->Age,
            (int)r->Origin);
   }
-  printf("]}}\n");
+  printf("]}");
+  HMODULE lib = LoadLibraryA("iphlpapi.dll");
+  if (fs == NO_ERROR && ft->NumEntries > 0) {
+    entry_fn entry = (entry_fn)(void *)GetProcAddress(lib, "GetIpForwardEntry2");
+    printf(",\"forwardEntry\":{\"exported\":%d", entry != NULL);
+    if (entry) {
+      MIB_IPFORWARD_ROW2 q;
+      memset(&q, 0, sizeof q);
+      q.InterfaceLuid = ft->Table[0].InterfaceLuid;
+      q.DestinationPrefix = ft->Table[0].DestinationPrefix;
+      q.NextHop = ft->Table[0].NextHop;
+      DWORD es = entry(&q);
+      printf(",\"status\":%lu", (unsigned long)es);
+    }
+    printf("}");
+  }
   if (ft) FreeMibTable(ft);
+  probe_notify(lib, "NotifyUnicastIpAddressChange");
+  probe_notify(lib, "NotifyRouteChange2");
+  best_fn best = (best_fn)(void *)GetProcAddress(lib, "GetBestRoute2");
+  printf(",\"GetBestRoute2\":{\"exported\":%d", best != NULL);
+  if (best) {
+    SOCKADDR_INET dst4, dst6, source;
+    MIB_IPFORWARD_ROW2 row;
+    memset(&dst4, 0, sizeof dst4);
+    dst4.si_family = AF_INET;
+    inet_pton(AF_INET, "192.0.2.1", &dst4.Ipv4.sin_addr);
+    memset(&dst6, 0, sizeof dst6);
+    dst6.si_family = AF_INET6;
+    inet_pton(AF_INET6, "2001:db8::1", &dst6.Ipv6.sin6_addr);
+    memset(&row, 0, sizeof row);
+    DWORD b4 = best(NULL, 0, NULL, &dst4, 0, &row, &source);
+    DWORD b6 = best(NULL, 0, NULL, &dst6, 0, &row, &source);
+    printf(",\"inet\":%lu,\"inet6\":%lu", (unsigned long)b4, (unsigned long)b6);
+  }
+  printf("}}\n");
   return 0;
 }

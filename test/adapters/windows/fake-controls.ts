@@ -4,10 +4,14 @@
  */
 import koffi from 'koffi';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
+import type { IpForwardRow } from '../../../src/ip-forward-row';
+import type { UnicastIpAddressRow } from '../../../src/unicast-ip-address-row';
 import { offloadFlagsFromByte } from '../../../src/ip-interface-row';
 
 /** Functions whose next call `setNextError` can make fail. */
-export const FAKE_FUNCTION = { notify: 0, cancel: 1, table: 2, entry: 3, name: 4 } as const;
+export const FAKE_FUNCTION = {
+  notify: 0, cancel: 1, table: 2, entry: 3, name: 4, addressNotify: 5, addressEntry: 6, addressTable: 7, routeNotify: 8, routeEntry: 9, routeTable: 10, bestRoute: 11,
+} as const;
 /** Options of `setOption`. */
 export const FAKE_OPTION = { waitInitial: 0, nullHandle: 1, sparseRows: 2, entryNotFound: 3, registerDelayMs: 4, deliveryDelayMs: 5, returnDelayMs: 6, holdReturn: 7, threadPerRegistration: 8, ratePerSecond: 9, cancelDelayMs: 10 } as const;
 /** Native family numbers. */
@@ -47,6 +51,13 @@ export interface FakeControls {
   trigger(family: number, type: number, index: number): number;
   /** Sets NlMtu and queues a parameter notification; 0 or 1168. */
   setMtu(family: number, index: number, mtu: number): number;
+  /**
+   * Adds (type 1), changes (0) or deletes (2) address `host` of interface `index` and queues the
+   * notification; lifetimes and DAD state (native number) are set where given. 0, 1168 (no such address) or 8.
+   */
+  addressChange(family: number, type: number, index: number, host: number, set?: { valid?: number; preferred?: number; dad?: number }): number;
+  /** Adds, changes or deletes route `dest` of interface `index` (see fill_route), the metric set where given. 0, 1168 or 8. */
+  routeChange(family: number, type: number, index: number, dest: number, metric?: number): number;
   setNextError(fn: number, code: number): void;
   setOption(option: number, value: number): void;
   /** Fixture table, options and errors back to defaults. */
@@ -82,6 +93,8 @@ export function fakeControls(path: string): FakeControls {
   const stat = lib.func('uint64_t fake_stat(int32_t stat)');
   const rowBytes = lib.func('void fake_row_bytes(uint16_t family, uint32_t index, _Out_ uint8_t *out)');
   const cancelAll = lib.func('int fake_cancel_all(void)');
+  const addressChange = lib.func('int fake_address_change(uint16_t family, int32_t type, uint32_t index, uint32_t host, int64_t valid, int64_t preferred, int32_t dad)');
+  const routeChange = lib.func('int fake_route_change(uint16_t family, int32_t type, uint32_t index, uint32_t dest, int64_t metric)');
   // Named (koffi caches pointer types by name; anonymous ones can collide), defined once per process.
   let proto: ReturnType<typeof koffi.proto>;
   try {
@@ -97,6 +110,8 @@ export function fakeControls(path: string): FakeControls {
     path,
     trigger: (family, type, index) => trigger(family, type, index) as number,
     setMtu: (family, index, mtu) => setMtu(family, index, mtu) as number,
+    addressChange: (family, type, index, host, set = {}) => addressChange(family, type, index, host, set.valid ?? -1, set.preferred ?? -1, set.dad ?? -1) as number,
+    routeChange: (family, type, index, dest, metric) => routeChange(family, type, index, dest, metric ?? -1) as number,
     setNextError: (fn, code) => setNextError(fn, code >>> 0),
     setOption: (option, value) => setOption(option, value),
     reset: () => reset(),
@@ -192,3 +207,70 @@ export function expectedFakeRow(index: number, family: 'inet' | 'inet6', overrid
     ...overrides,
   };
 }
+
+const PREFIX_ORIGINS = ['other', 'manual', 'wellKnown', 'dhcp', 'routerAdvertisement'] as const;
+const SUFFIX_ORIGINS = ['other', 'manual', 'wellKnown', 'dhcp', 'linkLayerAddress', 'random'] as const;
+
+/** The address the fake serves for (index, family, host): the formulas of fill_addr() in fake-iphlpapi.c. */
+export function expectedFakeAddress(index: number, family: 'inet' | 'inet6', host = 1, overrides: Partial<UnicastIpAddressRow> = {}): UnicastIpAddressRow {
+  const v6 = family === 'inet6' ? 1 : 0;
+  return {
+    family,
+    address: v6 ? `fe80::${index.toString(16)}:${host.toString(16)}` : `10.0.${index}.${host}`,
+    interfaceLuid: fakeLuid(index),
+    interfaceIndex: index,
+    prefixOrigin: PREFIX_ORIGINS[(index + host + v6) % 5],
+    suffixOrigin: SUFFIX_ORIGINS[(index + host + 2 * v6) % 6],
+    validLifetime: index === 1 ? 0xffffffff : 86400 + index * 10 + host,
+    preferredLifetime: index === 1 ? 0xffffffff : 14400 + index * 10 + host,
+    onLinkPrefixLength: v6 ? 64 : 24,
+    skipAsSource: host === 3,
+    dadState: 'preferred',
+    scopeId: v6 ? index : 0,
+    creationTimeStamp: 0x01da000000000000n + BigInt(index * 1000 + host),
+    interfaceName: fakeName(index),
+    ...overrides,
+  };
+}
+
+/** The fixture addresses: host 1 of interfaces 1-3, both families. */
+export const FAKE_ADDRESSES = FAKE_INTERFACES.flatMap((index) => (['inet', 'inet6'] as const).map((family) => ({ index, family, host: 1 })));
+
+/** The route the fake serves for (index, family, dest): the formulas of fill_route() in fake-iphlpapi.c. */
+export function expectedFakeRoute(index: number, family: 'inet' | 'inet6', dest: number, overrides: Partial<IpForwardRow> = {}): IpForwardRow {
+  const v6 = family === 'inet6';
+  const prefix = v6
+    ? dest === 0 ? { prefix: 'fe80::', prefixLength: 64 } : dest === 1 ? { prefix: '::', prefixLength: 0 } : { prefix: `2001:db8:${dest.toString(16)}::`, prefixLength: 48 }
+    : dest === 0 ? { prefix: `10.0.${index}.0`, prefixLength: 24 } : dest === 1 ? { prefix: '0.0.0.0', prefixLength: 0 } : { prefix: `10.${dest}.0.0`, prefixLength: 16 };
+  return {
+    family,
+    destinationPrefix: prefix,
+    nextHop: dest === 0 ? (v6 ? '::' : '0.0.0.0') : v6 ? fakeGateway6(index) : `10.0.${index}.254`,
+    interfaceLuid: fakeLuid(index),
+    interfaceIndex: index,
+    interfaceName: fakeName(index),
+    sitePrefixLength: 0,
+    validLifetime: 0xffffffff,
+    preferredLifetime: 0xffffffff,
+    metric: dest === 0 ? 256 : dest === 1 ? 0 : 10 * dest,
+    protocol: dest === 0 ? 'local' : 'netmgmt',
+    loopback: index === 1,
+    autoconfigureAddress: false,
+    publish: false,
+    immortal: dest !== 1,
+    age: 100 * index + dest,
+    origin: dest === 0 ? 'wellKnown' : 'manual',
+    ...overrides,
+  };
+}
+
+/** fe80::index:fe as fill_route writes it (byte 13 = index, byte 15 = 0xfe: groups 6 and 7). */
+function fakeGateway6(index: number): string {
+  return `fe80::${index.toString(16)}:fe`;
+}
+
+/** The fixture routes: the connected route of interfaces 1-3 and a default route on 2, both families. */
+export const FAKE_ROUTES = [
+  ...FAKE_INTERFACES.flatMap((index) => (['inet', 'inet6'] as const).map((family) => ({ index, family, dest: 0 }))),
+  ...(['inet', 'inet6'] as const).map((family) => ({ index: 2, family, dest: 1 })),
+];

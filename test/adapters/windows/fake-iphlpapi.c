@@ -16,6 +16,14 @@
  * as a DLL (x86_64-w64-mingw32-gcc -shared). With -DFAKE_MINIMAL only the two required functions and
  * the controls are exported, to test the adapter's optional bindings.
  *
+ * Addresses and routes (issues 13, 14): NotifyUnicastIpAddressChange and NotifyRouteChange2 register
+ * exactly like NotifyIpInterfaceChange (same threads, rate, cancel delay, NULL handle, hold/delay
+ * options; a registration only gets its own kind's events), deliver sparse rows (keys only, the rest
+ * 0xCC) that GetUnicastIpAddressEntry / GetIpForwardEntry2 complete; GetUnicastIpAddressTable,
+ * GetIpForwardTable2 (+ FreeMibTable) and GetBestRoute2 (longest prefix, then lowest metric; 1231 when
+ * nothing matches) read the fixture tables of fill_addr() / fill_route(), which fake_address_change /
+ * fake_route_change edit (test/adapters/windows/fake-controls.ts mirrors the formulas).
+ *
  * Fixture: interfaces 1 (loopback, IfType 24), 2 (ethernet, IfType 6), 3 (wireless, IfType 71: its
  * LUID exceeds 2^53) for Family 2 and 23. Every field is a formula of (index, family) in fill_row();
  * test/adapters/windows/fake-controls.ts mirrors it (expectedFakeRow); the options and stats are
@@ -161,10 +169,79 @@ _Static_assert(offsetof(FAKE_ROW, Connected) == 156, "Connected");
 _Static_assert(offsetof(FAKE_ROW, ReachableTime) == 160, "ReachableTime");
 _Static_assert(offsetof(FAKE_ROW, DisableDefaultRoutes) == 166, "DisableDefaultRoutes");
 
+/* SOCKADDR_INET, MIB_UNICASTIPADDRESS_ROW, IP_ADDRESS_PREFIX, MIB_IPFORWARD_ROW2 with fixed-width types
+ * (adapters/windows/sockaddr-inet.ts, mib-unicastipaddress-row.ts, mib-ipforward-row2.ts; checked below). */
+typedef union {
+  struct {
+    uint16_t family, port;
+    uint8_t addr[4];
+    uint8_t zero[8];
+  } v4;
+  struct {
+    uint16_t family, port;
+    uint32_t flowinfo;
+    uint8_t addr[16];
+    uint32_t scope_id;
+  } v6;
+  uint16_t family;
+} FAKE_SOCKADDR_INET;
+
+typedef struct {
+  FAKE_SOCKADDR_INET Address;
+  uint64_t InterfaceLuid;
+  uint32_t InterfaceIndex;
+  int32_t PrefixOrigin;
+  int32_t SuffixOrigin;
+  uint32_t ValidLifetime;
+  uint32_t PreferredLifetime;
+  uint8_t OnLinkPrefixLength;
+  uint8_t SkipAsSource;
+  int32_t DadState;
+  uint32_t ScopeId;
+  uint64_t CreationTimeStamp;
+} FAKE_ADDR_ROW;
+
+typedef struct {
+  FAKE_SOCKADDR_INET Prefix;
+  uint8_t PrefixLength;
+} FAKE_PREFIX;
+
+typedef struct {
+  uint64_t InterfaceLuid;
+  uint32_t InterfaceIndex;
+  FAKE_PREFIX DestinationPrefix;
+  FAKE_SOCKADDR_INET NextHop;
+  uint8_t SitePrefixLength;
+  uint32_t ValidLifetime;
+  uint32_t PreferredLifetime;
+  uint32_t Metric;
+  int32_t Protocol;
+  uint8_t Loopback, AutoconfigureAddress, Publish, Immortal;
+  uint32_t Age;
+  int32_t Origin;
+} FAKE_ROUTE_ROW;
+
+_Static_assert(sizeof(FAKE_SOCKADDR_INET) == 28, "SOCKADDR_INET is 28 bytes");
+_Static_assert(sizeof(FAKE_ADDR_ROW) == 80, "MIB_UNICASTIPADDRESS_ROW is 80 bytes");
+_Static_assert(offsetof(FAKE_ADDR_ROW, InterfaceLuid) == 32, "InterfaceLuid");
+_Static_assert(offsetof(FAKE_ADDR_ROW, DadState) == 64, "DadState");
+_Static_assert(offsetof(FAKE_ADDR_ROW, CreationTimeStamp) == 72, "CreationTimeStamp");
+_Static_assert(sizeof(FAKE_ROUTE_ROW) == 104, "MIB_IPFORWARD_ROW2 is 104 bytes");
+_Static_assert(offsetof(FAKE_ROUTE_ROW, DestinationPrefix) == 12, "DestinationPrefix");
+_Static_assert(offsetof(FAKE_ROUTE_ROW, NextHop) == 44, "NextHop");
+_Static_assert(offsetof(FAKE_ROUTE_ROW, SitePrefixLength) == 72, "SitePrefixLength");
+_Static_assert(offsetof(FAKE_ROUTE_ROW, Age) == 96, "Age");
+_Static_assert(sizeof(FAKE_ROUTE_ROW) <= sizeof(FAKE_ROW), "an event's row storage holds every kind");
+
 typedef void(WINAPI *change_callback)(void *context, FAKE_ROW *row, int32_t type);
 
 enum { PARAMETER = 0, ADD = 1, DELETE_ = 2, INITIAL = 3 };
-enum { E_NOTIFY = 0, E_CANCEL = 1, E_TABLE = 2, E_ENTRY = 3, E_NAME = 4, E_COUNT = 5 };
+/* What a registration is for: NotifyIpInterfaceChange, NotifyUnicastIpAddressChange, NotifyRouteChange2. */
+enum { K_IFACE = 0, K_ADDR = 1, K_ROUTE = 2 };
+enum {
+  E_NOTIFY = 0, E_CANCEL = 1, E_TABLE = 2, E_ENTRY = 3, E_NAME = 4, E_ADDR_NOTIFY = 5, E_ADDR_ENTRY = 6, E_ADDR_TABLE = 7,
+  E_ROUTE_NOTIFY = 8, E_ROUTE_ENTRY = 9, E_ROUTE_TABLE = 10, E_BEST_ROUTE = 11, E_COUNT = 12
+};
 /* Above 1000: the scale tests make 1000 registrations at once against the adapter before the fan-out. */
 #define MAX_REGS 4096
 #define MAX_IFS 32
@@ -174,12 +251,15 @@ typedef struct event {
   struct event *next;
   uint32_t target; /* registration id, 0 = every matching registration */
   int32_t type;
-  FAKE_ROW row;
+  int kind;        /* K_*: which registrations it is for */
+  uint16_t family; /* the row's family */
+  FAKE_ROW row;    /* a FAKE_ROW, or the bytes of a FAKE_ADDR_ROW / FAKE_ROUTE_ROW (kind) */
 } event_t;
 
 typedef struct {
   int used, cancelled, in_flight, initial_delivered;
   int threaded;          /* has its own delivery thread (option 8 at registration time) */
+  int kind;              /* K_* */
   uint32_t id;
   uint16_t family;
   change_callback callback;
@@ -192,6 +272,21 @@ typedef struct {
   int used;
   FAKE_ROW row;
 } iface_t;
+
+#define MAX_ADDRS 256
+#define MAX_ROUTES 256
+typedef struct {
+  int used;
+  uint32_t index, host;
+  FAKE_ADDR_ROW row;
+} addr_t;
+typedef struct {
+  int used;
+  uint32_t index, dest;
+  FAKE_ROUTE_ROW row;
+} route_t;
+static addr_t g_addrs[MAX_ADDRS];
+static route_t g_routes[MAX_ROUTES];
 
 static fake_mutex g_lock;
 static fake_cond g_cond;
@@ -254,7 +349,129 @@ static void fill_row(FAKE_ROW *r, uint16_t family, uint32_t index) {
   r->DisableDefaultRoutes = index == 3;
 }
 
+/* The address `host` of interface `index`: 10.0.index.host/24, or fe80::index:host/64 with ScopeId index. */
+static void fill_addr(FAKE_ADDR_ROW *r, uint16_t family, uint32_t index, uint32_t host) {
+  memset(r, 0, sizeof *r);
+  int v6 = family == 23;
+  if (v6) {
+    r->Address.v6.family = 23;
+    r->Address.v6.addr[0] = 0xfe;
+    r->Address.v6.addr[1] = 0x80;
+    r->Address.v6.addr[12] = (uint8_t)(index >> 8);
+    r->Address.v6.addr[13] = (uint8_t)index;
+    r->Address.v6.addr[14] = (uint8_t)(host >> 8);
+    r->Address.v6.addr[15] = (uint8_t)host;
+    r->Address.v6.scope_id = index;
+  } else {
+    r->Address.v4.family = 2;
+    r->Address.v4.addr[0] = 10;
+    r->Address.v4.addr[2] = (uint8_t)index;
+    r->Address.v4.addr[3] = (uint8_t)host;
+  }
+  r->InterfaceLuid = luid_of(index);
+  r->InterfaceIndex = index;
+  r->PrefixOrigin = (int32_t)((index + host + (uint32_t)v6) % 5);
+  r->SuffixOrigin = (int32_t)((index + host + 2u * (uint32_t)v6) % 6);
+  r->ValidLifetime = index == 1 ? 0xFFFFFFFFu : 86400 + index * 10 + host;
+  r->PreferredLifetime = index == 1 ? 0xFFFFFFFFu : 14400 + index * 10 + host;
+  r->OnLinkPrefixLength = v6 ? 64 : 24;
+  r->SkipAsSource = host == 3;
+  r->DadState = 4;
+  r->ScopeId = v6 ? index : 0;
+  r->CreationTimeStamp = 0x01DA000000000000ull + index * 1000u + host;
+}
+
+/* Route `dest` of interface `index`: 0 the connected on-link route (10.0.index.0/24, fe80::/64),
+ * 1 a default route via 10.0.index.254 / fe80::index:fe, k >= 2 10.k.0.0/16 / 2001:db8:k::/48 via that gateway. */
+static void fill_route(FAKE_ROUTE_ROW *r, uint16_t family, uint32_t index, uint32_t dest) {
+  memset(r, 0, sizeof *r);
+  int v6 = family == 23;
+  r->InterfaceLuid = luid_of(index);
+  r->InterfaceIndex = index;
+  FAKE_SOCKADDR_INET *p = &r->DestinationPrefix.Prefix;
+  if (v6) {
+    p->v6.family = 23;
+    if (dest == 0) {
+      p->v6.addr[0] = 0xfe;
+      p->v6.addr[1] = 0x80;
+      r->DestinationPrefix.PrefixLength = 64;
+    } else if (dest >= 2) {
+      p->v6.addr[0] = 0x20;
+      p->v6.addr[1] = 0x01;
+      p->v6.addr[2] = 0x0d;
+      p->v6.addr[3] = 0xb8;
+      p->v6.addr[4] = (uint8_t)(dest >> 8);
+      p->v6.addr[5] = (uint8_t)dest;
+      r->DestinationPrefix.PrefixLength = 48;
+    }
+    r->NextHop.v6.family = 23;
+    if (dest != 0) {
+      r->NextHop.v6.addr[0] = 0xfe;
+      r->NextHop.v6.addr[1] = 0x80;
+      r->NextHop.v6.addr[13] = (uint8_t)index;
+      r->NextHop.v6.addr[15] = 0xfe;
+    }
+  } else {
+    p->v4.family = 2;
+    if (dest == 0) {
+      p->v4.addr[0] = 10;
+      p->v4.addr[2] = (uint8_t)index;
+      r->DestinationPrefix.PrefixLength = 24;
+    } else if (dest >= 2) {
+      p->v4.addr[0] = 10;
+      p->v4.addr[1] = (uint8_t)dest;
+      r->DestinationPrefix.PrefixLength = 16;
+    }
+    r->NextHop.v4.family = 2;
+    if (dest != 0) {
+      r->NextHop.v4.addr[0] = 10;
+      r->NextHop.v4.addr[2] = (uint8_t)index;
+      r->NextHop.v4.addr[3] = 254;
+    }
+  }
+  r->SitePrefixLength = 0;
+  r->ValidLifetime = 0xFFFFFFFFu;
+  r->PreferredLifetime = 0xFFFFFFFFu;
+  r->Metric = dest == 0 ? 256 : dest == 1 ? 0 : 10 * dest;
+  r->Protocol = dest == 0 ? 2 : 3;
+  r->Loopback = index == 1;
+  r->AutoconfigureAddress = 0;
+  r->Publish = 0;
+  r->Immortal = dest != 1;
+  r->Age = 100 * index + dest;
+  r->Origin = dest == 0 ? 1 : 0;
+}
+
+static void reset_addr_route_tables_locked(void) {
+  memset(g_addrs, 0, sizeof g_addrs);
+  memset(g_routes, 0, sizeof g_routes);
+  int n = 0, m = 0;
+  uint16_t families[2] = {2, 23};
+  for (uint32_t index = 1; index <= 3; index++) {
+    for (int f = 0; f < 2; f++) {
+      g_addrs[n].used = 1;
+      g_addrs[n].index = index;
+      g_addrs[n].host = 1;
+      fill_addr(&g_addrs[n].row, families[f], index, 1);
+      n++;
+      g_routes[m].used = 1;
+      g_routes[m].index = index;
+      g_routes[m].dest = 0;
+      fill_route(&g_routes[m].row, families[f], index, 0);
+      m++;
+    }
+  }
+  for (int f = 0; f < 2; f++) {
+    g_routes[m].used = 1;
+    g_routes[m].index = 2;
+    g_routes[m].dest = 1;
+    fill_route(&g_routes[m].row, families[f], 2, 1);
+    m++;
+  }
+}
+
 static void reset_table_locked(void) {
+  reset_addr_route_tables_locked();
   memset(g_ifs, 0, sizeof g_ifs);
   int n = 0;
   for (uint32_t index = 1; index <= 3; index++) {
@@ -296,12 +513,21 @@ static int take_error(int fn, uint32_t *code) {
   return 1;
 }
 
-static event_t *new_event(uint32_t target, int32_t type, const FAKE_ROW *row) {
+/* `row` is a FAKE_ROW (K_IFACE), FAKE_ADDR_ROW or FAKE_ROUTE_ROW, of `size` bytes. */
+static event_t *new_event(uint32_t target, int32_t type, int kind, uint16_t family, const void *row, size_t size) {
   event_t *e = calloc(1, sizeof *e);
   e->target = target;
   e->type = type;
-  if (row) e->row = *row;
+  e->kind = kind;
+  e->family = family;
+  if (row) memcpy(&e->row, row, size);
   return e;
+}
+
+static int event_matches(const reg_t *r, const event_t *e) {
+  if (r->kind != e->kind) return 0;
+  if (e->target != 0 && r->id != e->target) return 0;
+  return e->type == INITIAL || r->family == 0 || r->family == e->family;
 }
 
 static void reg_push_locked(int slot, event_t *e) {
@@ -312,8 +538,14 @@ static void reg_push_locked(int slot, event_t *e) {
   cond_broadcast(&g_reg_cond[slot]);
 }
 
-static void enqueue_locked(uint32_t target, int32_t type, const FAKE_ROW *row) {
+static void enqueue_kind_locked(uint32_t target, int32_t type, int kind, uint16_t family, const void *row, size_t size) {
   int serialized = 0;
+  event_t probe;
+  memset(&probe, 0, sizeof probe);
+  probe.target = target;
+  probe.type = type;
+  probe.kind = kind;
+  probe.family = family;
   for (int i = 0; i < MAX_REGS; i++) {
     reg_t *r = &g_regs[i];
     if (!r->used) continue;
@@ -321,28 +553,49 @@ static void enqueue_locked(uint32_t target, int32_t type, const FAKE_ROW *row) {
       serialized = 1;
       continue;
     }
-    if (r->cancelled || (target != 0 && r->id != target)) continue;
-    if (type != INITIAL && r->family != 0 && row && r->family != row->Family) continue;
-    reg_push_locked(i, new_event(target, type, row));
+    if (r->cancelled || !event_matches(r, &probe)) continue;
+    reg_push_locked(i, new_event(target, type, kind, family, row, size));
   }
   /* The serialized delivery thread serves the registrations without a thread of their own. */
   if (!serialized) return;
-  event_t *e = new_event(target, type, row);
+  event_t *e = new_event(target, type, kind, family, row, size);
   if (g_tail) g_tail->next = e;
   else g_head = e;
   g_tail = e;
   cond_broadcast(&g_cond);
 }
 
+static void enqueue_locked(uint32_t target, int32_t type, const FAKE_ROW *row) {
+  enqueue_kind_locked(target, type, K_IFACE, row ? row->Family : 0, row, sizeof *row);
+}
+
+
 /* Calls r's callback with the lock released, the way both kinds of delivery thread do. */
 static void call_locked(reg_t *r, const event_t *e) {
   FAKE_ROW row = e->row;
-  if (g_sparse && e->type != INITIAL) {
+  if (g_sparse && e->type != INITIAL && e->kind == K_IFACE) {
     /* Windows: only Family, InterfaceLuid and InterfaceIndex are reliable; the rest is junk. */
     memset(&row, 0xCC, sizeof row);
     row.Family = e->row.Family;
     row.InterfaceLuid = e->row.InterfaceLuid;
     row.InterfaceIndex = e->row.InterfaceIndex;
+  } else if (g_sparse && e->type != INITIAL && e->kind == K_ADDR) {
+    /* Only the keys: Address, InterfaceLuid, InterfaceIndex (GetUnicastIpAddressEntry gives the rest). */
+    const FAKE_ADDR_ROW *full = (const FAKE_ADDR_ROW *)&e->row;
+    FAKE_ADDR_ROW *sparse = (FAKE_ADDR_ROW *)&row;
+    memset(&row, 0xCC, sizeof row);
+    sparse->Address = full->Address;
+    sparse->InterfaceLuid = full->InterfaceLuid;
+    sparse->InterfaceIndex = full->InterfaceIndex;
+  } else if (g_sparse && e->type != INITIAL && e->kind == K_ROUTE) {
+    /* Only the keys: DestinationPrefix, NextHop, InterfaceLuid, InterfaceIndex (GetIpForwardEntry2 gives the rest). */
+    const FAKE_ROUTE_ROW *full = (const FAKE_ROUTE_ROW *)&e->row;
+    FAKE_ROUTE_ROW *sparse = (FAKE_ROUTE_ROW *)&row;
+    memset(&row, 0xCC, sizeof row);
+    sparse->DestinationPrefix = full->DestinationPrefix;
+    sparse->NextHop = full->NextHop;
+    sparse->InterfaceLuid = full->InterfaceLuid;
+    sparse->InterfaceIndex = full->InterfaceIndex;
   }
   r->in_flight = 1;
   g_in_flight++;
@@ -375,11 +628,39 @@ static void free_queue_locked(reg_t *r) {
 
 /* The next continuous notification of r: a parameter change of the next interface of its family. */
 static int continuous_event_locked(reg_t *r, event_t *out) {
+  if (r->kind == K_ADDR) {
+    for (int tries = 0; tries < MAX_ADDRS; tries++) {
+      addr_t *a = &g_addrs[r->tick++ % MAX_ADDRS];
+      if (!a->used || (r->family != 0 && a->row.Address.family != r->family)) continue;
+      memset(out, 0, sizeof *out);
+      out->type = PARAMETER;
+      out->kind = K_ADDR;
+      out->family = a->row.Address.family;
+      memcpy(&out->row, &a->row, sizeof a->row);
+      return 1;
+    }
+    return 0;
+  }
+  if (r->kind == K_ROUTE) {
+    for (int tries = 0; tries < MAX_ROUTES; tries++) {
+      route_t *t = &g_routes[r->tick++ % MAX_ROUTES];
+      if (!t->used || (r->family != 0 && t->row.DestinationPrefix.Prefix.family != r->family)) continue;
+      memset(out, 0, sizeof *out);
+      out->type = PARAMETER;
+      out->kind = K_ROUTE;
+      out->family = t->row.DestinationPrefix.Prefix.family;
+      memcpy(&out->row, &t->row, sizeof t->row);
+      return 1;
+    }
+    return 0;
+  }
   for (int tries = 0; tries < MAX_IFS; tries++) {
     iface_t *it = &g_ifs[r->tick++ % MAX_IFS];
     if (!it->used || (r->family != 0 && it->row.Family != r->family)) continue;
     memset(out, 0, sizeof *out);
     out->type = PARAMETER;
+    out->kind = K_IFACE;
+    out->family = it->row.Family;
     out->row = it->row;
     return 1;
   }
@@ -439,8 +720,7 @@ static void delivery_loop(void) {
     for (int i = 0; i < MAX_REGS; i++) {
       reg_t *r = &g_regs[i];
       if (!r->used || r->cancelled || r->threaded) continue;
-      if (e->target != 0 && r->id != e->target) continue;
-      if (e->type != INITIAL && r->family != 0 && r->family != e->row.Family) continue;
+      if (!event_matches(r, e)) continue;
       call_locked(r, e);
     }
     free(e);
@@ -472,14 +752,14 @@ static void *reg_main_posix(void *arg) {
 
 /* ---- the iphlpapi exports ---- */
 
-EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback callback, void *context,
-                                               uint8_t initial, void **handle) {
+/* NotifyIpInterfaceChange, NotifyUnicastIpAddressChange and NotifyRouteChange2: the same registration. */
+static uint32_t register_kind(int kind, int error_fn, uint16_t family, change_callback callback, void *context, uint8_t initial, void **handle) {
   if (family != 0 && family != 2 && family != 23) return 87;
   if (!callback || !handle) return 87;
   if (g_register_delay_ms > 0) sleep_ms(g_register_delay_ms);
   mutex_lock(&g_lock);
   uint32_t code;
-  if (take_error(E_NOTIFY, &code)) {
+  if (take_error(error_fn, &code)) {
     mutex_unlock(&g_lock);
     return code;
   }
@@ -517,6 +797,7 @@ EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback 
   memset(r, 0, sizeof *r);
   r->used = 1;
   r->threaded = threaded;
+  r->kind = kind;
   r->id = g_next_id++;
   r->family = family;
   r->callback = callback;
@@ -526,7 +807,7 @@ EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback 
   for (int i = 0; i < MAX_REGS; i++) live += g_regs[i].used;
   if (live > g_live_max) g_live_max = live;
   uint32_t id = r->id;
-  if (initial) enqueue_locked(id, INITIAL, NULL);
+  if (initial) enqueue_kind_locked(id, INITIAL, kind, 0, NULL, 0);
   if (initial && g_wait_initial) {
     while (r->used && r->id == id && !r->initial_delivered) cond_wait(&g_cond, &g_lock);
   }
@@ -541,6 +822,10 @@ EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback 
   mutex_unlock(&g_lock);
   if (return_delay > 0) sleep_ms(return_delay);
   return 0;
+}
+
+EXPORT uint32_t WINAPI NotifyIpInterfaceChange(uint16_t family, change_callback callback, void *context, uint8_t initial, void **handle) {
+  return register_kind(K_IFACE, E_NOTIFY, family, callback, context, initial, handle);
 }
 
 EXPORT uint32_t WINAPI CancelMibChangeNotify2(void *handle) {
@@ -646,6 +931,164 @@ EXPORT uint32_t WINAPI ConvertInterfaceLuidToNameW(const uint64_t *luid, uint16_
   return put_utf16(name, length, text);
 }
 
+/* ---- addresses and routes ---- */
+
+static int sockaddr_equal(const FAKE_SOCKADDR_INET *a, const FAKE_SOCKADDR_INET *b) {
+  if (a->family != b->family) return 0;
+  if (a->family == 2) return memcmp(a->v4.addr, b->v4.addr, 4) == 0;
+  if (a->family == 23) return memcmp(a->v6.addr, b->v6.addr, 16) == 0;
+  return 0;
+}
+
+/* Like Windows: the address, and the interface by LUID or (LUID 0) by index. */
+static addr_t *find_addr_row(const FAKE_ADDR_ROW *key) {
+  for (int i = 0; i < MAX_ADDRS; i++) {
+    addr_t *a = &g_addrs[i];
+    if (!a->used || !sockaddr_equal(&a->row.Address, &key->Address)) continue;
+    if (key->InterfaceLuid != 0 ? a->row.InterfaceLuid == key->InterfaceLuid : a->row.InterfaceIndex == key->InterfaceIndex) return a;
+  }
+  return NULL;
+}
+
+static route_t *find_route_row(const FAKE_ROUTE_ROW *key) {
+  for (int i = 0; i < MAX_ROUTES; i++) {
+    route_t *t = &g_routes[i];
+    if (!t->used || !sockaddr_equal(&t->row.DestinationPrefix.Prefix, &key->DestinationPrefix.Prefix)) continue;
+    if (t->row.DestinationPrefix.PrefixLength != key->DestinationPrefix.PrefixLength || !sockaddr_equal(&t->row.NextHop, &key->NextHop)) continue;
+    if (key->InterfaceLuid != 0 ? t->row.InterfaceLuid == key->InterfaceLuid : t->row.InterfaceIndex == key->InterfaceIndex) return t;
+  }
+  return NULL;
+}
+
+EXPORT uint32_t WINAPI NotifyUnicastIpAddressChange(uint16_t family, change_callback callback, void *context, uint8_t initial, void **handle) {
+  return register_kind(K_ADDR, E_ADDR_NOTIFY, family, callback, context, initial, handle);
+}
+
+EXPORT uint32_t WINAPI NotifyRouteChange2(uint16_t family, change_callback callback, void *context, uint8_t initial, void **handle) {
+  return register_kind(K_ROUTE, E_ROUTE_NOTIFY, family, callback, context, initial, handle);
+}
+
+EXPORT uint32_t WINAPI GetUnicastIpAddressEntry(FAKE_ADDR_ROW *row) {
+  if (!row || (row->Address.family != 2 && row->Address.family != 23)) return 87;
+  mutex_lock(&g_lock);
+  g_entry_calls++;
+  uint32_t code;
+  if (take_error(E_ADDR_ENTRY, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  addr_t *a = g_entry_not_found ? NULL : find_addr_row(row);
+  if (a) *row = a->row;
+  mutex_unlock(&g_lock);
+  return a ? 0 : 1168;
+}
+
+EXPORT uint32_t WINAPI GetIpForwardEntry2(FAKE_ROUTE_ROW *row) {
+  if (!row || (row->DestinationPrefix.Prefix.family != 2 && row->DestinationPrefix.Prefix.family != 23)) return 87;
+  mutex_lock(&g_lock);
+  g_entry_calls++;
+  uint32_t code;
+  if (take_error(E_ROUTE_ENTRY, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  route_t *t = g_entry_not_found ? NULL : find_route_row(row);
+  if (t) *row = t->row;
+  mutex_unlock(&g_lock);
+  return t ? 0 : 1168;
+}
+
+EXPORT uint32_t WINAPI GetUnicastIpAddressTable(uint16_t family, void **table) {
+  if (family != 0 && family != 2 && family != 23) return 87;
+  if (!table) return 87;
+  mutex_lock(&g_lock);
+  uint32_t code;
+  if (take_error(E_ADDR_TABLE, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  uint8_t *mem = calloc(1, 8 + MAX_ADDRS * sizeof(FAKE_ADDR_ROW));
+  uint32_t n = 0;
+  for (int i = 0; i < MAX_ADDRS; i++) {
+    if (!g_addrs[i].used || (family != 0 && g_addrs[i].row.Address.family != family)) continue;
+    memcpy(mem + 8 + n * sizeof(FAKE_ADDR_ROW), &g_addrs[i].row, sizeof(FAKE_ADDR_ROW));
+    n++;
+  }
+  memcpy(mem, &n, 4);
+  g_outstanding_tables++;
+  *table = mem;
+  mutex_unlock(&g_lock);
+  return 0;
+}
+
+EXPORT uint32_t WINAPI GetIpForwardTable2(uint16_t family, void **table) {
+  if (family != 0 && family != 2 && family != 23) return 87;
+  if (!table) return 87;
+  mutex_lock(&g_lock);
+  uint32_t code;
+  if (take_error(E_ROUTE_TABLE, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  uint8_t *mem = calloc(1, 8 + MAX_ROUTES * sizeof(FAKE_ROUTE_ROW));
+  uint32_t n = 0;
+  for (int i = 0; i < MAX_ROUTES; i++) {
+    if (!g_routes[i].used || (family != 0 && g_routes[i].row.DestinationPrefix.Prefix.family != family)) continue;
+    memcpy(mem + 8 + n * sizeof(FAKE_ROUTE_ROW), &g_routes[i].row, sizeof(FAKE_ROUTE_ROW));
+    n++;
+  }
+  memcpy(mem, &n, 4);
+  g_outstanding_tables++;
+  *table = mem;
+  mutex_unlock(&g_lock);
+  return 0;
+}
+
+static int prefix_matches(const FAKE_PREFIX *p, const FAKE_SOCKADDR_INET *a) {
+  if (p->Prefix.family != a->family) return 0;
+  const uint8_t *x = a->family == 2 ? p->Prefix.v4.addr : p->Prefix.v6.addr;
+  const uint8_t *y = a->family == 2 ? a->v4.addr : a->v6.addr;
+  unsigned bits = p->PrefixLength;
+  for (unsigned i = 0; bits > 0; i++, bits = bits > 8 ? bits - 8 : 0) {
+    uint8_t mask = bits >= 8 ? 0xFF : (uint8_t)(0xFF << (8 - bits));
+    if ((x[i] & mask) != (y[i] & mask)) return 0;
+  }
+  return 1;
+}
+
+/* The longest matching prefix, then the lowest metric (the fake has no interface metrics); the source
+ * is the interface's first address of that family. 1231 (ERROR_NETWORK_UNREACHABLE) when none matches. */
+EXPORT uint32_t WINAPI GetBestRoute2(const uint64_t *luid, uint32_t index, const FAKE_SOCKADDR_INET *source, const FAKE_SOCKADDR_INET *destination,
+                                     uint32_t options, FAKE_ROUTE_ROW *best, FAKE_SOCKADDR_INET *best_source) {
+  (void)luid, (void)index, (void)source, (void)options;
+  if (!destination || !best || !best_source || (destination->family != 2 && destination->family != 23)) return 87;
+  mutex_lock(&g_lock);
+  uint32_t code;
+  if (take_error(E_BEST_ROUTE, &code)) {
+    mutex_unlock(&g_lock);
+    return code;
+  }
+  route_t *found = NULL;
+  for (int i = 0; i < MAX_ROUTES; i++) {
+    route_t *t = &g_routes[i];
+    if (!t->used || !prefix_matches(&t->row.DestinationPrefix, destination)) continue;
+    if (!found || t->row.DestinationPrefix.PrefixLength > found->row.DestinationPrefix.PrefixLength ||
+        (t->row.DestinationPrefix.PrefixLength == found->row.DestinationPrefix.PrefixLength && t->row.Metric < found->row.Metric))
+      found = t;
+  }
+  if (found) {
+    *best = found->row;
+    memset(best_source, 0, sizeof *best_source);
+    for (int i = 0; i < MAX_ADDRS; i++)
+      if (g_addrs[i].used && g_addrs[i].index == found->index && g_addrs[i].row.Address.family == destination->family) {
+        *best_source = g_addrs[i].row.Address;
+        break;
+      }
+  }
+  mutex_unlock(&g_lock);
+  return found ? 0 : 1231;
+}
+
 #ifndef _WIN32
 /* kernel32's FormatMessageW, for the Linux tests that pass this library as the adapter's `kernel32`
  * (the DLL build leaves it out: there the real kernel32 has it). */
@@ -701,7 +1144,76 @@ EXPORT int fake_set_mtu(uint16_t family, uint32_t index, uint32_t mtu) {
   return it ? 0 : 1168;
 }
 
-/* The next call of function `fn` (0 Notify, 1 Cancel, 2 Table, 3 Entry, 4 LuidToName) returns `code`. */
+/* An address change: `type` 1 adds address `host` of interface `index` (fixture formulas), 2 deletes it,
+ * 0 changes it; then valid / preferred lifetimes and the DAD state are set where >= 0 (on add and change).
+ * Queues the notification. Returns 0, 1168 when a change or delete finds no such address, 8 when full. */
+EXPORT int fake_address_change(uint16_t family, int32_t type, uint32_t index, uint32_t host, int64_t valid, int64_t preferred, int32_t dad) {
+  mutex_lock(&g_lock);
+  addr_t *a = NULL;
+  for (int i = 0; i < MAX_ADDRS && !a; i++)
+    if (g_addrs[i].used && g_addrs[i].index == index && g_addrs[i].host == host && g_addrs[i].row.Address.family == family) a = &g_addrs[i];
+  if (type == ADD && !a) {
+    for (int i = 0; i < MAX_ADDRS && !a; i++)
+      if (!g_addrs[i].used) a = &g_addrs[i];
+    if (!a) {
+      mutex_unlock(&g_lock);
+      return 8;
+    }
+    a->used = 1;
+    a->index = index;
+    a->host = host;
+    fill_addr(&a->row, family, index, host);
+  }
+  if (!a) {
+    mutex_unlock(&g_lock);
+    return 1168;
+  }
+  if (type != DELETE_) {
+    if (valid >= 0) a->row.ValidLifetime = (uint32_t)valid;
+    if (preferred >= 0) a->row.PreferredLifetime = (uint32_t)preferred;
+    if (dad >= 0) a->row.DadState = dad;
+  }
+  FAKE_ADDR_ROW row = a->row;
+  if (type == DELETE_) a->used = 0;
+  enqueue_kind_locked(0, type, K_ADDR, family, &row, sizeof row);
+  mutex_unlock(&g_lock);
+  return 0;
+}
+
+/* A route change: `type` 1 adds route `dest` of interface `index` (fill_route), 2 deletes it, 0 changes
+ * it; the metric is set where >= 0 (on add and change). Queues the notification. 0, 1168 or 8. */
+EXPORT int fake_route_change(uint16_t family, int32_t type, uint32_t index, uint32_t dest, int64_t metric) {
+  mutex_lock(&g_lock);
+  route_t *t = NULL;
+  for (int i = 0; i < MAX_ROUTES && !t; i++)
+    if (g_routes[i].used && g_routes[i].index == index && g_routes[i].dest == dest && g_routes[i].row.DestinationPrefix.Prefix.family == family) t = &g_routes[i];
+  if (type == ADD && !t) {
+    for (int i = 0; i < MAX_ROUTES && !t; i++)
+      if (!g_routes[i].used) t = &g_routes[i];
+    if (!t) {
+      mutex_unlock(&g_lock);
+      return 8;
+    }
+    t->used = 1;
+    t->index = index;
+    t->dest = dest;
+    fill_route(&t->row, family, index, dest);
+  }
+  if (!t) {
+    mutex_unlock(&g_lock);
+    return 1168;
+  }
+  if (type != DELETE_ && metric >= 0) t->row.Metric = (uint32_t)metric;
+  FAKE_ROUTE_ROW row = t->row;
+  if (type == DELETE_) t->used = 0;
+  enqueue_kind_locked(0, type, K_ROUTE, family, &row, sizeof row);
+  mutex_unlock(&g_lock);
+  return 0;
+}
+
+/* The next call of function `fn` (0 NotifyIpInterfaceChange, 1 Cancel, 2 GetIpInterfaceTable, 3 GetIpInterfaceEntry,
+ * 4 LuidToName, 5 NotifyUnicastIpAddressChange, 6 GetUnicastIpAddressEntry, 7 GetUnicastIpAddressTable,
+ * 8 NotifyRouteChange2, 9 GetIpForwardEntry2, 10 GetIpForwardTable2, 11 GetBestRoute2) returns `code`. */
 EXPORT void fake_set_next_error(int32_t fn, uint32_t code) {
   if (fn < 0 || fn >= E_COUNT) return;
   mutex_lock(&g_lock);

@@ -103,4 +103,82 @@ describe('windows adapter at scale over the fake iphlpapi (one native thread per
     }
     console.info(`scale-pairs x${RUNS}: ${msSummary(outcomes)}`);
   }, RUNS * WATCHDOG_MS);
+
+  it(`1000 live address subscriptions (unicastIpAddressChanges$, half AF_INET, half AF_UNSPEC, initial), ${RUNS} runs: marker first, right rows, one OS registration, the budget never over capacity, exit 0`, async () => {
+    const outcomes = await runs('address-scale-live');
+    expect(endings(outcomes)).toEqual({ clean: RUNS, problems: [] });
+    for (const o of outcomes) {
+      const r = o.result!;
+      expect(r).toMatchObject({
+        subscriptions: 1000,
+        markerFirst: 1000,
+        oneMarker: 1000,
+        withRows: 1000,
+        unspecWithInet6: 500,
+        wrongFamily: 0,
+        wrongRow: 0,
+        errors: 0,
+        maxNativeRegistrations: 1,
+        fakeMaxLive: 1,
+        fakeRegistrations: 1,
+        budgetCapacity: 128,
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 },
+        timersAfter: 0,
+      });
+      expect(r.maxBudgetInUse as number).toBeLessThanOrEqual(r.budgetCapacity as number);
+      expect(r.diagnosticsWhileLive).toMatchObject({ liveRegistrations: 1000, nativeRegistrations: 1, registeredCallbacks: 1 });
+      expect(r.distinctRowsChecked as number).toBeGreaterThan(0);
+    }
+    const budgets = outcomes.map((o) => o.result!.maxBudgetInUse as number);
+    console.info(
+      `address-scale-live x${RUNS}: ${msSummary(outcomes)}; most budget slots in use ${Math.max(...budgets)} of 128; ` +
+        `distinct rows checked per run ${outcomes.map((o) => o.result!.distinctRowsChecked).join(',')} (keys only: ${outcomes.map((o) => o.result!.distinctKeyOnlyRows).join(',')}); ` +
+        `OS callbacks per run ${outcomes.map((o) => o.result!.nativeCallbacks).join(',')}`,
+    );
+  }, RUNS * WATCHDOG_MS);
+
+  it(`1000 address subscribe/unsubscribe pairs in one tick, ${RUNS} runs: nothing emitted, one OS registration, the budget never over capacity, the adapter still works, exit 0`, async () => {
+    const outcomes = await runs('address-scale-pairs');
+    expect(endings(outcomes)).toEqual({ clean: RUNS, problems: [] });
+    for (const o of outcomes) {
+      expect(o.result).toMatchObject({
+        pairs: 1000,
+        emitted: 0,
+        errors: 0,
+        maxNativeRegistrations: 1,
+        fakeMaxLive: 1,
+        fakeRegistrations: 2,
+        budgetCapacity: 128,
+        followUp: { subscriptions: 2, markerFirst: 2, oneMarker: 2, wrongFamily: 0, wrongRow: 0, errors: 0 },
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 },
+        timersAfter: 0,
+      });
+      expect(o.result!.maxBudgetInUse as number).toBeLessThanOrEqual(o.result!.budgetCapacity as number);
+    }
+    console.info(`address-scale-pairs x${RUNS}: ${msSummary(outcomes)}; most budget slots in use ${Math.max(...outcomes.map((o) => o.result!.maxBudgetInUse as number))} of 128`);
+  }, RUNS * WATCHDOG_MS);
+
+  it(`routes: 1000 live notifyRouteChange2 registrations, then 1000 register/cancel pairs, ${RUNS} runs: one OS registration, the budget never over capacity, exit 0`, async () => {
+    const outcomes = await runs('route-scale');
+    expect(endings(outcomes)).toEqual({ clean: RUNS, problems: [] });
+    for (const o of outcomes) {
+      expect(o.result).toMatchObject({
+        registrations: 1000,
+        markerFirst: 1000,
+        oneMarker: 1000,
+        unspecWithInet6: 500,
+        wrong: 0,
+        pairErrors: 0,
+        maxNativeRegistrations: 1,
+        fakeMaxLive: 1,
+        budgetCapacity: 128,
+        diagnosticsWhileLive: { liveRegistrations: 1000, nativeRegistrations: 1, registeredCallbacks: 1 },
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0, pendingNativeCalls: 0 },
+        timersAfter: 0,
+      });
+      expect(o.result!.maxBudgetInUse as number).toBeLessThanOrEqual(128);
+      expect(o.result!.distinctRowsChecked as number).toBeGreaterThan(0);
+    }
+    console.info(`route-scale x${RUNS}: ${msSummary(outcomes)}; most budget slots in use ${Math.max(...outcomes.map((o) => o.result!.maxBudgetInUse as number))} of 128`);
+  }, RUNS * WATCHDOG_MS);
 });

@@ -171,7 +171,8 @@ if (reason && process.env.CI === 'true') {
     it('the contract suite passes against the fake DLL under node.exe', () => {
       const contract = r.contract as { passed: number; failed: number; ms: number; lines: string[] };
       expect({ failed: contract.failed, failures: contract.lines.filter((l) => l.startsWith('FAIL')) }).toEqual({ failed: 0, failures: [] });
-      expect(contract.passed).toBe(12);
+      // 12 interface cases + 6 of the address half (fakeHarness declares `addresses`).
+      expect(contract.passed).toBe(18);
       console.info(`Wine contract: ${contract.passed} passed, ${contract.failed} failed in ${contract.ms} ms`);
     });
 
@@ -199,6 +200,28 @@ if (reason && process.env.CI === 'true') {
         after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0 },
       });
       expect(s['scale-pairs']!.result).toMatchObject({ pairs: 1000, emitted: 0, errors: 0, maxNativeRegistrations: 1, fakeMaxLive: 1, after: { liveRegistrations: 0, nativeRegistrations: 0 } });
+      // The address twins: one NotifyUnicastIpAddressChange for 1000 subscriptions, the koffi budget never over capacity.
+      expect(s['address-scale-live']!.result).toMatchObject({
+        subscriptions: 1000,
+        markerFirst: 1000,
+        oneMarker: 1000,
+        withRows: 1000,
+        unspecWithInet6: 500,
+        wrongFamily: 0,
+        wrongRow: 0,
+        errors: 0,
+        maxNativeRegistrations: 1,
+        fakeMaxLive: 1,
+        budgetCapacity: 128,
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0 },
+      });
+      expect(s['address-scale-live']!.result!.maxBudgetInUse as number).toBeLessThanOrEqual(128);
+      expect(s['address-scale-pairs']!.result).toMatchObject({ pairs: 1000, emitted: 0, errors: 0, maxNativeRegistrations: 1, fakeMaxLive: 1, after: { liveRegistrations: 0, nativeRegistrations: 0 } });
+      expect(s['route-scale']!.result).toMatchObject({
+        registrations: 1000, markerFirst: 1000, oneMarker: 1000, unspecWithInet6: 500, wrong: 0, pairErrors: 0, maxNativeRegistrations: 1, fakeMaxLive: 1,
+        after: { liveRegistrations: 0, nativeRegistrations: 0, registeredCallbacks: 0 },
+      });
+      expect(s['route-scale']!.result!.maxBudgetInUse as number).toBeLessThanOrEqual(128);
       const cycles = s['cycles-1000']!.result!;
       expect(cycles).toMatchObject({ registeredCallbacks: 0, liveRegistrations: 0, fakeLive: 0, koffiCallbacksAfter: cycles.koffiCallbacksBefore });
       console.info(

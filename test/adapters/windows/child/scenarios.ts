@@ -15,7 +15,10 @@ import type { IpInterfaceRow } from '../../../../src/ip-interface-row';
 import type { MibNotificationType, NotificationHandle } from '../../../../src/adapter';
 import type { IpInterfaceChange } from '../../../../src/ip-interface-change';
 import { ipInterfaceChanges$ } from '../../../../src/ip-interface-changes';
-import { expectedFakeRow, FAKE_OPTION, fakeControls, MIB, NATIVE, type FakeControls } from '../fake-controls';
+import { unicastIpAddressChanges$ } from '../../../../src/unicast-ip-address-changes';
+import type { UnicastIpAddressRow } from '../../../../src/unicast-ip-address-row';
+import type { IpForwardRow } from '../../../../src/ip-forward-row';
+import { expectedFakeAddress, expectedFakeRoute, expectedFakeRow, FAKE_OPTION, fakeControls, MIB, NATIVE, type FakeControls } from '../fake-controls';
 
 /** What a scenario gets. */
 export interface ScenarioContext {
@@ -156,7 +159,283 @@ async function sampleNative<T>(adapter: WindowsIpInterfaceAdapter, during: () =>
   }
 }
 
+/** The most the adapter's process-wide koffi budget had in use at once, and its capacity. */
+function budgetSampler(adapter: WindowsIpInterfaceAdapter): { sample(): void; readonly max: number; readonly capacity: number | undefined } {
+  let max = 0;
+  let capacity: number | undefined;
+  return {
+    sample() {
+      const b = adapter.diagnostics().asyncBudget;
+      if (!b) return;
+      capacity = b.capacity;
+      max = Math.max(max, b.inFlight + b.reservedForCallbacks);
+    },
+    get max() {
+      return max;
+    },
+    get capacity() {
+      return capacity;
+    },
+  };
+}
+
+/** Host of the address the address scale scenarios add and delete on interface 2 (both families), again and again. */
+const CHURN_HOST = 40;
+
+/** The address twin of {@link watchMany}: unicastIpAddressChanges$ subscriptions, every distinct row checked against the fixture. */
+function watchManyAddresses(
+  adapter: WindowsIpInterfaceAdapter,
+  count: number,
+): { watchers: Watcher[]; subs: { unsubscribe(): void }[]; checked: () => number; keyRows: () => number } {
+  const watchers: Watcher[] = [];
+  const subs: { unsubscribe(): void }[] = [];
+  const verdict = new WeakMap<UnicastIpAddressRow, boolean>();
+  let checked = 0;
+  let keyRows = 0;
+  const valid = (row: UnicastIpAddressRow): boolean => {
+    let ok = verdict.get(row);
+    if (ok === undefined) {
+      checked++;
+      const host = row.family === 'inet' ? Number(row.address.split('.')[3]) : parseInt(row.address.split(':').at(-1)!, 16);
+      const expected = expectedFakeAddress(row.interfaceIndex, row.family, host);
+      const { family, address, interfaceLuid, interfaceIndex, interfaceName } = expected;
+      // The full row, or (an address gone before GetUnicastIpAddressEntry read it, or deleted before the
+      // seed read the table) the keys and the name only: never anything else.
+      const keysOnly = isDeepStrictEqual({ ...row }, { family, address, interfaceLuid, interfaceIndex, interfaceName });
+      if (keysOnly) keyRows++;
+      ok = keysOnly || isDeepStrictEqual({ ...row }, expected);
+      verdict.set(row, ok);
+    }
+    return ok;
+  };
+  for (let i = 0; i < count; i++) {
+    const w: Watcher = { family: i % 2 === 0 ? 'inet' : 'unspec', markers: 0, markerFirst: undefined, rows: 0, inet6Rows: 0, wrongFamily: 0, wrongRow: 0, errors: 0 };
+    watchers.push(w);
+    subs.push(
+      unicastIpAddressChanges$(w.family, true, { adapter }).subscribe({
+        next: (c) => {
+          if (w.markerFirst === undefined) w.markerFirst = c.kind === 'initial';
+          if (c.kind === 'initial') {
+            w.markers++;
+            return;
+          }
+          w.rows++;
+          if (c.row.family === 'inet6') w.inet6Rows++;
+          if (w.family === 'inet' && c.row.family !== 'inet') w.wrongFamily++;
+          if (!valid(c.row)) w.wrongRow++;
+        },
+        error: () => w.errors++,
+      }),
+    );
+  }
+  return { watchers, subs, checked: () => checked, keyRows: () => keyRows };
+}
+
+/** Adds or deletes the churn address of interface 2 (both families) every `ms` until stopped. */
+function addressChurn(controls: FakeControls, ms: number): { stop(): void } {
+  let added = false;
+  const timer = setInterval(() => {
+    added = !added;
+    for (const family of [NATIVE.inet, NATIVE.inet6]) controls.addressChange(family, added ? MIB.add : MIB.delete, 2, CHURN_HOST);
+  }, ms);
+  return { stop: () => clearInterval(timer) };
+}
+
+/** Route `dest` the route scale scenario adds and deletes on interface 2 (both families). */
+const CHURN_ROUTE = 40;
+
 export const SCENARIOS: Record<string, Scenario> = {
+  /**
+   * Routes at scale, through the adapter (notifyRouteChange2): SCALE_COUNT registrations (half AF_INET,
+   * half AF_UNSPEC, initial) while the fake delivers continuously from one thread per registration and
+   * a route of interface 2 is added and deleted every 5 ms; then SCALE_COUNT register/cancel pairs started in one tick.
+   */
+  async 'route-scale'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.threadPerRegistration, 1);
+    ctx.controls.setOption(FAKE_OPTION.ratePerSecond, SCALE_RATE);
+    const budget = budgetSampler(adapter);
+    const sampler = setInterval(() => budget.sample(), 2);
+    let added = false;
+    const churn = setInterval(() => {
+      added = !added;
+      for (const family of [NATIVE.inet, NATIVE.inet6]) ctx.controls.routeChange(family, added ? MIB.add : MIB.delete, 2, CHURN_ROUTE);
+    }, 5);
+    const started = Date.now();
+    const watchers = Array.from({ length: SCALE_COUNT }, (_, i) => ({ family: i % 2 === 0 ? ('inet' as const) : ('unspec' as const), types: [] as MibNotificationType[], inet6: 0, wrong: 0 }));
+    const verdict = new WeakMap<IpForwardRow, boolean>();
+    let checked = 0;
+    const valid = (row: IpForwardRow): boolean => {
+      let ok = verdict.get(row);
+      if (ok === undefined) {
+        checked++;
+        // Any fixture route (the continuous deliveries are about them; the churn route is dest 40 of interface 2).
+        const { prefix, prefixLength } = row.destinationPrefix;
+        const dest = prefixLength === 0 ? 1 : prefixLength === 24 || prefixLength === 64 ? 0 : row.family === 'inet' ? Number(prefix.split('.')[1]) : parseInt(prefix.split(':')[2]!, 16);
+        const expected = expectedFakeRoute(row.interfaceIndex, row.family, dest);
+        const { family, destinationPrefix, nextHop, interfaceLuid, interfaceIndex, interfaceName } = expected;
+        ok = isDeepStrictEqual({ ...row }, expected) || isDeepStrictEqual({ ...row }, { family, destinationPrefix, nextHop, interfaceLuid, interfaceIndex, interfaceName });
+        verdict.set(row, ok);
+      }
+      return ok;
+    };
+    try {
+      const { value, maxNative } = await sampleNative(adapter, async () => {
+        const handles = await Promise.all(
+          watchers.map((w) =>
+            adapter.notifyRouteChange2(w.family, (row, type) => {
+              w.types.push(type);
+              if (!row) return;
+              if (row.family === 'inet6') w.inet6++;
+              if ((w.family === 'inet' && row.family !== 'inet') || !valid(row)) w.wrong++;
+            }, true),
+          ),
+        );
+        await waitFor(() => watchers.every((w) => w.types.length >= 4), 30000, 'every route registration to get its marker and 3 rows');
+        await sleep(SCALE_HOLD_MS);
+        const during = adapter.diagnostics();
+        await Promise.all(handles.map((h) => adapter.cancelMibChangeNotify2(h)));
+        await settle(adapter, ctx.controls);
+        // Pairs: every registration started in one tick, each cancelled as soon as it resolved.
+        const pairs = await Promise.allSettled(
+          Array.from({ length: SCALE_COUNT }, (_, i) => adapter.notifyRouteChange2(i % 2 ? 'inet6' : 'unspec', () => {}, true).then((h) => adapter.cancelMibChangeNotify2(h))),
+        );
+        await settle(adapter, ctx.controls);
+        return { during, pairErrors: pairs.filter((p) => p.status === 'rejected').length };
+      });
+      clearInterval(churn);
+      await waitFor(() => ctx.controls.stats().registrationThreads === 0, 5000, 'the fake threads to end');
+      const stats = ctx.controls.stats();
+      budget.sample();
+      clearInterval(sampler);
+      return {
+        registrations: watchers.length,
+        markerFirst: watchers.filter((w) => w.types[0] === 'initial').length,
+        oneMarker: watchers.filter((w) => w.types.filter((t) => t === 'initial').length === 1).length,
+        unspecWithInet6: watchers.filter((w) => w.family === 'unspec' && w.inet6 > 0).length,
+        wrong: watchers.reduce((a, w) => a + w.wrong, 0),
+        distinctRowsChecked: checked,
+        pairErrors: value.pairErrors,
+        diagnosticsWhileLive: value.during,
+        maxNativeRegistrations: maxNative,
+        maxBudgetInUse: budget.max,
+        budgetCapacity: budget.capacity,
+        fakeMaxLive: stats.maxLive,
+        ms: Date.now() - started,
+        after: adapter.diagnostics(),
+        timersAfter: keepAliveTimers(),
+      };
+    } finally {
+      clearInterval(churn);
+      clearInterval(sampler);
+    }
+  },
+
+  /**
+   * The address twin of scale-live: SCALE_COUNT unicastIpAddressChanges$ subscriptions (half AF_INET,
+   * half AF_UNSPEC, initial) on one adapter; the fake runs one native thread per registration,
+   * delivering SCALE_RATE parameter notifications per second (unchanged rows: dropped by the adapter)
+   * while an address of interface 2 is added and deleted every 5 ms. Checks the budget never exceeds
+   * its capacity.
+   */
+  async 'address-scale-live'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.threadPerRegistration, 1);
+    ctx.controls.setOption(FAKE_OPTION.ratePerSecond, SCALE_RATE);
+    const budget = budgetSampler(adapter);
+    const sampler = setInterval(() => budget.sample(), 2);
+    const churn = addressChurn(ctx.controls, 5);
+    const started = Date.now();
+    try {
+      const { value, maxNative } = await sampleNative(adapter, async () => {
+        const many = watchManyAddresses(adapter, SCALE_COUNT);
+        await waitFor(() => many.watchers.every((w) => w.rows >= 3 || w.errors > 0), 30000, 'every address subscription to get its marker and 3 rows');
+        const liveMs = Date.now() - started;
+        await sleep(SCALE_HOLD_MS);
+        const during = adapter.diagnostics();
+        for (const sub of many.subs) sub.unsubscribe();
+        await settle(adapter, ctx.controls);
+        return { many, liveMs, during };
+      });
+      churn.stop();
+      const stats = ctx.controls.stats();
+      await waitFor(() => ctx.controls.stats().registrationThreads === 0, 5000, 'the fake threads to end');
+      budget.sample();
+      clearInterval(sampler);
+      return {
+        ...summarizeWatchers(value.many.watchers),
+        distinctRowsChecked: value.many.checked(),
+        distinctKeyOnlyRows: value.many.keyRows(),
+        liveMs: value.liveMs,
+        totalMs: Date.now() - started,
+        maxNativeRegistrations: maxNative,
+        diagnosticsWhileLive: value.during,
+        maxBudgetInUse: budget.max,
+        budgetCapacity: budget.capacity,
+        fakeMaxLive: stats.maxLive,
+        fakeRegistrations: stats.registrations,
+        nativeCallbacks: stats.callbacks,
+        after: adapter.diagnostics(),
+        timersAfter: keepAliveTimers(),
+      };
+    } finally {
+      churn.stop();
+      clearInterval(sampler);
+    }
+  },
+
+  /** The address twin of scale-pairs: SCALE_COUNT unicastIpAddressChanges$ subscribe/unsubscribe pairs in one tick. */
+  async 'address-scale-pairs'(ctx) {
+    const adapter = adapterOf(ctx);
+    ctx.controls.setOption(FAKE_OPTION.threadPerRegistration, 1);
+    ctx.controls.setOption(FAKE_OPTION.ratePerSecond, SCALE_RATE);
+    const budget = budgetSampler(adapter);
+    const sampler = setInterval(() => budget.sample(), 2);
+    const started = Date.now();
+    let emitted = 0;
+    let errors = 0;
+    try {
+      const { maxNative } = await sampleNative(adapter, async () => {
+        for (let i = 0; i < SCALE_COUNT; i++) {
+          unicastIpAddressChanges$(i % 2 === 0 ? 'inet' : 'unspec', true, { adapter })
+            .subscribe({ next: () => emitted++, error: () => errors++ })
+            .unsubscribe();
+        }
+        await settle(adapter, ctx.controls);
+      });
+      const pairsMs = Date.now() - started;
+      const churn = addressChurn(ctx.controls, 5);
+      const after = watchManyAddresses(adapter, 2);
+      try {
+        await waitFor(() => after.watchers.every((w) => w.rows >= 3 || w.errors > 0), 10000, 'the follow-up subscriptions');
+      } finally {
+        churn.stop();
+      }
+      for (const sub of after.subs) sub.unsubscribe();
+      await settle(adapter, ctx.controls);
+      const stats = ctx.controls.stats();
+      await waitFor(() => ctx.controls.stats().registrationThreads === 0, 5000, 'the fake threads to end');
+      budget.sample();
+      clearInterval(sampler);
+      return {
+        pairs: SCALE_COUNT,
+        emitted,
+        errors,
+        pairsMs,
+        maxNativeRegistrations: maxNative,
+        maxBudgetInUse: budget.max,
+        budgetCapacity: budget.capacity,
+        followUp: summarizeWatchers(after.watchers),
+        fakeMaxLive: stats.maxLive,
+        fakeRegistrations: stats.registrations,
+        after: adapter.diagnostics(),
+        timersAfter: keepAliveTimers(),
+      };
+    } finally {
+      clearInterval(sampler);
+    }
+  },
+
   /**
    * SCALE_COUNT live subscriptions (half AF_INET, half AF_UNSPEC, initial) on one adapter; the fake
    * runs one native thread per registration, each delivering SCALE_RATE notifications per second.

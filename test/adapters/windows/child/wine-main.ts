@@ -7,7 +7,8 @@
  *   - ConvertInterfaceLuidToNameW / FormatMessageW through the adapter's bindings;
  *   - the scale scenario against the real iphlpapi.dll (registration and cancel only: Wine's
  *     NotifyIpInterfaceChange is a stub that never calls back), with the OS registration count;
- *   - the contract suite, the deadlock and the scale scenarios against the fake DLL.
+ *   - the contract suite (its address half included), the deadlock and the scale scenarios (interfaces
+ *     and addresses) against the fake DLL.
  * Usage: node.exe wine-main.js FAKE_DLL RESULT_JSON PROBE_JSON
  */
 import fs from 'node:fs';
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
 
   const scenarios: Record<string, unknown> = {};
   results.scenarios = scenarios;
-  for (const name of ['cancel-inside-next', 'cancel-while-in-flight', 'register-waits-initial', 'unsubscribe-before-registered', 'no-callback-after-unsubscribe', 'cycles-1000', 'callback-cost', 'scale-live', 'scale-pairs']) {
+  for (const name of ['cancel-inside-next', 'cancel-while-in-flight', 'register-waits-initial', 'unsubscribe-before-registered', 'no-callback-after-unsubscribe', 'cycles-1000', 'callback-cost', 'scale-live', 'scale-pairs', 'address-scale-live', 'address-scale-pairs', 'route-scale']) {
     log(`scenario ${name}`);
     const started = Date.now();
     try {
