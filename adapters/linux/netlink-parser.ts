@@ -368,7 +368,10 @@ function parseNetconf(view: DataView, h: NetlinkHeader, start: number, end: numb
 function addressValue(bytes: Uint8Array, family: number, start: number, end: number, what: string): Uint8Array {
   const need = family === LINUX_AF_INET ? 4 : family === LINUX_AF_INET6 ? 16 : end - start;
   if (end - start !== need) throw new NetlinkParseError(`${what}: ${end - start} bytes for family ${family}, need ${need}`);
-  return bytes.slice(start, end);
+  // A copy even when `bytes` is a Buffer (whose slice is a view): the reader's and the requester's
+  // receive buffers are shared and overwritten by the next datagram (a table read dumps links after
+  // addresses, and read the links' bytes as addresses before this).
+  return Uint8Array.prototype.slice.call(bytes, start, end);
 }
 
 /**
