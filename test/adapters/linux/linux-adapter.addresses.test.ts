@@ -13,15 +13,7 @@ import type { UnicastIpAddressRow } from '../../../src/unicast-ip-address-row';
 import { unicastIpAddressTable$ } from '../../../src/unicast-ip-address-table';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
 import { sleep, waitFor } from '../../helpers/wait-for';
-
-interface IpAddrInfo { family: 'inet' | 'inet6'; local: string; prefixlen: number }
-interface IpLink { ifindex: number; ifname: string; addr_info?: IpAddrInfo[] }
-
-/** What `ip -j addr` says, as `family ifindex name address/prefix` lines. */
-export function kernelAddresses(ns: TestNetns): string[] {
-  const links = JSON.parse(ns.ip('-j', 'addr')) as IpLink[];
-  return links.flatMap((l) => (l.addr_info ?? []).map((a) => `${a.family} ${l.ifindex} ${l.ifname} ${a.local}/${a.prefixlen}`)).sort();
-}
+import { kernelAddresses } from './linux-test-helpers';
 
 const line = (r: UnicastIpAddressRow): string => `${r.family} ${r.interfaceIndex} ${r.interfaceName} ${r.address}/${r.onLinkPrefixLength}`;
 const text = (c: UnicastIpAddressChange): string => (c.kind === 'initial' ? `initial ${c.family}` : `${c.kind} ${c.row.interfaceName} ${c.row.address} ${c.row.dadState}`);
