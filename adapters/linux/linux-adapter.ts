@@ -55,7 +55,7 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly open: boolean;
   /** Live registrations of this adapter instance. */
   readonly liveRegistrations: number;
-  /** Live registrations on the shared reader (all adapter instances of the namespace). */
+  /** Live registrations on the shared reader (all adapter instances of the namespace; interfaces and addresses). */
   readonly readerRegistrations: number;
   /** `SO_RCVBUFFORCE` or `SO_RCVBUF`: which option sized the event socket's buffer. */
   readonly receiveBufferOption: string | undefined;
@@ -295,7 +295,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         ...(source ? source.stats : zeroReaderStats()),
         open: open !== undefined,
         liveRegistrations: registrations.size,
-        readerRegistrations: open?.liveSubscribers ?? 0,
+        readerRegistrations: open ? open.liveSubscribers + open.liveAddressSubscribers : 0,
         receiveBufferOption: source?.receiveBufferOption,
         tableSize: open?.tableSize ?? 0,
         addressTableSize: open?.addressTableSize ?? 0,

@@ -7,6 +7,8 @@
  * deleting an IPv4 address (TEST-NET-1 /32 on bv0: no DAD, one kernel message each) through the
  * benchmark's own rtnetlink writer, stamped right before its sendto(). The library listener stamps
  * CLOCK_MONOTONIC in `next`; ip monitor stamps the wall clock, compared with the CLOCK_REALTIME stamp.
+ * A minimal Node + koffi listener (children/address-floor-listener.js) is the floor any Node library
+ * starts from.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -51,7 +53,7 @@ function matchAddresses(changes, events, ifindex, clock) {
 async function run(ctx) {
   const count = ctx.quick ? 400 : 1000;
   const gapMs = 4;
-  const ids = ['library', 'ip-monitor'];
+  const ids = ['library', 'ip-monitor', 'floor-koffi'];
   ctx.log(`address-latency: ${count} address changes per listener, ${gapMs} ms apart round-robin over ${ids.length} namespaces`);
   const listeners = [];
   try {
@@ -69,6 +71,10 @@ async function run(ctx) {
         l.proc = spawn('ip', ['-n', ns.name, '-ts', 'monitor', 'address'], { stdio: ['ignore', fd, 'inherit'], env: { ...process.env, TZ: 'UTC' } });
         fs.closeSync(fd);
         l.pid = l.proc.pid;
+      } else if (id === 'floor-koffi') {
+        l.child = new Child('address-floor-listener.js', {}, { netns: ns.name });
+        l.pid = l.child.pid;
+        await l.child.waitFor('ready', 20000);
       } else {
         l.child = new Child('address-listener.js', { dist: ctx.dist, netns: ns.path, family: 'inet' });
         l.pid = l.child.pid;
@@ -125,12 +131,13 @@ async function run(ctx) {
         added: summarize(lat.filter((v, i) => v !== null && l.changes[i].add)),
         removed: summarize(lat.filter((v, i) => v !== null && !l.changes[i].add)),
         cpuUsPerChange: (l.cpu1.cpuNs - l.cpu0.cpuNs) / 1000 / l.changes.length,
-        ...(l.child ? { adapterStats: (await l.child.request('stats')).stats } : {}),
+        ...(l.id === 'library' ? { adapterStats: (await l.child.request('stats')).stats } : {}),
       };
     }
     const ours = results.library.all.p50;
     const ip = results['ip-monitor'].all.p50;
-    ctx.log(`  address latency p50: library ${ours?.toFixed(0)} us, ip monitor ${ip?.toFixed(0)} us (ratio ${(ours / ip).toFixed(2)}); missed: library ${results.library.missed}, ip monitor ${results['ip-monitor'].missed}`);
+    const floor = results['floor-koffi'].all.p50;
+    ctx.log(`  address latency p50: library ${ours?.toFixed(0)} us, ip monitor ${ip?.toFixed(0)} us (ratio ${(ours / ip).toFixed(2)}), Node + koffi floor ${floor?.toFixed(0)} us (library / floor ${(ours / floor).toFixed(2)}); missed: library ${results.library.missed}, ip monitor ${results['ip-monitor'].missed}`);
     return { count, gapMs, runSeconds, clockPairEnd: String(clockPair().monoNs), listeners: results };
   } finally {
     for (const l of listeners) {
