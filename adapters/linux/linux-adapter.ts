@@ -112,7 +112,8 @@ export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
   /** Counters of the shared reader (the last one used, when none is open). */
   stats(): LinuxAdapterStats;
   /**
-   * Re-reads every interface from the kernel and notifies live registrations of the differences.
+   * Re-reads every interface (and, while an address registration is live, every address) from the
+   * kernel and notifies live registrations of the differences.
    * Use it after changing sysctls that the kernel changes silently (see docs/linux.md). No-op when
    * nothing is registered.
    */
