@@ -19,7 +19,10 @@
  */
 import type { DadState, PrefixOrigin, SuffixOrigin, UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 import { ipAddressText } from '../../src/ip-address-text.js';
-import type { IfAddressMessage } from './address-parser.js';
+import type { AddressMessage } from './netlink-parser.js';
+
+/** What the mapping reads of an address message (the reader's, or a captured one of address-parser.ts). */
+export type AddressFacts = Omit<AddressMessage, 'kind'>;
 import {
   IFA_F_DADFAILED, IFA_F_DEPRECATED, IFA_F_PERMANENT, IFA_F_STABLE_PRIVACY, IFA_F_TEMPORARY, IFA_F_TENTATIVE, IFAPROT_KERNEL_LL,
   IFAPROT_KERNEL_LO, IFAPROT_KERNEL_RA, LINUX_AF_INET, LINUX_AF_INET6, RT_SCOPE_HOST, RT_SCOPE_LINK,
@@ -55,7 +58,7 @@ function dadStateOf(flags: number, preferred: number | undefined): DadState {
   return 'preferred';
 }
 
-function originsOf(m: IfAddressMessage): readonly [PrefixOrigin, SuffixOrigin] {
+function originsOf(m: AddressFacts): readonly [PrefixOrigin, SuffixOrigin] {
   const flags = m.addressFlags;
   const inet6 = m.family === LINUX_AF_INET6;
   const temporary = inet6 && (flags & IFA_F_TEMPORARY) !== 0;
@@ -88,7 +91,7 @@ function originsOf(m: IfAddressMessage): readonly [PrefixOrigin, SuffixOrigin] {
  * row?.dadState; // 'preferred'
  * ```
  */
-export function mapAddressRow(m: IfAddressMessage, device: AddressDevice, boot?: bigint): UnicastIpAddressRow | undefined {
+export function mapAddressRow(m: AddressFacts, device: AddressDevice, boot?: bigint): UnicastIpAddressRow | undefined {
   const family = m.family === LINUX_AF_INET ? 'inet' : m.family === LINUX_AF_INET6 ? 'inet6' : undefined;
   const bytes = m.local ?? m.address;
   if (family === undefined || bytes === undefined) return undefined;

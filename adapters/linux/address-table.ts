@@ -25,6 +25,8 @@ import { addressRowsEqual, isLifetimeOnlyChange } from './address-row-mapping.js
 export interface AddressTableChange {
   readonly type: Exclude<MibNotificationType, 'initial'>;
   readonly row: UnicastIpAddressRow;
+  /** Set on a `parameter` that only moved the lifetimes (rule A3), notified with `lifetimeUpdates`. */
+  readonly lifetimeOnly?: true | undefined;
 }
 
 /** Which rows a dump covers (all when empty). */
@@ -51,6 +53,8 @@ export interface AddressTableOptions {
  */
 export class AddressTable {
   private readonly byKey = new Map<string, UnicastIpAddressRow>();
+  /** Keys per interface index: a device's dump or deletion touches only its own rows, whatever the table size. */
+  private readonly byDevice = new Map<number, Set<string>>();
   private readonly lifetimeUpdates: boolean;
   private lifetimeOnly = 0;
 
@@ -70,8 +74,44 @@ export class AddressTable {
 
   /** Starts from a dump without notifying anything (the initial table). */
   load(rows: readonly UnicastIpAddressRow[]): void {
+    this.clear();
+    for (const row of rows) this.put(unicastAddressKey(row), row);
+  }
+
+  /** Forgets every row (notifies nothing). */
+  clear(): void {
     this.byKey.clear();
-    for (const row of rows) this.byKey.set(unicastAddressKey(row), row);
+    this.byDevice.clear();
+  }
+
+  /** The rows of one interface index. */
+  deviceRows(interfaceIndex: number): UnicastIpAddressRow[] {
+    const keys = this.byDevice.get(interfaceIndex);
+    return keys ? [...keys].map((key) => this.byKey.get(key)!) : [];
+  }
+
+  /** The device is gone: a `delete` for each row it still has (the kernel does not announce a tentative one's removal). */
+  removeDevice(interfaceIndex: number): AddressTableChange[] {
+    const changes: AddressTableChange[] = [];
+    for (const row of this.deviceRows(interfaceIndex)) {
+      this.remove(unicastAddressKey(row), row);
+      changes.push({ type: 'delete', row });
+    }
+    return changes;
+  }
+
+  private put(key: string, row: UnicastIpAddressRow): void {
+    this.byKey.set(key, row);
+    let keys = this.byDevice.get(row.interfaceIndex);
+    if (!keys) this.byDevice.set(row.interfaceIndex, (keys = new Set()));
+    keys.add(key);
+  }
+
+  private remove(key: string, row: UnicastIpAddressRow): void {
+    this.byKey.delete(key);
+    const keys = this.byDevice.get(row.interfaceIndex);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byDevice.delete(row.interfaceIndex);
   }
 
   /** The rows held, optionally of one family. */
@@ -87,10 +127,10 @@ export class AddressTable {
     const known = this.byKey.get(key);
     if (deleted) {
       if (known === undefined) return undefined;
-      this.byKey.delete(key);
+      this.remove(key, known);
       return { type: 'delete', row: known };
     }
-    this.byKey.set(key, row);
+    this.put(key, row);
     if (known === undefined) return { type: 'add', row };
     return this.changeOf(known, row);
   }
@@ -108,9 +148,11 @@ export class AddressTable {
       const change = this.apply(row, false);
       if (change) changes.push(change);
     }
-    for (const [key, row] of this.byKey) {
+    const candidates = scope.interfaceIndex === undefined ? [...this.byKey.values()] : this.deviceRows(scope.interfaceIndex);
+    for (const row of candidates) {
+      const key = unicastAddressKey(row);
       if (inScope(row) && !seen.has(key)) {
-        this.byKey.delete(key);
+        this.remove(key, row);
         changes.push({ type: 'delete', row });
       }
     }
@@ -121,7 +163,7 @@ export class AddressTable {
     if (addressRowsEqual(known, row)) return undefined;
     if (isLifetimeOnlyChange(known, row)) {
       this.lifetimeOnly++;
-      return this.lifetimeUpdates ? { type: 'parameter', row } : undefined;
+      return this.lifetimeUpdates ? { type: 'parameter', row, lifetimeOnly: true } : undefined;
     }
     return { type: 'parameter', row };
   }

@@ -117,6 +117,11 @@ export class InterfaceTable implements ReaderTable {
     return this.rows.size;
   }
 
+  /** The stored state of a device (the address table names and identifies its addresses' devices by it). */
+  link(ifindex: number): LinkState | undefined {
+    return this.links.get(ifindex);
+  }
+
   /** The current rows (both families). */
   currentRows(): IpInterfaceRow[] {
     return [...this.rows.values()];

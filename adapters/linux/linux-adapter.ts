@@ -1,5 +1,10 @@
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle } from '../../src/adapter.js';
+import type {
+  IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle, RegistrationEndedCallback, UnicastIpAddressChangeCallback,
+} from '../../src/adapter.js';
+import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
+import { readAddressRows } from './address-table-snapshot.js';
+import { asOsError } from '../shared/os-error.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { EINVAL, familyError, registrationError } from '../shared/adapter-arguments.js';
@@ -50,12 +55,14 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly open: boolean;
   /** Live registrations of this adapter instance. */
   readonly liveRegistrations: number;
-  /** Live registrations on the shared reader (all adapter instances of the namespace). */
+  /** Live registrations on the shared reader (all adapter instances of the namespace; interfaces and addresses). */
   readonly readerRegistrations: number;
   /** `SO_RCVBUFFORCE` or `SO_RCVBUF`: which option sized the event socket's buffer. */
   readonly receiveBufferOption: string | undefined;
   /** IP interfaces in the reader's table. */
   readonly tableSize: number;
+  /** Addresses in the reader's address table (0 while no address registration is live). */
+  readonly addressTableSize: number;
   /** Netlink port id (nl_pid) of the open reader's event socket. */
   readonly portId: number | undefined;
   /**
@@ -87,10 +94,26 @@ export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
    * table (no dump); without a live registration, {@link IpInterfaceAdapter.getIpInterfaceTable}.
    */
   currentIpInterfaceTable(family: AddressFamily): IpInterfaceRow[] | Promise<IpInterfaceRow[]>;
+  /** NotifyUnicastIpAddressChange (rules 1-8, 10 and A1-A4): RTM_NEWADDR / RTM_DELADDR of the namespace. */
+  notifyUnicastIpAddressChange(
+    family: AddressFamily,
+    callback: UnicastIpAddressChangeCallback,
+    initial: boolean,
+    ended?: RegistrationEndedCallback,
+  ): Promise<NotificationHandle>;
+  /**
+   * GetUnicastIpAddressTable (rule A4): with a live address registration of this adapter, the
+   * reader's address table (what that registration was told, so a caller that registered first
+   * loses and doubles nothing); else a fresh RTM_GETADDR dump.
+   */
+  getUnicastIpAddressTable(family: AddressFamily): Promise<UnicastIpAddressRow[]>;
+  /** As rule 9 for addresses (unicastIpAddressTable$ uses it): the reader's address table, synchronously, while an address registration is live. */
+  currentUnicastIpAddressTable(family: AddressFamily): UnicastIpAddressRow[] | Promise<UnicastIpAddressRow[]>;
   /** Counters of the shared reader (the last one used, when none is open). */
   stats(): LinuxAdapterStats;
   /**
-   * Re-reads every interface from the kernel and notifies live registrations of the differences.
+   * Re-reads every interface (and, while an address registration is live, every address) from the
+   * kernel and notifies live registrations of the differences.
    * Use it after changing sysctls that the kernel changes silently (see docs/linux.md). No-op when
    * nothing is registered.
    */
@@ -102,6 +125,10 @@ const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024;
 interface Registration {
   readonly reader: NetlinkReader;
   readonly unsubscribe: () => void;
+  /** Rule 10: told when the registration is lost (kept here for the namespace-deletion path). */
+  readonly ended?: RegistrationEndedCallback | undefined;
+  /** An address registration (notifyUnicastIpAddressChange). */
+  readonly addresses?: true | undefined;
 }
 
 /** What `stats()` keeps of a closed reader: counters, never its table (issue 12: no closed reader survives). */
@@ -156,6 +183,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
   const openReader = (): NetlinkReader | undefined =>
     registrations.values().find((r) => r.reader.isOpen)?.reader ?? peekReader<NetlinkReader>(namespaceKey(path));
 
+  /** The address table of the reader a live address registration of this adapter holds, if any. */
+  const liveAddressRows = (): UnicastIpAddressRow[] | undefined =>
+    registrations.values().find((r) => r.addresses && r.reader.isOpen)?.reader.currentAddressRows();
+
   const readTable = async (): Promise<IpInterfaceRow[]> => {
     const open = openReader();
     if (open) return open.dumpRows();
@@ -198,6 +229,54 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       release(registration.reader);
     },
 
+    async notifyUnicastIpAddressChange(
+      family: AddressFamily,
+      callback: UnicastIpAddressChangeCallback,
+      initial: boolean,
+      ended?: RegistrationEndedCallback,
+    ): Promise<NotificationHandle> {
+      const invalid = registrationError(name, family, callback as IpInterfaceChangeCallback, EINVAL);
+      if (invalid) throw invalid;
+      const reader = await acquire();
+      let unsubscribe: () => void;
+      try {
+        // Joins the IPv4 address group and dumps on the first address registration of the reader.
+        unsubscribe = reader.subscribeAddresses(family, callback);
+      } catch (error) {
+        release(reader);
+        throw asOsError(error, name);
+      }
+      // Live now (group joined, table loaded); nothing is delivered before the marker (both synchronous).
+      if (initial) {
+        try {
+          callback(null, 'initial');
+        } catch (error) {
+          unsubscribe();
+          release(reader);
+          throw error;
+        }
+      }
+      return registrations.issue({ reader, unsubscribe, ended, addresses: true });
+    },
+
+    async getUnicastIpAddressTable(family: AddressFamily): Promise<UnicastIpAddressRow[]> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      const live = liveAddressRows();
+      if (live) return live.filter((row) => familyMatches(family, row.family));
+      const open = openReader();
+      const rows = open ? open.dumpAddressRows() : await withDumpSocket(path, readAddressRows);
+      return rows.filter((row) => familyMatches(family, row.family));
+    },
+
+    currentUnicastIpAddressTable(family: AddressFamily): UnicastIpAddressRow[] | Promise<UnicastIpAddressRow[]> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      const live = liveAddressRows();
+      if (!live) return adapter.getUnicastIpAddressTable(family);
+      return live.filter((row) => familyMatches(family, row.family));
+    },
+
     async getIpInterfaceTable(family: AddressFamily): Promise<IpInterfaceRow[]> {
       const invalid = familyError(name, family, EINVAL);
       if (invalid) throw invalid;
@@ -225,9 +304,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         ...(source ? source.stats : zeroReaderStats()),
         open: open !== undefined,
         liveRegistrations: registrations.size,
-        readerRegistrations: open?.liveSubscribers ?? 0,
+        readerRegistrations: open ? open.liveSubscribers + open.liveAddressSubscribers : 0,
         receiveBufferOption: source?.receiveBufferOption,
         tableSize: open?.tableSize ?? 0,
+        addressTableSize: open?.addressTableSize ?? 0,
         portId: open?.portId,
         lastError: source?.lastError,
       };

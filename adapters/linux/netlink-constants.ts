@@ -241,3 +241,9 @@ export const ICMPV6_ROUTER_PREF_MEDIUM = 0;
 export const ICMPV6_ROUTER_PREF_HIGH = 1;
 export const ICMPV6_ROUTER_PREF_INVALID = 2;
 export const ICMPV6_ROUTER_PREF_LOW = 3;
+
+/** Address table (issue 13): the IPv4 address group is joined only while an address registration is live. */
+export const RTNLGRP_IPV4_IFADDR = 5;
+export const NETLINK_DROP_MEMBERSHIP = 2;
+/** ifi_flags: the carrier is up (IPv6 starts its link-local address and DAD then). */
+export const IFF_LOWER_UP = 0x10000;

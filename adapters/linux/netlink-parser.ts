@@ -12,6 +12,7 @@ import {
   NDTPA_RETRANS_TIME, NETCONFA_FORWARDING, NETCONFA_IFINDEX, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, RTM_DELADDR,
   RTM_DELLINK, RTM_DELNETCONF, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWNEIGHTBL, RTM_NEWNETCONF,
 } from './netlink-constants.js';
+import { IFA_BROADCAST, IFA_CACHEINFO, IFA_FLAGS, IFA_LABEL, IFA_LOCAL, IFA_PROTO, IFA_RT_PRIORITY } from './netlink-constants.js';
 
 /**
  * Thrown for bytes that are not well-formed rtnetlink messages.
@@ -80,14 +81,48 @@ export interface NetconfMessage extends NetlinkHeader {
   readonly forwarding?: number | undefined;
 }
 
-/** RTM_NEWADDR / RTM_DELADDR. */
+/** IFA_CACHEINFO (struct ifa_cacheinfo). */
+export interface AddressCacheInfo {
+  /** ifa_prefered: seconds left, 0xffffffff forever. */
+  readonly preferred: number;
+  /** ifa_valid: seconds left, 0xffffffff forever. */
+  readonly valid: number;
+  /** cstamp: creation, hundredths of a second since boot (jiffies based). */
+  readonly created: number;
+  /** tstamp: last update, hundredths of a second since boot. */
+  readonly updated: number;
+}
+
+/**
+ * RTM_NEWADDR / RTM_DELADDR: everything the kernel says about an address (the address table maps it
+ * to a row; the interface table reads only IPv6 link-local addresses from it).
+ */
 export interface AddressMessage extends NetlinkHeader {
   readonly kind: 'address';
   readonly deleted: boolean;
+  /** ifa_family: 2 (AF_INET) or 10 (AF_INET6); others are reported as they are. */
   readonly family: number;
   readonly ifindex: number;
+  /** ifa_scope (RT_SCOPE_*: 0 universe, 200 site, 253 link, 254 host). */
   readonly scope: number;
+  /** IFA_ADDRESS: the address, or the peer's on a point-to-point address (then {@link local} is ours). */
   readonly address?: Uint8Array | undefined;
+  /** ifa_prefixlen. */
+  readonly prefixLength: number;
+  /** The 8-bit ifa_flags of the header (0x01 is IFA_F_SECONDARY on IPv4, IFA_F_TEMPORARY on IPv6). */
+  readonly headerFlags: number;
+  /** IFA_F_* flags: IFA_FLAGS (all 32 bits) when present, else {@link headerFlags}. (`flags` is nlmsg_flags.) */
+  readonly addressFlags: number;
+  /** IFA_LOCAL: the local address; IPv4 always sends it, IPv6 only with a peer. */
+  readonly local?: Uint8Array | undefined;
+  /** IFA_LABEL (IPv4 only: the device name or an alias such as `eth0:1`). */
+  readonly label?: string | undefined;
+  readonly broadcast?: Uint8Array | undefined;
+  readonly cacheInfo?: AddressCacheInfo | undefined;
+  /** IFA_PROTO (IFAPROT_*), absent when 0 or on kernels before 5.18. */
+  readonly protocol?: number | undefined;
+  /** IFA_RT_PRIORITY: the metric of the prefix route. */
+  readonly routePriority?: number | undefined;
 }
 
 /** RTM_NEWNEIGHTBL: one table's defaults (`ifindex` 0) or one device's parameters. */
@@ -329,16 +364,81 @@ function parseNetconf(view: DataView, h: NetlinkHeader, start: number, end: numb
   return { type: h.type, flags: h.flags, seq: h.seq, pid: h.pid, kind: 'netconf', deleted: h.type === RTM_DELNETCONF, family, ifindex, forwarding };
 }
 
-function parseAddress(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): AddressMessage {
+/** An address attribute: 4 bytes for AF_INET, 16 for AF_INET6 (any other size is malformed), copied. */
+function addressValue(bytes: Uint8Array, family: number, start: number, end: number, what: string): Uint8Array {
+  const need = family === LINUX_AF_INET ? 4 : family === LINUX_AF_INET6 ? 16 : end - start;
+  if (end - start !== need) throw new NetlinkParseError(`${what}: ${end - start} bytes for family ${family}, need ${need}`);
+  // A copy even when `bytes` is a Buffer (whose slice is a view): the reader's and the requester's
+  // receive buffers are shared and overwritten by the next datagram (a table read dumps links after
+  // addresses, and read the links' bytes as addresses before this).
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
+/**
+ * The body `[start, end)` of one RTM_NEWADDR / RTM_DELADDR (address-parser.ts exposes it for
+ * captured datagrams). Parsed in full here, once, for every table of the reader: the address table
+ * needs all of it, and the extra attributes cost the interface table nothing it would notice (they
+ * come only with address messages).
+ *
+ * @throws NetlinkParseError for anything malformed; never anything else.
+ * @example
+ * ```ts
+ * const m = parseAddressBody(view, bytes, header, start, end);
+ * ```
+ */
+export function parseAddressBody(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: number, end: number): AddressMessage {
   if (end - start < 8) throw new NetlinkParseError(`ifaddrmsg: ${end - start} bytes, need 8`);
   const family = view.getUint8(start);
-  const scope = view.getUint8(start + 3);
-  const ifindex = view.getUint32(start + 4, LE);
+  const headerFlags = view.getUint8(start + 2);
+  let flags32: number | undefined;
   let address: Uint8Array | undefined;
-  forEachAttribute(view, start + 8, end, (type, s, e) => {
-    if (type === IFA_ADDRESS) address = bytes.slice(s, e);
-  });
-  return { type: h.type, flags: h.flags, seq: h.seq, pid: h.pid, kind: 'address', deleted: h.type === RTM_DELADDR, family, ifindex, scope, address };
+  let local: Uint8Array | undefined;
+  let label: string | undefined;
+  let broadcast: Uint8Array | undefined;
+  let cacheInfo: AddressCacheInfo | undefined;
+  let protocol: number | undefined;
+  let routePriority: number | undefined;
+  for (let offset = start + 8; offset + 4 <= end; ) {
+    const len = attributeLength(view, offset, end);
+    const s = offset + 4;
+    const e = offset + len;
+    switch (view.getUint16(offset + 2, LE) & 0x3fff) {
+      case IFA_ADDRESS:
+        address = addressValue(bytes, family, s, e, 'IFA_ADDRESS');
+        break;
+      case IFA_LOCAL:
+        local = addressValue(bytes, family, s, e, 'IFA_LOCAL');
+        break;
+      case IFA_LABEL: {
+        let stop = s;
+        while (stop < e && bytes[stop] !== 0) stop++;
+        label = decoder.decode(bytes.subarray(s, stop));
+        break;
+      }
+      case IFA_BROADCAST:
+        broadcast = addressValue(bytes, family, s, e, 'IFA_BROADCAST');
+        break;
+      case IFA_CACHEINFO:
+        if (e - s < 16) throw new NetlinkParseError(`IFA_CACHEINFO: ${e - s} bytes, need 16`);
+        cacheInfo = { preferred: view.getUint32(s, LE), valid: view.getUint32(s + 4, LE), created: view.getUint32(s + 8, LE), updated: view.getUint32(s + 12, LE) };
+        break;
+      case IFA_FLAGS:
+        flags32 = u32(view, s, e, 'IFA_FLAGS');
+        break;
+      case IFA_PROTO:
+        protocol = u8(view, s, e, 'IFA_PROTO');
+        break;
+      case IFA_RT_PRIORITY:
+        routePriority = u32(view, s, e, 'IFA_RT_PRIORITY');
+        break;
+    }
+    offset += align4(len);
+  }
+  return {
+    type: h.type, flags: h.flags, seq: h.seq, pid: h.pid, kind: 'address', deleted: h.type === RTM_DELADDR, family,
+    ifindex: view.getUint32(start + 4, LE), scope: view.getUint8(start + 3), address, prefixLength: view.getUint8(start + 1),
+    headerFlags, addressFlags: flags32 ?? headerFlags, local, label, broadcast, cacheInfo, protocol, routePriority,
+  };
 }
 
 // Plain loops as for links: a neighbour-table dump is one message per device and family, and
@@ -548,7 +648,7 @@ function parseOne(view: DataView, bytes: Uint8Array, h: NetlinkHeader, start: nu
       return parseNetconf(view, h, start, end);
     case RTM_NEWADDR:
     case RTM_DELADDR:
-      return parseAddress(view, bytes, h, start, end);
+      return parseAddressBody(view, bytes, h, start, end);
     case RTM_NEWNEIGHTBL:
       return parseNeighTable(view, bytes, h, start, end);
     case NLMSG_ERROR: {

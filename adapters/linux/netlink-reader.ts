@@ -13,10 +13,13 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceChangeCallback } from '../../src/adapter.js';
+import type { IpInterfaceChangeCallback, UnicastIpAddressChangeCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
+import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 import { asOsError } from '../shared/os-error.js';
+import { AddressReaderTable } from './address-reader-table.js';
+import { AddressSubscriberSet } from './address-subscriber-set.js';
 import { BatchTimer } from './batch-timer.js';
 import { InterfaceTable } from './interface-table.js';
 import { loadLibc, osError, type Libc, type PollHandle } from './libc.js';
@@ -24,6 +27,7 @@ import {
   EAGAIN, EINTR, ENOBUFS, ENOENT, ESTALE, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
+import { RTNLGRP_IPV4_IFADDR } from './netlink-constants.js';
 import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
 import { NetlinkRequester } from './netlink-requester.js';
 import type { ReaderTable } from './reader-table.js';
@@ -70,6 +74,10 @@ export interface ReaderStats {
   linkGets: number;
   /** Wall time spent in dump-socket requests, in ms. */
   requestMs: number;
+  /** Lifetime-only address updates (router-advertisement refreshes), delivered marked `lifetimeOnly` (rule A3). */
+  addressLifetimeOnly: number;
+  /** Per-device RTM_GETADDR dumps made because a carrier came up. */
+  addressDeviceDumps: number;
 }
 
 /**
@@ -84,6 +92,7 @@ export function zeroReaderStats(): ReaderStats {
   return {
     messages: 0, rowsEmitted: 0, callbacks: 0, resyncs: 0, overruns: 0, droppedForeign: 0, parseErrors: 0, wakeups: 0, dumps: 0, errors: 0,
     neighDumps: 0, linkGets: 0, requestMs: 0,
+    addressLifetimeOnly: 0, addressDeviceDumps: 0,
   };
 }
 
@@ -159,10 +168,13 @@ export class NetlinkReader implements RegisteredReader {
   lastError: IpInterfaceError | undefined;
   private readonly subscribers = new SubscriberSet(this.stats);
   private readonly interfaces = new InterfaceTable(this.subscribers);
-  /** Every table the loop dispatches to (interfaces today; addresses and routes plug in here). */
-  private readonly tables: readonly ReaderTable[] = [this.interfaces];
-  private readonly hints: number[] = [-1];
   private readonly requester: NetlinkRequester;
+  private readonly addressSubscribers = new AddressSubscriberSet(this.stats);
+  /** Idle (one branch per message) until an address registration or read activates it. */
+  private readonly addresses: AddressReaderTable;
+  /** Every table the loop dispatches to (interfaces, addresses; routes plug in here). */
+  private readonly tables: readonly ReaderTable[];
+  private readonly hints: number[];
   private readonly timer: BatchTimer;
   private readonly libc: Libc;
   private readonly fd: number;
@@ -190,6 +202,9 @@ export class NetlinkReader implements RegisteredReader {
     this.libc = events.libc;
     this.fd = events.fd;
     this.requester = new NetlinkRequester(dumps, this.stats);
+    this.addresses = new AddressReaderTable(this.addressSubscribers, (ifindex) => this.interfaces.link(ifindex), this.requester, this.stats);
+    this.tables = [this.interfaces, this.addresses];
+    this.hints = this.tables.map(() => -1);
     this.timer = NetlinkReader.quietHandler(this);
     try {
       this.receiveBufferOption = events.setReceiveBuffer(receiveBufferBytes);
@@ -315,6 +330,55 @@ export class NetlinkReader implements RegisteredReader {
     return this.subscribers.subscribe(family, callback);
   }
 
+  /**
+   * Adds an address subscriber; the returned function removes it. The first one activates the
+   * address table: joins RTNLGRP_IPV4_IFADDR (the IPv6 address group is always joined, for the
+   * interface rows' link-local identifiers) and dumps; the last one leaves the group and drops the
+   * table, so interface-only registrations never pay for addresses. Throws what the join or dump throws.
+   */
+  subscribeAddresses(family: AddressFamily, callback: UnicastIpAddressChangeCallback): () => void {
+    if (!this.addresses.isActive && !this.closed) {
+      this.events.membership(RTNLGRP_IPV4_IFADDR, true);
+      try {
+        this.guardParse(() => this.addresses.activate());
+      } catch (error) {
+        this.events.membership(RTNLGRP_IPV4_IFADDR, false);
+        throw error;
+      }
+    }
+    const unsubscribe = this.addressSubscribers.subscribe(family, callback);
+    let live = true;
+    return () => {
+      if (!live) return;
+      live = false;
+      unsubscribe();
+      if (this.addressSubscribers.size === 0 && this.addresses.isActive) {
+        this.addresses.deactivate();
+        if (!this.closed) this.events.membership(RTNLGRP_IPV4_IFADDR, false);
+      }
+    };
+  }
+
+  /** Live address subscribers. */
+  get liveAddressSubscribers(): number {
+    return this.addressSubscribers.size;
+  }
+
+  /** Addresses in the reader's address table (0 while idle). */
+  get addressTableSize(): number {
+    return this.addresses.size;
+  }
+
+  /** The address table's rows (what address subscribers have been told); undefined while idle. */
+  currentAddressRows(): UnicastIpAddressRow[] | undefined {
+    return this.addresses.isActive ? this.addresses.rows() : undefined;
+  }
+
+  /** A fresh RTM_GETADDR dump as rows, named by this reader's devices (the table is not touched). */
+  dumpAddressRows(): UnicastIpAddressRow[] {
+    return this.guardParse(() => this.addresses.dumpRows());
+  }
+
   /** A fresh kernel dump mapped to rows (does not touch the event table). */
   dumpRows(): IpInterfaceRow[] {
     return this.guardParse(() => readInterfaceRows(this.requester));
@@ -341,6 +405,8 @@ export class NetlinkReader implements RegisteredReader {
     this.retryTimer = undefined;
     this.timer.settle();
     this.subscribers.clear();
+    this.addressSubscribers.clear();
+    this.addresses.deactivate();
     this.watcher?.close();
     this.watcher = undefined;
     this.closeSockets();

@@ -10,6 +10,7 @@ import {
   AF_NETLINK, NETLINK_ADD_MEMBERSHIP, NETLINK_ROUTE, SO_RCVBUF, SO_RCVBUFFORCE, SO_RCVTIMEO, SOCK_CLOEXEC, SOCK_RAW, SOL_NETLINK,
   SOL_SOCKET,
 } from './netlink-constants.js';
+import { NETLINK_DROP_MEMBERSHIP } from './netlink-constants.js';
 import { HOST_LITTLE_ENDIAN, sockaddrNl, u32 } from './netlink-requests.js';
 import { socketsInNamespace } from './namespace-worker-client.js';
 
@@ -87,6 +88,19 @@ export class RouteSocket {
     if (libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, value, 4) === 0) return 'SO_RCVBUFFORCE';
     if (libc.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, value, 4) === 0) return 'SO_RCVBUF';
     throw osError(libc, 'setsockopt(SO_RCVBUF)', libc.errno());
+  }
+
+  /** Joins (`true`) or leaves one multicast group (RTNLGRP_*) after bind. */
+  membership(group: number, join: boolean): void {
+    const option = join ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP;
+    if (this.libc.setsockopt(this.fd, SOL_NETLINK, option, u32(group), 4) !== 0) {
+      throw osError(this.libc, `setsockopt(${join ? 'NETLINK_ADD_MEMBERSHIP' : 'NETLINK_DROP_MEMBERSHIP'}, ${group})`, this.libc.errno());
+    }
+  }
+
+  /** Sets a SOL_NETLINK int option (NETLINK_GET_STRICT_CHK); false when the kernel does not know it. */
+  setNetlinkOption(option: number, value: number): boolean {
+    return this.libc.setsockopt(this.fd, SOL_NETLINK, option, u32(value), 4) === 0;
   }
 
   /** A receive timeout, so a request can never block the JS thread forever. */

@@ -4,7 +4,7 @@
  * `npm run bench`: the benchmarks of issue 7, in one run, on Linux as root, everything inside
  * network namespaces the benchmark makes and deletes.
  *
- *   node test/bench/run.js [--quick] [--no-write | --write] [--only latency,burst,idle,churn,operators,table,windows-fake]
+ *   node test/bench/run.js [--quick] [--no-write | --write] [--only latency,burst,idle,churn,operators,table,windows-fake,address-latency,address-burst]
  *                          [--dist <dir> | --head] [--out <dir>] [--strict]
  *
  * --quick     all scenarios with smaller counts (for CI; under 4 minutes). Writes nothing unless --write.
@@ -29,7 +29,7 @@ const { render } = require('./lib/report.js');
 const { latencyCdfSvg, fmtUs } = require('./lib/svg.js');
 const { buildHead } = require('./lib/build-head.js');
 
-const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators', 'table', 'windows-fake'];
+const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators', 'table', 'windows-fake', 'address-latency', 'address-burst'];
 
 function parseArgs(argv) {
   const a = { quick: false, write: undefined, only: SCENARIOS, dist: undefined, head: false, out: undefined, strict: false };

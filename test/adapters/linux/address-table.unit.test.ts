@@ -34,4 +34,23 @@ describe('AddressTable (pure)', () => {
     expect(t.rows().map((r) => `${r.interfaceIndex} ${r.address}`).sort()).toEqual(['1 10.0.0.1', '1 fe80::2', '2 fe80::1']);
     expect(t.rows('inet')).toHaveLength(1);
   });
+
+  it('removeDevice deletes only that device\'s rows; a device-scoped reconcile touches only that device', () => {
+    const t = new AddressTable();
+    const other = { interfaceLuid: 2n, interfaceIndex: 2 };
+    t.load([row('fe80::1'), row('2001:db8::1'), row('fe80::1', other), row('10.0.0.2', { family: 'inet', ...other })]);
+    expect(t.deviceRows(1).map((r) => r.address).sort()).toEqual(['2001:db8::1', 'fe80::1']);
+    expect(t.removeDevice(1).map((c) => `${c.type} ${c.row.address}`).sort()).toEqual(['delete 2001:db8::1', 'delete fe80::1']);
+    expect(t.removeDevice(1)).toEqual([]);
+    expect(t.deviceRows(1)).toEqual([]);
+    expect(t.reconcile([], { family: 'inet6', interfaceIndex: 2 }).map((c) => `${c.type} ${c.row.address}`)).toEqual(['delete fe80::1']);
+    expect(t.rows().map((r) => r.address)).toEqual(['10.0.0.2']);
+  });
+
+  it('lifetimeUpdates: a lifetime-only change is marked lifetimeOnly, a real change is not', () => {
+    const t = new AddressTable({ lifetimeUpdates: true });
+    t.apply(row('2001:db8::1'), false);
+    expect(t.apply(row('2001:db8::1', { validLifetime: 3000 }), false)).toMatchObject({ type: 'parameter', lifetimeOnly: true });
+    expect(t.apply(row('2001:db8::1', { validLifetime: 3000, dadState: 'deprecated' }), false)?.lifetimeOnly).toBeUndefined();
+  });
 });

@@ -6,6 +6,7 @@ import { describeWithNetns, TestNetns } from '../../helpers/netns';
 describeWithNetns('linux adapter in a test namespace', () => {
   let ns: TestNetns | undefined;
   let mtu = 1500;
+  let addressed = false;
 
   beforeAll(() => {
     TestNetns.cleanupStale('lxcontract');
@@ -25,5 +26,14 @@ describeWithNetns('linux adapter in a test namespace', () => {
     },
     liveRegistrations: (adapter) => (adapter as LinuxIpInterfaceAdapter).liveRegistrations,
     optionalRules: { currentIpInterfaceTable: true },
+    // An IPv4 and an IPv6 address (nodad: no tentative phase) added, then removed at the next trigger.
+    addresses: {
+      triggerChange: async () => {
+        addressed = !addressed;
+        const verb = addressed ? 'add' : 'del';
+        ns!.ip('addr', verb, '10.77.0.1/24', 'dev', 'ct0');
+        ns!.ip('addr', verb, '2001:db8:77::1/64', 'dev', 'ct0', ...(addressed ? ['nodad'] : []));
+      },
+    },
   });
 });

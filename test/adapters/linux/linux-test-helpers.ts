@@ -2,6 +2,7 @@ import type { MibNotificationType } from '../../../src/adapter';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { interfaceKey } from '../../../src/interface-key';
 import type { Call } from '../../helpers/recorder';
+import type { TestNetns } from '../../helpers/netns';
 
 export { recorder, type Call } from '../../helpers/recorder';
 
@@ -27,4 +28,13 @@ export function applyCalls(table: Map<string, IpInterfaceRow>, calls: readonly C
 export function stable(row: IpInterfaceRow): Omit<IpInterfaceRow, 'reachableTime'> {
   const { reachableTime: _ignored, ...rest } = row;
   return rest;
+}
+
+interface IpAddrInfo { family: 'inet' | 'inet6'; local: string; prefixlen: number }
+interface IpAddrLink { ifindex: number; ifname: string; addr_info?: IpAddrInfo[] }
+
+/** What `ip -n NS -j addr` says, as sorted `family ifindex name address/prefix` lines. */
+export function kernelAddresses(ns: TestNetns): string[] {
+  const links = JSON.parse(ns.ip('-j', 'addr')) as IpAddrLink[];
+  return links.flatMap((l) => (l.addr_info ?? []).map((a) => `${a.family} ${l.ifindex} ${l.ifname} ${a.local}/${a.prefixlen}`)).sort();
 }

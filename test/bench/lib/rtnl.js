@@ -209,6 +209,18 @@ class RtnlWriter {
     return this.request(RTM_DELLINK, 0, Buffer.concat([ifinfomsg(0, 0, 0), attr(IFLA_GROUP, u32(group))]));
   }
 
+  /** Adds (`add` true) or deletes an IPv4 address (`a.b.c.d`, prefix length) on ifindex: RTM_NEWADDR / RTM_DELADDR. */
+  setAddress(index, address, prefixLength, add) {
+    const body = Buffer.alloc(8);
+    body.writeUInt8(2, 0); // AF_INET
+    body.writeUInt8(prefixLength, 1);
+    body.writeUInt32LE(index, 4);
+    const bytes = Buffer.from(address.split('.').map(Number));
+    const IFA_ADDRESS = 1;
+    const IFA_LOCAL = 2;
+    return this.request(add ? 20 : 21, add ? NLM_F_CREATE | NLM_F_EXCL : 0, Buffer.concat([body, attr(IFA_LOCAL, bytes), attr(IFA_ADDRESS, bytes)]));
+  }
+
   close() {
     if (this.fd >= 0) libc().close(this.fd);
     this.fd = -1;

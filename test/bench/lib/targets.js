@@ -232,6 +232,40 @@ function windowsFakeTargets(r) {
   ];
 }
 
+/** Issue 13: address latency p50 within 2x `ip -ts monitor address` (same run), every change seen. */
+function addressLatencyTargets(r) {
+  const target = 'address p50 ≤ 2.0× ip monitor address p50';
+  if (r.error) return [notMeasured('address-latency-ratio', target, r.error)];
+  const ours = r.listeners[LIB];
+  const ip = r.listeners[IPMON];
+  const ratio = ours.all.p50 / ip.all.p50;
+  return [
+    { id: 'address-latency-ratio', target, status: ratio <= 2 ? 'met' : 'missed', result: `${ratio.toFixed(2)}× (${us(ours.all.p50)} vs ${us(ip.all.p50)})`, value: ratio },
+    {
+      id: 'address-latency-complete',
+      target: 'the library sees every address change',
+      status: ours.missed === 0 ? 'met' : 'missed',
+      result: `${ours.seen} of ${ours.changes}`,
+    },
+  ];
+}
+
+/** Issue 13: after each address burst phase the subscriber's table equals the kernel's. */
+function addressBurstTargets(r) {
+  if (r.error) return [notMeasured('address-burst', 'address table equals the kernel\'s after each burst', r.error)];
+  return r.runs.map((run) => {
+    const label = `address burst ${run.count}, ${run.receiveBuffer} buffer: table equals ip -j addr after add and delete`;
+    if (run.failed) return { id: `address-burst-${run.receiveBuffer}`, target: label, status: 'missed', result: `failed: ${run.failed}` };
+    const bad = run.phases.filter((p) => !p.diff.empty);
+    return {
+      id: `address-burst-${run.receiveBuffer}`,
+      target: label,
+      status: bad.length === 0 ? 'met' : 'missed',
+      result: run.phases.map((p) => `${p.phase}: ${p.tableRows}/${p.kernelRows} rows, lag ${p.lagFromLastRequestMs?.toFixed(1)} ms, ${p.overruns} overruns`).join('; '),
+    };
+  });
+}
+
 function judge(results) {
   return [
     ...latencyTargets(results.latency),
@@ -242,6 +276,8 @@ function judge(results) {
     ...floorTargets(results.latency),
     ...(results.table ? tableTargets(results.table) : []),
     ...(results['windows-fake'] ? windowsFakeTargets(results['windows-fake']) : []),
+    ...(results['address-latency'] ? addressLatencyTargets(results['address-latency']) : []),
+    ...(results['address-burst'] ? addressBurstTargets(results['address-burst']) : []),
   ];
 }
 
