@@ -1,5 +1,6 @@
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle } from '../../src/adapter.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle, RegistrationEndedCallback, RouteChangeCallback } from '../../src/adapter.js';
+import type { IpForwardRow } from '../../src/ip-forward-row.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { EINVAL, familyError, registrationError } from '../shared/adapter-arguments.js';
@@ -7,6 +8,9 @@ import { Registrations } from '../shared/registrations.js';
 import { acquireReader, namespaceKey, peekReader, releaseReader } from './reader-registry.js';
 import { ESTALE } from './netlink-constants.js';
 import { NetlinkReader, readInterfaceRows, withDumpSocket, zeroReaderStats, type ReaderStats } from './netlink-reader.js';
+import { bestRouteRow, readRouteRows, zeroRouteCounters, type RouteTables } from './route-reader-table.js';
+import { addressBytes } from './route-requests.js';
+import { asOsError } from '../shared/os-error.js';
 
 /**
  * Options of {@link linuxAdapter}.
@@ -32,6 +36,13 @@ export interface LinuxAdapterOptions {
    * in a namespace opens the shared reader and decides its size.
    */
   receiveBufferBytes?: number | undefined;
+  /**
+   * Which routing tables the route methods see (`notifyRouteChange2`, `getIpForwardTable2`):
+   * `'main'` (254, what `ip route show` lists; the default) or `'all'` (every table: local, default
+   * and policy-routing tables, each row with its `table`). Either way only unicast routes, never
+   * cached/cloned entries. `getBestRoute2` answers the kernel's own lookup whatever table it used.
+   */
+  tables?: RouteTables | undefined;
 }
 
 /**
@@ -58,6 +69,12 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly tableSize: number;
   /** Netlink port id (nl_pid) of the open reader's event socket. */
   readonly portId: number | undefined;
+  /** Route rows held by the reader (0 while no route registration is live there). */
+  readonly routeRows: number;
+  /** Device route dumps made for link and address events (the routes the kernel removes without a message). */
+  readonly routeDeviceDumps: number;
+  /** Device route dumps made again because the kernel had not flushed the routes yet. */
+  readonly routeDumpRetries: number;
   /**
    * The last failure the reader healed from (see `errors`), if any; `OS_ERROR` with `osCode` 2
    * (ENOENT) when the namespace was deleted under live registrations (they then receive nothing more).
@@ -102,6 +119,8 @@ const DEFAULT_RECEIVE_BUFFER = 8 * 1024 * 1024;
 interface Registration {
   readonly reader: NetlinkReader;
   readonly unsubscribe: () => void;
+  /** Rule 10: called if the adapter loses this registration (kept here; namespace deletion calls it). */
+  readonly ended?: RegistrationEndedCallback | undefined;
 }
 
 /** What `stats()` keeps of a closed reader: counters, never its table (issue 12: no closed reader survives). */
@@ -146,6 +165,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
   if (!Number.isFinite(receiveBufferBytes) || receiveBufferBytes <= 0) {
     throw new IpInterfaceError('INVALID_PARAMETER', `receiveBufferBytes must be a positive number, got ${receiveBufferBytes}`, { adapter: name });
   }
+  const tables: RouteTables = options.tables ?? 'main';
+  if (tables !== 'main' && tables !== 'all') {
+    throw new IpInterfaceError('INVALID_PARAMETER', `tables must be 'main' or 'all', got ${String(tables)}`, { adapter: name, osCode: EINVAL });
+  }
   const registrations = new Registrations<Registration>(name);
   let lastClosed: ClosedReaderSummary | undefined;
   // The reader this adapter's registrations hold, while it is open: their namespace, whatever the
@@ -182,6 +205,63 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         }
       }
       return registrations.issue({ reader, unsubscribe: reader.subscribe(family, callback) });
+    },
+
+    async notifyRouteChange2(
+      family: AddressFamily,
+      callback: RouteChangeCallback,
+      initial: boolean,
+      ended?: RegistrationEndedCallback,
+    ): Promise<NotificationHandle> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      if (typeof callback !== 'function') {
+        throw new IpInterfaceError('INVALID_PARAMETER', `the callback must be a function, got ${typeof callback}`, { adapter: name, osCode: EINVAL });
+      }
+      const reader = await acquire();
+      let unsubscribe: () => void;
+      try {
+        // Joins the family's route groups and dumps its routes (the first route registration there).
+        unsubscribe = reader.subscribeRoutes(family, tables, callback);
+      } catch (error) {
+        release(reader);
+        throw asOsError(error, name);
+      }
+      // Registered synchronously after the dump: nothing can be delivered before the marker.
+      if (initial) {
+        try {
+          callback(null, 'initial');
+        } catch (error) {
+          unsubscribe();
+          release(reader);
+          throw error;
+        }
+      }
+      return registrations.issue({ reader, unsubscribe, ended });
+    },
+
+    async getIpForwardTable2(family: AddressFamily): Promise<IpForwardRow[]> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      const open = openReader();
+      if (open) return open.dumpRouteRows(family, tables);
+      return withDumpSocket(path, (requester) => readRouteRows(requester, zeroRouteCounters(), family, tables));
+    },
+
+    async getBestRoute2(family: 'inet' | 'inet6', destination: string): Promise<IpForwardRow | null> {
+      if (family !== 'inet' && family !== 'inet6') {
+        throw new IpInterfaceError('INVALID_PARAMETER', `getBestRoute2 needs family 'inet' or 'inet6', got ${String(family)}`, { adapter: name, osCode: EINVAL });
+      }
+      const bytes = addressBytes(family, destination);
+      if (bytes === undefined) {
+        throw new IpInterfaceError('INVALID_PARAMETER', `destination must be an ${family === 'inet' ? 'IPv4' : 'IPv6'} address text, got ${JSON.stringify(destination)}`, {
+          adapter: name,
+          osCode: EINVAL,
+        });
+      }
+      const open = openReader();
+      if (open) return open.bestRoute(family, bytes);
+      return withDumpSocket(path, (requester) => bestRouteRow(requester, zeroRouteCounters(), family, bytes, () => undefined));
     },
 
     async cancelMibChangeNotify2(handle: NotificationHandle): Promise<void> {
@@ -222,6 +302,9 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         tableSize: open?.tableSize ?? 0,
         portId: open?.portId,
         lastError: source?.lastError,
+        routeRows: open?.routeStats?.rows ?? 0,
+        routeDeviceDumps: open?.routeStats?.deviceDumps ?? 0,
+        routeDumpRetries: open?.routeStats?.dumpRetries ?? 0,
       };
     },
 
