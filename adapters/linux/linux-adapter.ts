@@ -42,7 +42,7 @@ export interface LinuxAdapterOptions {
    * and policy-routing tables, each row with its `table`). Either way only unicast routes, never
    * cached/cloned entries. `getBestRoute2` answers the kernel's own lookup whatever table it used.
    */
-  tables?: RouteTables | undefined;
+  tables?: 'main' | 'all' | undefined;
 }
 
 /**
@@ -104,6 +104,16 @@ export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
    * table (no dump); without a live registration, {@link IpInterfaceAdapter.getIpInterfaceTable}.
    */
   currentIpInterfaceTable(family: AddressFamily): IpInterfaceRow[] | Promise<IpInterfaceRow[]>;
+  /**
+   * NotifyRouteChange2 (rules R1-R4): RTM_NEWROUTE / RTM_DELROUTE of the tables chosen by the
+   * `tables` option, plus the removals the kernel makes without a message (IPv4 routes of a device
+   * that went down, lost its address or was deleted), found by re-dumping that device's routes.
+   */
+  notifyRouteChange2(family: AddressFamily, callback: RouteChangeCallback, initial: boolean, ended?: RegistrationEndedCallback): Promise<NotificationHandle>;
+  /** GetIpForwardTable2: a fresh dump of the unicast routes of `family` in the `tables` chosen. */
+  getIpForwardTable2(family: AddressFamily): Promise<IpForwardRow[]>;
+  /** GetBestRoute2: the kernel's own lookup (`ip route get fibmatch`), null when unreachable; sends no packet. */
+  getBestRoute2(family: 'inet' | 'inet6', destination: string): Promise<IpForwardRow | null>;
   /** Counters of the shared reader (the last one used, when none is open). */
   stats(): LinuxAdapterStats;
   /**

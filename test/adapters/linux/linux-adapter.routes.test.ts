@@ -358,7 +358,7 @@ describeWithNetns('linux adapter: a 5000-route burst with a small receive buffer
           Array.from({ length: n }, (_, i) => `route ${verb} 10.${100 + (i >> 8)}.${i & 255}.0/24${verb === 'add' ? ' via 10.9.0.2' : ''}`);
         for (let run = 1; run <= 3; run++) {
           ns.ipBatch(lines(5000, 'add'));
-          await waitFor(() => table().size === 5001, `run ${run}: 5000 routes added`, 30_000, () => `${table().size} rows`);
+          await waitFor(() => table().size === 5001, `run ${run}: 5000 routes added`, 30_000, () => `${table().size} rows; ${JSON.stringify(adapter.stats())}`);
           expect(adapterLines(table(), 'inet')).toEqual(kernelLines(ns, 'inet'));
           ns.ipBatch(lines(5000, 'del'));
           await waitFor(() => table().size === 1, `run ${run}: 5000 routes deleted`, 30_000, () => `${table().size} rows`);
