@@ -219,6 +219,8 @@ describeWithNetns('linux adapter: routes in a test namespace (real kernel events
     expect(kernelLines(ns, 'inet')).toEqual([]);
     expect(new Set(v4.calls.slice(from).map((c) => routeKey(c.row!)))).toEqual(new Set(before.map(routeKey)));
     expect(adapter.stats().routeDeviceDumps).toBeGreaterThan(dumpsBefore);
+    const { routeDeviceDumps, routeDumpRetries } = adapter.stats();
+    console.log(`link down: ${JSON.stringify({ deviceDumps: routeDeviceDumps - dumpsBefore, routeDumpRetries })}`);
     expect(await adapter.getBestRoute2('inet', '192.0.2.1')).toBeNull();
     // IPv6: the kernel sends RTM_DELROUTE for every route through ra.
     await waitFor(() => adapterLines(table6(), 'inet6').length === kernelLines(ns, 'inet6').length, 'the IPv6 table after down');
