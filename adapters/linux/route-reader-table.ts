@@ -59,6 +59,14 @@ const RETRY_MS = 5;
 /** ...at most this many times (the flush of a device's routes took well under 1 ms here). */
 const MAX_RETRIES = 20;
 
+/** The route dumps the table makes (route-requests.ts on the reader's dump socket; a fake in unit tests). */
+export interface RouteDumps {
+  /** One device's routes of a Linux family; undefined when the device is gone (ENODEV). */
+  device(family: number, ifindex: number): RouteMessage[] | undefined;
+  /** Every route of a Linux family. */
+  all(family: number): RouteMessage[];
+}
+
 interface Device extends RouteDevice {
   readonly flags: number;
 }
@@ -106,12 +114,20 @@ export class RouteReaderTable implements ReaderTable {
   /** Device dumps made again because the kernel had not flushed yet. */
   dumpRetries = 0;
 
+  private readonly dumps: RouteDumps;
+
   constructor(
-    private readonly requester: NetlinkRequester,
+    private readonly requester: Pick<NetlinkRequester, 'socket' | 'dump' | 'getLink'>,
     private readonly counters: RouteTableCounters,
     /** Runs the reader's quiet completion (a retry of a device dump). */
     private readonly wake: () => void,
-  ) {}
+    dumps?: RouteDumps,
+  ) {
+    this.dumps = dumps ?? {
+      device: (family, ifindex) => dumpDeviceRoutes(requester.socket, counters, family, ifindex),
+      all: (family) => dumpRoutes(requester.socket, counters, family),
+    };
+  }
 
   /** Rows held. */
   get size(): number {
@@ -137,7 +153,7 @@ export class RouteReaderTable implements ReaderTable {
   enable(family: RouteFamily): void {
     if (this.families.has(family)) return;
     if (this.devices.size === 0) this.loadDevices();
-    const mapped = this.mapAll(dumpRoutes(this.requester.socket, this.counters, LINUX_FAMILY[family]));
+    const mapped = this.mapAll(this.dumps.all(LINUX_FAMILY[family]));
     this.families.add(family);
     this.table.reconcile(mapped, { family });
   }
@@ -242,7 +258,7 @@ export class RouteReaderTable implements ReaderTable {
     for (const ifindex of this.redump) {
       for (const family of this.families) {
         if (this.fullReload.has(family)) continue;
-        const routes = dumpDeviceRoutes(this.requester.socket, this.counters, LINUX_FAMILY[family], ifindex);
+        const routes = this.dumps.device(LINUX_FAMILY[family], ifindex);
         this.deviceDumps++;
         if (routes === undefined) {
           changes.push(...this.table.reconcile([], { family, interfaceIndex: ifindex }));
@@ -273,7 +289,7 @@ export class RouteReaderTable implements ReaderTable {
   }
 
   private reconcileFamily(family: RouteFamily): RouteTableChange[] {
-    const mapped = this.mapAll(dumpRoutes(this.requester.socket, this.counters, LINUX_FAMILY[family]));
+    const mapped = this.mapAll(this.dumps.all(LINUX_FAMILY[family]));
     return this.table.reconcile(mapped, { family });
   }
 
