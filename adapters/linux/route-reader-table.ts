@@ -211,7 +211,10 @@ export class RouteReaderTable implements ReaderTable {
       }
       const known = this.devices.get(m.ifindex);
       this.storeDevice(m);
-      if (known !== undefined && ((known.flags ^ m.ifiFlags) & (IFF_UP | IFF_LOWER_UP)) !== 0) this.redump.add(m.ifindex);
+      // A rename changes every row's interfaceName: the dump turns them into `parameter` changes.
+      if (known !== undefined && (((known.flags ^ m.ifiFlags) & (IFF_UP | IFF_LOWER_UP)) !== 0 || (m.name !== undefined && m.name !== known.interfaceName))) {
+        this.redump.add(m.ifindex);
+      }
     } else if (m.kind === 'address' && m.deleted && m.family === LINUX_AF_INET && this.families.has('inet')) {
       this.redump.add(m.ifindex);
       const text = m.address ? ipAddressText(m.address) : undefined;

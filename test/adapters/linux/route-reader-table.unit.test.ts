@@ -121,6 +121,13 @@ describe('RouteReaderTable (fake dumps): the removals the kernel makes without a
     expect(t.seen.map((c) => `${c.type} ${c.row.destinationPrefix.prefix}`)).toEqual(['delete 10.66.0.0']);
   });
 
+  it('a rename: the device is dumped again, its rows change (parameter) to the new name', () => {
+    const t = setup([route(77, [hop(3, 2)])]);
+    t.table.apply({ ...link(3, UP), name: 'renamed' });
+    t.finish();
+    expect(t.seen.map((c) => `${c.type} ${c.row.interfaceName}`)).toEqual(['parameter renamed']);
+  });
+
   it("tables: a 'main' subscriber never sees another table's rows; 'all' does", () => {
     const t = setup([route(77, [hop(3, 2)], 100)]);
     const all: IpForwardRow[] = [];
