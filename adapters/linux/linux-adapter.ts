@@ -1,10 +1,10 @@
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
 import type {
-  IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle, RegistrationEndedCallback, UnicastIpAddressChangeCallback,
+  IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle, RegistrationEndedCallback, RouteChangeCallback, UnicastIpAddressChangeCallback,
 } from '../../src/adapter.js';
+import type { IpForwardRow } from '../../src/ip-forward-row.js';
 import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 import { readAddressRows } from './address-table-snapshot.js';
-import { asOsError } from '../shared/os-error.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { EINVAL, familyError, registrationError } from '../shared/adapter-arguments.js';
@@ -12,6 +12,9 @@ import { Registrations } from '../shared/registrations.js';
 import { acquireReader, namespaceKey, peekReader, releaseReader } from './reader-registry.js';
 import { ESTALE } from './netlink-constants.js';
 import { NetlinkReader, readInterfaceRows, withDumpSocket, zeroReaderStats, type ReaderStats } from './netlink-reader.js';
+import { bestRouteRow, readRouteRows, zeroRouteCounters, type RouteTables } from './route-reader-table.js';
+import { addressBytes } from './route-requests.js';
+import { asOsError } from '../shared/os-error.js';
 
 /**
  * Options of {@link linuxAdapter}.
@@ -37,6 +40,13 @@ export interface LinuxAdapterOptions {
    * in a namespace opens the shared reader and decides its size.
    */
   receiveBufferBytes?: number | undefined;
+  /**
+   * Which routing tables the route methods see (`notifyRouteChange2`, `getIpForwardTable2`):
+   * `'main'` (254, what `ip route show` lists; the default) or `'all'` (every table: local, default
+   * and policy-routing tables, each row with its `table`). Either way only unicast routes, never
+   * cached/cloned entries. `getBestRoute2` answers the kernel's own lookup whatever table it used.
+   */
+  tables?: 'main' | 'all' | undefined;
 }
 
 /**
@@ -65,6 +75,12 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly addressTableSize: number;
   /** Netlink port id (nl_pid) of the open reader's event socket. */
   readonly portId: number | undefined;
+  /** Route rows held by the reader (0 while no route registration is live there). */
+  readonly routeRows: number;
+  /** Device route dumps made for link and address events (the routes the kernel removes without a message). */
+  readonly routeDeviceDumps: number;
+  /** Device route dumps made again because the kernel had not flushed the routes yet. */
+  readonly routeDumpRetries: number;
   /**
    * The last failure the reader healed from (see `errors`), if any; `OS_ERROR` with `osCode` 2
    * (ENOENT) when the namespace was deleted under live registrations (they then receive nothing more).
@@ -109,6 +125,16 @@ export interface LinuxIpInterfaceAdapter extends IpInterfaceAdapter {
   getUnicastIpAddressTable(family: AddressFamily): Promise<UnicastIpAddressRow[]>;
   /** As rule 9 for addresses (unicastIpAddressTable$ uses it): the reader's address table, synchronously, while an address registration is live. */
   currentUnicastIpAddressTable(family: AddressFamily): UnicastIpAddressRow[] | Promise<UnicastIpAddressRow[]>;
+  /**
+   * NotifyRouteChange2 (rules R1-R4): RTM_NEWROUTE / RTM_DELROUTE of the tables chosen by the
+   * `tables` option, plus the removals the kernel makes without a message (IPv4 routes of a device
+   * that went down, lost its address or was deleted), found by re-dumping that device's routes.
+   */
+  notifyRouteChange2(family: AddressFamily, callback: RouteChangeCallback, initial: boolean, ended?: RegistrationEndedCallback): Promise<NotificationHandle>;
+  /** GetIpForwardTable2: a fresh dump of the unicast routes of `family` in the `tables` chosen. */
+  getIpForwardTable2(family: AddressFamily): Promise<IpForwardRow[]>;
+  /** GetBestRoute2: the kernel's own lookup (`ip route get fibmatch`), null when unreachable; sends no packet. */
+  getBestRoute2(family: 'inet' | 'inet6', destination: string): Promise<IpForwardRow | null>;
   /** Counters of the shared reader (the last one used, when none is open). */
   stats(): LinuxAdapterStats;
   /**
@@ -173,6 +199,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
   if (!Number.isFinite(receiveBufferBytes) || receiveBufferBytes <= 0) {
     throw new IpInterfaceError('INVALID_PARAMETER', `receiveBufferBytes must be a positive number, got ${receiveBufferBytes}`, { adapter: name });
   }
+  const tables: RouteTables = options.tables ?? 'main';
+  if (tables !== 'main' && tables !== 'all') {
+    throw new IpInterfaceError('INVALID_PARAMETER', `tables must be 'main' or 'all', got ${String(tables)}`, { adapter: name, osCode: EINVAL });
+  }
   const registrations = new Registrations<Registration>(name);
   let lastClosed: ClosedReaderSummary | undefined;
   // The reader of a registration whose 'initial' marker is being delivered (see notifyIpInterfaceChange).
@@ -221,6 +251,63 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         }
       }
       return registrations.issue({ reader, unsubscribe: reader.subscribe(family, callback) });
+    },
+
+    async notifyRouteChange2(
+      family: AddressFamily,
+      callback: RouteChangeCallback,
+      initial: boolean,
+      ended?: RegistrationEndedCallback,
+    ): Promise<NotificationHandle> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      if (typeof callback !== 'function') {
+        throw new IpInterfaceError('INVALID_PARAMETER', `the callback must be a function, got ${typeof callback}`, { adapter: name, osCode: EINVAL });
+      }
+      const reader = await acquire();
+      let unsubscribe: () => void;
+      try {
+        // Joins the family's route groups and dumps its routes (the first route registration there).
+        unsubscribe = reader.subscribeRoutes(family, tables, callback);
+      } catch (error) {
+        release(reader);
+        throw asOsError(error, name);
+      }
+      // Registered synchronously after the dump: nothing can be delivered before the marker.
+      if (initial) {
+        try {
+          callback(null, 'initial');
+        } catch (error) {
+          unsubscribe();
+          release(reader);
+          throw error;
+        }
+      }
+      return registrations.issue({ reader, unsubscribe, ended });
+    },
+
+    async getIpForwardTable2(family: AddressFamily): Promise<IpForwardRow[]> {
+      const invalid = familyError(name, family, EINVAL);
+      if (invalid) throw invalid;
+      const open = openReader();
+      if (open) return open.dumpRouteRows(family, tables);
+      return withDumpSocket(path, (requester) => readRouteRows(requester, zeroRouteCounters(), family, tables));
+    },
+
+    async getBestRoute2(family: 'inet' | 'inet6', destination: string): Promise<IpForwardRow | null> {
+      if (family !== 'inet' && family !== 'inet6') {
+        throw new IpInterfaceError('INVALID_PARAMETER', `getBestRoute2 needs family 'inet' or 'inet6', got ${String(family)}`, { adapter: name, osCode: EINVAL });
+      }
+      const bytes = addressBytes(family, destination);
+      if (bytes === undefined) {
+        throw new IpInterfaceError('INVALID_PARAMETER', `destination must be an ${family === 'inet' ? 'IPv4' : 'IPv6'} address text, got ${JSON.stringify(destination)}`, {
+          adapter: name,
+          osCode: EINVAL,
+        });
+      }
+      const open = openReader();
+      if (open) return open.bestRoute(family, bytes);
+      return withDumpSocket(path, (requester) => bestRouteRow(requester, zeroRouteCounters(), family, bytes, () => undefined));
     },
 
     async cancelMibChangeNotify2(handle: NotificationHandle): Promise<void> {
@@ -310,6 +397,9 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         addressTableSize: open?.addressTableSize ?? 0,
         portId: open?.portId,
         lastError: source?.lastError,
+        routeRows: open?.routeStats?.rows ?? 0,
+        routeDeviceDumps: open?.routeStats?.deviceDumps ?? 0,
+        routeDumpRetries: open?.routeStats?.dumpRetries ?? 0,
       };
     },
 

@@ -27,7 +27,6 @@ import {
   EAGAIN, EINTR, ENOBUFS, ENOENT, ESTALE, MSG_DONTWAIT, MSG_TRUNC, RTMGRP_IPV6_IFADDR, RTMGRP_IPV6_IFINFO, RTMGRP_LINK, RTNLGRP_IPV4_NETCONF,
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
-import { RTNLGRP_IPV4_IFADDR } from './netlink-constants.js';
 import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
 import { NetlinkRequester } from './netlink-requester.js';
 import type { ReaderTable } from './reader-table.js';
@@ -35,6 +34,12 @@ import { forgetReader, namespaceKey, type RegisteredReader } from './reader-regi
 import { RouteSocket, type ReceiveBufferOption } from './route-socket.js';
 import { SubscriberSet } from './subscriber-set.js';
 import { DISCARD } from './table-change.js';
+import type { IpForwardRow } from '../../src/ip-forward-row.js';
+import type { RouteChangeCallback } from '../../src/adapter.js';
+import { bestRouteRow, readRouteRows, RouteReaderTable, type RouteFamily, type RouteTables } from './route-reader-table.js';
+import { NETLINK_DROP_MEMBERSHIP, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE } from './route-requests.js';
+import { NETLINK_ADD_MEMBERSHIP, SOL_NETLINK } from './netlink-constants.js';
+import { u32 } from './netlink-requests.js';
 
 /**
  * Diagnostics of one reader (see `LinuxIpInterfaceAdapter.stats`).
@@ -192,6 +197,12 @@ export class NetlinkReader implements RegisteredReader {
   private watcher: FSWatcher | undefined;
   /** True once the namespace file no longer names this reader's namespace. */
   private gone = false;
+  /** The route table, in `tables` while route registrations are live (see {@link subscribeRoutes}). */
+  private routes: RouteReaderTable | undefined;
+  /** Route registrations per family: a family's groups are joined while its count is above 0. */
+  private readonly routeFamilyRefs = new Map<RouteFamily, number>();
+  /** Joins of each dynamically joined multicast group (see setMembership). */
+  private readonly groupRefs = new Map<number, number>();
 
   private constructor(
     readonly key: string,
@@ -338,11 +349,11 @@ export class NetlinkReader implements RegisteredReader {
    */
   subscribeAddresses(family: AddressFamily, callback: UnicastIpAddressChangeCallback): () => void {
     if (!this.addresses.isActive && !this.closed) {
-      this.events.membership(RTNLGRP_IPV4_IFADDR, true);
+      this.setMembership(RTNLGRP_IPV4_IFADDR, true);
       try {
         this.guardParse(() => this.addresses.activate());
       } catch (error) {
-        this.events.membership(RTNLGRP_IPV4_IFADDR, false);
+        this.setMembership(RTNLGRP_IPV4_IFADDR, false);
         throw error;
       }
     }
@@ -354,7 +365,7 @@ export class NetlinkReader implements RegisteredReader {
       unsubscribe();
       if (this.addressSubscribers.size === 0 && this.addresses.isActive) {
         this.addresses.deactivate();
-        if (!this.closed) this.events.membership(RTNLGRP_IPV4_IFADDR, false);
+        if (!this.closed) this.setMembership(RTNLGRP_IPV4_IFADDR, false);
       }
     };
   }
@@ -397,10 +408,144 @@ export class NetlinkReader implements RegisteredReader {
     this.reload(true);
   }
 
+  /**
+   * Adds a route subscriber (contract rules R1-R4): the first one for a family joins that family's
+   * route group (IPv4 also RTMGRP_IPV4_IFADDR: an address removal removes routes silently), then
+   * dumps its routes; the route table is in the loop's tables only while route subscribers exist.
+   * Throws (nothing joined, nothing kept) when the dump fails.
+   */
+  subscribeRoutes(family: AddressFamily, tables: RouteTables, callback: RouteChangeCallback): () => void {
+    const routes = (this.routes ??= this.attachRoutes());
+    const families = (['inet', 'inet6'] as const).filter((f) => family === 'unspec' || family === f);
+    const taken: RouteFamily[] = [];
+    try {
+      for (const f of families) {
+        this.retainRouteFamily(routes, f);
+        taken.push(f);
+      }
+    } catch (error) {
+      for (const f of taken) this.releaseRouteFamily(routes, f);
+      this.detachRoutesIfIdle();
+      throw error;
+    }
+    const unsubscribe = routes.subscribe(family, tables, callback);
+    let live = true;
+    return () => {
+      if (!live) return;
+      live = false;
+      unsubscribe();
+      if (this.closed) return;
+      for (const f of families) this.releaseRouteFamily(routes, f);
+      this.detachRoutesIfIdle();
+    };
+  }
+
+  /** A fresh route dump (getIpForwardTable2), on this reader's dump socket. */
+  dumpRouteRows(family: AddressFamily, tables: RouteTables): IpForwardRow[] {
+    return readRouteRows(this.requester, this.stats, family, tables);
+  }
+
+  /** The kernel's route lookup for `destination` (getBestRoute2). */
+  bestRoute(family: RouteFamily, destination: Uint8Array): IpForwardRow | null {
+    const routes = this.routes;
+    return bestRouteRow(this.requester, this.stats, family, destination, (i) => routes?.lookup(i));
+  }
+
+  /** Route rows held and the route table's own counters (undefined while no route registration is live). */
+  get routeStats(): { readonly rows: number; readonly deviceDumps: number; readonly dumpRetries: number } | undefined {
+    const routes = this.routes;
+    return routes && { rows: routes.size, deviceDumps: routes.deviceDumps, dumpRetries: routes.dumpRetries };
+  }
+
+  private attachRoutes(): RouteReaderTable {
+    const routes = new RouteReaderTable(this.requester, this.stats, NetlinkReader.quietCompletion(this));
+    // `tables` is read-only to the loop; attaching is the one write (a push: a loop running now
+    // simply includes it). Detaching waits for a microtask: the loop may be iterating it.
+    (this.tables as ReaderTable[]).push(routes);
+    return routes;
+  }
+
+  private static quietCompletion(reader: NetlinkReader): () => void {
+    return () => reader.guarded(true);
+  }
+
+  private detachRoutesIfIdle(): void {
+    const routes = this.routes;
+    if (!routes || routes.subscriberCount > 0 || routes.activeFamilies.size > 0) return;
+    routes.close();
+    this.routes = undefined;
+    queueMicrotask(() => {
+      const list = this.tables as ReaderTable[];
+      const at = list.indexOf(routes);
+      if (at >= 0) list.splice(at, 1);
+    });
+  }
+
+  private retainRouteFamily(routes: RouteReaderTable, family: RouteFamily): void {
+    const refs = this.routeFamilyRefs.get(family) ?? 0;
+    if (refs === 0) {
+      const groups = routeGroups(family);
+      const joined: number[] = [];
+      try {
+        for (const group of groups) {
+          this.setMembership(group, true);
+          joined.push(group);
+        }
+        // Joined first, then dumped: a change after the dump is already queued as an event.
+        this.guardParse(() => routes.enable(family));
+      } catch (error) {
+        for (const group of joined) this.setMembership(group, false);
+        throw error;
+      }
+    }
+    this.routeFamilyRefs.set(family, refs + 1);
+  }
+
+  private releaseRouteFamily(routes: RouteReaderTable, family: RouteFamily): void {
+    const refs = (this.routeFamilyRefs.get(family) ?? 0) - 1;
+    if (refs > 0) {
+      this.routeFamilyRefs.set(family, refs);
+      return;
+    }
+    this.routeFamilyRefs.delete(family);
+    routes.disable(family);
+    for (const group of routeGroups(family)) this.setMembership(group, false);
+  }
+
+  /**
+   * Joins or leaves a multicast group on the event socket, counted per group: the address table and
+   * the IPv4 route table both need RTNLGRP_IPV4_IFADDR, and one leaving must not drop the other's
+   * membership. Never leaves a group the bind joined.
+   */
+  private setMembership(group: number, join: boolean): void {
+    const refs = this.groupRefs.get(group) ?? 0;
+    if (join) {
+      if (refs > 0) {
+        this.groupRefs.set(group, refs + 1);
+        return;
+      }
+    } else {
+      if (refs === 0) return;
+      if (refs > 1) {
+        this.groupRefs.set(group, refs - 1);
+        return;
+      }
+      this.groupRefs.delete(group);
+    }
+    if (!join && group <= 32 && (EVENT_GROUPS & (1 << (group - 1))) !== 0) return;
+    const { libc } = this;
+    if (libc.setsockopt(this.fd, SOL_NETLINK, join ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP, u32(group), 4) !== 0) {
+      const errno = libc.errno();
+      if (join) throw osError(libc, `setsockopt(NETLINK_ADD_MEMBERSHIP, ${group})`, errno);
+    }
+    if (join) this.groupRefs.set(group, 1);
+  }
+
   /** Closes the poll handle and both sockets, drops subscribers. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.routes?.close();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.timer.settle();
@@ -572,4 +717,9 @@ export class NetlinkReader implements RegisteredReader {
     }, RETRY_MS);
     this.retryTimer.unref();
   }
+}
+
+/** The multicast groups a family's routes need (IPv4: also its addresses, whose removal removes routes silently). */
+function routeGroups(family: RouteFamily): readonly number[] {
+  return family === 'inet' ? [RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_IFADDR] : [RTNLGRP_IPV6_ROUTE];
 }

@@ -109,7 +109,9 @@ export function attributeU8(view: DataView, start: number, end: number, what: st
 export function attributeAddress(bytes: Uint8Array, family: number, start: number, end: number, what: string): Uint8Array {
   const need = family === 2 ? 4 : family === 10 ? 16 : end - start;
   if (end - start !== need) throw new NetlinkParseError(`${what}: ${end - start} bytes for family ${family}, need ${need}`);
-  return bytes.slice(start, end);
+  // Uint8Array's slice copies; a Buffer's would alias the shared receive buffer, which the next
+  // datagram overwrites (a lookup's answer showed the following reply's bytes).
+  return Uint8Array.prototype.slice.call(bytes, start, end);
 }
 
 /**

@@ -29,7 +29,7 @@ const { render } = require('./lib/report.js');
 const { latencyCdfSvg, fmtUs } = require('./lib/svg.js');
 const { buildHead } = require('./lib/build-head.js');
 
-const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators', 'table', 'windows-fake', 'address-latency', 'address-burst'];
+const SCENARIOS = ['latency', 'burst', 'idle', 'churn', 'operators', 'table', 'windows-fake', 'address-latency', 'address-burst', 'routes'];
 
 function parseArgs(argv) {
   const a = { quick: false, write: undefined, only: SCENARIOS, dist: undefined, head: false, out: undefined, strict: false };

@@ -278,6 +278,31 @@ function judge(results) {
     ...(results['windows-fake'] ? windowsFakeTargets(results['windows-fake']) : []),
     ...(results['address-latency'] ? addressLatencyTargets(results['address-latency']) : []),
     ...(results['address-burst'] ? addressBurstTargets(results['address-burst']) : []),
+    ...(results.routes && results.routes.listeners ? routeTargets(results.routes) : []),
+  ];
+}
+
+/** Issue 14: route latency against ip monitor (as for interfaces), every change seen, a complete burst. */
+function routeTargets(r) {
+  const lib = r.listeners.library;
+  const mon = r.listeners['ip-monitor'];
+  const ratio = lib.all.p50 !== null && mon.all.p50 ? lib.all.p50 / mon.all.p50 : null;
+  const burstSeen = r.burst.add.seen + r.burst.delete.seen;
+  return [
+    {
+      id: 'route-latency',
+      target: 'our route p50 ≤ 2.0× ip monitor route p50',
+      status: ratio === null ? 'not measured' : ratio <= 2 ? 'met' : 'missed',
+      result: ratio === null ? 'not measured' : `${ratio.toFixed(2)}× (${Math.round(lib.all.p50)} µs vs ${Math.round(mon.all.p50)} µs)`,
+      value: ratio,
+    },
+    {
+      id: 'route-seen',
+      target: 'the library sees every route change, and every route of the burst',
+      status: lib.missed === 0 && burstSeen === 2 * r.burst.add.routes ? 'met' : 'missed',
+      result: `${lib.seen} of ${lib.changes}; burst ${burstSeen} of ${2 * r.burst.add.routes}`,
+      value: lib.missed,
+    },
   ];
 }
 
