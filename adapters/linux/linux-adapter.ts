@@ -1,5 +1,5 @@
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
-import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle } from '../../src/adapter.js';
+import type { IpInterfaceAdapter, IpInterfaceChangeCallback, NotificationHandle, RegistrationEndedCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { EINVAL, familyError, registrationError } from '../shared/adapter-arguments.js';
@@ -60,7 +60,8 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly portId: number | undefined;
   /**
    * The last failure the reader healed from (see `errors`), if any; `OS_ERROR` with `osCode` 2
-   * (ENOENT) when the namespace was deleted under live registrations (they then receive nothing more).
+   * (ENOENT) when the namespace was deleted under live registrations (each of them was ended with
+   * that error: contract rule 10).
    */
   readonly lastError: IpInterfaceError | undefined;
 }
@@ -167,10 +168,21 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       return registrations.size;
     },
 
-    async notifyIpInterfaceChange(family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Promise<NotificationHandle> {
+    async notifyIpInterfaceChange(
+      family: AddressFamily,
+      callback: IpInterfaceChangeCallback,
+      initial: boolean,
+      ended?: RegistrationEndedCallback,
+    ): Promise<NotificationHandle> {
       const invalid = registrationError(name, family, callback, EINVAL);
       if (invalid) throw invalid;
       const reader = await acquire();
+      // Deleted between the open and its watch (NetlinkReader.watchNamespace): the registration fails
+      // with the reader's error instead of subscribing to a closed reader.
+      if (reader.namespaceDeleted) {
+        release(reader);
+        throw reader.lastError!;
+      }
       // The socket is bound and the groups joined: the registration is live. Nothing can be
       // delivered between the marker and subscribing (both run synchronously here).
       if (initial) {
@@ -181,7 +193,9 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
           throw error;
         }
       }
-      return registrations.issue({ reader, unsubscribe: reader.subscribe(family, callback) });
+      const handle = registrations.reserve();
+      registrations.add(handle, { reader, unsubscribe: reader.subscribe(family, callback, endedBy(handle, ended)) });
+      return handle;
     },
 
     async cancelMibChangeNotify2(handle: NotificationHandle): Promise<void> {
@@ -229,6 +243,21 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       openReader()?.resync();
     },
   };
+
+  /**
+   * Rule 10: the hook a reader calls when it lost its namespace (NetlinkReader.namespaceGone): the
+   * registration of `handle` is taken (cancelling it rejects INVALID_HANDLE), its reader reference
+   * released, and `ended` told in a microtask. Every kind of registration on a reader passes one.
+   * The error is the reader's `lastError`: `OS_ERROR` with `osCode` ENOENT (2), the errno of the
+   * namespace file that is gone, also when the name now names another namespace (the registration's
+   * namespace is gone either way: a subscriber re-subscribes to watch the new one).
+   */
+  function endedBy(handle: NotificationHandle, ended: RegistrationEndedCallback | undefined): (error: IpInterfaceError) => void {
+    return (error) => {
+      const registration = registrations.end(handle, error, ended);
+      if (registration) release(registration.reader);
+    };
+  }
 
   /** The reader of the namespace the path names; looked up again when it changed during the open (ESTALE). */
   async function acquire(): Promise<NetlinkReader> {

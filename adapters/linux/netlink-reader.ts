@@ -17,6 +17,7 @@ import type { IpInterfaceChangeCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { asOsError } from '../shared/os-error.js';
+import { registrationEnded } from '../shared/registration-ended.js';
 import { BatchTimer } from './batch-timer.js';
 import { InterfaceTable } from './interface-table.js';
 import { loadLibc, osError, type Libc, type PollHandle } from './libc.js';
@@ -276,17 +277,17 @@ export class NetlinkReader implements RegisteredReader {
   /**
    * The namespace was deleted: the sockets are closed at once (releasing it), the reader leaves the
    * registry (its key, an nsfs inode number, may be reused by a later namespace) and records
-   * `OS_ERROR` `ENOENT` as its `lastError`; live registrations receive nothing more.
+   * `OS_ERROR` `ENOENT` as its `lastError`. Every live subscriber is ended with that error (contract
+   * rule 10, through its `ended` hook: the adapter takes the registration and tells its owner); a
+   * subscriber set added to the reader (addresses, routes) is ended here too, with one line each.
    */
   private namespaceGone(path: string): void {
     if (this.gone) return;
     this.gone = true;
     this.stats.errors++;
-    this.lastError = new IpInterfaceError('OS_ERROR', `network namespace ${path} was deleted (or now names another namespace): the watch ended`, {
-      adapter: 'linux',
-      osCode: ENOENT,
-    });
+    this.lastError = registrationEnded('linux', `network namespace ${path} was deleted (or now names another namespace)`, { osCode: ENOENT });
     forgetReader(this);
+    this.subscribers.end(this.lastError);
     this.close();
   }
 
@@ -310,9 +311,9 @@ export class NetlinkReader implements RegisteredReader {
     return !this.closed;
   }
 
-  /** Adds a subscriber; the returned function removes it. */
-  subscribe(family: AddressFamily, callback: IpInterfaceChangeCallback): () => void {
-    return this.subscribers.subscribe(family, callback);
+  /** Adds a subscriber; the returned function removes it. `ended`: see {@link namespaceGone}. */
+  subscribe(family: AddressFamily, callback: IpInterfaceChangeCallback, ended?: (error: IpInterfaceError) => void): () => void {
+    return this.subscribers.subscribe(family, callback, ended);
   }
 
   /** A fresh kernel dump mapped to rows (does not touch the event table). */
