@@ -3,15 +3,10 @@ import { describeContract } from '../../contract/describe-contract';
 import { buildFakeSharedObject, makeTempDir } from './fake-build';
 import { fakeControls } from './fake-controls';
 import { fakeHarness } from './fake-harness';
-import type { WindowsIpInterfaceAdapter } from '../../../adapters/windows';
 
 // The fake is compiled here, before the suite is declared: describeContract needs the controls now.
 const dir = makeTempDir('win-contract');
 const controls = fakeControls(buildFakeSharedObject(dir));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-// Rule 10 through dispose() here only: the Wine run (wine.test.ts, 12 cases) uses the harness without it.
-describeContract({
-  ...fakeHarness('windows (fake iphlpapi .so)', controls, { quietMs: 100 }),
-  endRegistrations: (adapter) => (adapter as WindowsIpInterfaceAdapter).dispose(),
-});
+describeContract(fakeHarness('windows (fake iphlpapi .so)', controls, { quietMs: 100 }));
