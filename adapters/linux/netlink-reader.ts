@@ -10,8 +10,6 @@
  *
  * @module
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceChangeCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
@@ -26,6 +24,7 @@ import {
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
 import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
+import { watchNamespaceFile } from './namespace-watch.js';
 import { NetlinkRequester } from './netlink-requester.js';
 import type { ReaderTable } from './reader-table.js';
 import { forgetReader, namespaceKey, type RegisteredReader } from './reader-registry.js';
@@ -177,8 +176,8 @@ export class NetlinkReader implements RegisteredReader {
   private poll: PollHandle | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** inotify on the namespace file's directory (see {@link watchNamespace}). */
-  private watcher: FSWatcher | undefined;
+  /** Stops the watch of the namespace file (see {@link watchNamespace}). */
+  private unwatch: (() => void) | undefined;
   /** True once the namespace file no longer names this reader's namespace. */
   private gone = false;
 
@@ -249,28 +248,15 @@ export class NetlinkReader implements RegisteredReader {
    * namespace lives as long as anything holds it, and the process's exit is not its deletion.
    */
   private watchNamespace(path: string): void {
-    try {
-      this.watcher = watch(dirname(path), { persistent: false }, NetlinkReader.namespaceHandler(this, path));
-      this.watcher.on('error', NetlinkReader.watchErrorHandler(this));
-    } catch {
-      this.watcher = undefined;
-    }
+    // One watcher per directory for the whole process (namespace-watch.ts: a watcher per reader grew churn RSS).
+    this.unwatch = watchNamespaceFile(path, NetlinkReader.namespaceHandler(this, path));
     // Deleted between the open and the watch: nothing would fire for it.
     if (namespaceKey(path) !== this.key) this.namespaceGone(path);
   }
 
-  private static namespaceHandler(reader: NetlinkReader, path: string): (event: string, filename: string | Buffer | null) => void {
-    const name = basename(path);
-    return (_event, filename) => {
-      if (filename !== null && String(filename) !== name) return;
-      if (!reader.closed && namespaceKey(path) !== reader.key) reader.namespaceGone(path);
-    };
-  }
-
-  private static watchErrorHandler(reader: NetlinkReader): () => void {
+  private static namespaceHandler(reader: NetlinkReader, path: string): () => void {
     return () => {
-      reader.watcher?.close();
-      reader.watcher = undefined;
+      if (!reader.closed && namespaceKey(path) !== reader.key) reader.namespaceGone(path);
     };
   }
 
@@ -342,8 +328,8 @@ export class NetlinkReader implements RegisteredReader {
     this.retryTimer = undefined;
     this.timer.settle();
     this.subscribers.clear();
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
     this.closeSockets();
   }
 
