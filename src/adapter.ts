@@ -162,6 +162,11 @@ export type RouteChangeCallback = (row: IpForwardRow | null, type: MibNotificati
 /**
  * Rule 10: how an adapter tells that it lost a live registration (namespace deleted, adapter
  * disposed). Called once; the callback of that registration is never called afterwards.
+ * The built-in adapters: linux calls it with `OS_ERROR`, `osCode` 2 (ENOENT) when the watched
+ * namespace was deleted; windows with `OS_ERROR`, `osCode` 995 (ERROR_OPERATION_ABORTED) from
+ * `dispose()`; the mock from `endRegistrations(error?)`; polling never loses a registration.
+ * The change streams turn it into the subscriber's `error` (an argument that is not an
+ * `IpInterfaceError` becomes `OS_ERROR` with it as `cause`).
  *
  * @example
  * ```ts

@@ -1,8 +1,10 @@
 /**
  * The machinery every live table shares (`ipInterfaceTable$`, `unicastIpAddressTable$`): register
  * first, read the table once the registration is live, replay the changes that raced with the read,
- * one share per (adapter, family), persistent maps. What differs between the tables is a
- * {@link TableKind}.
+ * one share per (adapter, family), persistent maps. A registration the adapter lost (contract rule
+ * 10: namespace deleted, adapter disposed) errors the change stream, which ends the share: every
+ * subscriber gets that error, the dead handle is not cancelled, and a later subscriber starts a new
+ * share (registers and reads afresh). What differs between the tables is a {@link TableKind}.
  *
  * @module
  */

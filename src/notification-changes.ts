@@ -2,13 +2,14 @@
  * The machinery every change stream shares (`ipInterfaceChanges$`, `unicastIpAddressChanges$`):
  * one registration per subscription, marker first, exactly-once cancel (also before registration
  * finished or inside `next`), argument checks, typed errors, an adapter's misuse turned into an
- * `OS_ERROR` of the stream. What differs between the streams is a {@link NotificationKind}.
+ * `OS_ERROR` of the stream, a registration the adapter lost (rule 10, `ended`) the stream's error.
+ * What differs between the streams is a {@link NotificationKind}.
  *
  * @module
  */
 import { Observable } from 'rxjs';
 import { isAddressFamily, type AddressFamily } from './address-family.js';
-import type { IpInterfaceAdapter, MibNotificationType, NotificationHandle, SettledRegistration } from './adapter.js';
+import type { IpInterfaceAdapter, MibNotificationType, NotificationHandle, RegistrationEndedCallback, SettledRegistration } from './adapter.js';
 import { IpInterfaceError } from './ip-interface-error.js';
 import { loadAdapter } from './default-adapter.js';
 import { toIpInterfaceError } from './to-ip-interface-error.js';
@@ -30,7 +31,7 @@ type RawCallback = (row: unknown, type: MibNotificationType, detail?: unknown) =
  * what a usable row is.
  */
 export interface NotificationKind {
-  /** The adapter method that registers (called as `adapter[notify](family, callback, initial)`). */
+  /** The adapter method that registers (called as `adapter[notify](family, callback, initial, ended)`). */
   readonly notify: 'notifyIpInterfaceChange' | 'notifyUnicastIpAddressChange';
   /** Optional adapter methods this kind needs: an adapter without them gets `NOT_SUPPORTED`. */
   readonly optionalMethods: readonly string[];
@@ -67,6 +68,10 @@ export function notificationChanges$<Row>(
     let adapter: IpInterfaceAdapter | undefined = options.adapter;
     let handle: NotificationHandle | undefined;
     let cancelled = false;
+    // Rule 10: set once the adapter said it lost the registration (its handle is dead from then on).
+    let endedBy: IpInterfaceError | undefined;
+    // Depth of callback invocations in progress: an `ended` inside one waits until it returns.
+    let inCallback = 0;
 
     const sendMarker = (): void => {
       if (markerSent || closed) return;
@@ -82,7 +87,17 @@ export function notificationChanges$<Row>(
     };
 
     const callback: RawCallback = (row, type, detail) => {
-      if (closed || adapter === undefined) return;
+      if (closed || adapter === undefined || endedBy !== undefined) return;
+      inCallback++;
+      try {
+        deliver(adapter, row, type, detail);
+      } finally {
+        inCallback--;
+      }
+      if (inCallback === 0 && endedBy !== undefined) finishEnded();
+    };
+
+    const deliver = (adapter: IpInterfaceAdapter, row: unknown, type: MibNotificationType, detail: unknown): void => {
       if (type === 'initial') {
         sendMarker();
         return;
@@ -96,6 +111,27 @@ export function notificationChanges$<Row>(
       sendMarker();
       if (closed) return;
       subscriber.next({ kind, row: row as Row });
+    };
+
+    /**
+     * Rule 10: the adapter lost the registration. Only the first call counts; one after unsubscribe
+     * or after the stream ended otherwise is ignored (nobody to tell, and nothing to undo). The handle
+     * is dead: the teardown must not cancel it (`cancelled`). Not an IpInterfaceError: the adapter
+     * broke the rule, which is an `OS_ERROR` like its other misuse. Inside a callback invocation
+     * (another breach of the rule) the error waits until that invocation returned, so a subscriber's
+     * `next` is never interrupted by its own `error`.
+     */
+    const ended: RegistrationEndedCallback = (error: unknown): void => {
+      if (closed || endedBy !== undefined) return;
+      cancelled = true;
+      endedBy = endedError(adapter, error);
+      if (inCallback === 0) finishEnded();
+    };
+
+    const finishEnded = (): void => {
+      if (closed || endedBy === undefined) return;
+      closed = true;
+      subscriber.error(endedBy);
     };
 
     const cancelFailed = (a: IpInterfaceAdapter, error: unknown): void => {
@@ -134,8 +170,8 @@ export function notificationChanges$<Row>(
       }
       let registration: unknown;
       try {
-        const notify = (a as unknown as Record<string, (family: AddressFamily, callback: RawCallback, initial: boolean) => unknown>)[notification.notify]!;
-        registration = notify.call(a, family, callback, initial);
+        const notify = (a as unknown as Record<string, (family: AddressFamily, callback: RawCallback, initial: boolean, ended: RegistrationEndedCallback) => unknown>)[notification.notify]!;
+        registration = notify.call(a, family, callback, initial, ended);
       } catch (error) {
         if (!closed) subscriber.error(toIpInterfaceError(error, adapterName(a)));
         return;
@@ -144,6 +180,8 @@ export function notificationChanges$<Row>(
         adapterFailed(a, `${notification.notify} returned ${describe(registration)}, not a promise`);
         return;
       }
+      // Ended during the call itself (rule 10 before the promise settled): the stream has its error.
+      if (endedBy !== undefined) return;
       const settled = readSettledHandle(registration);
       if (settled !== undefined) {
         handle = settled;
@@ -182,6 +220,25 @@ export function notificationChanges$<Row>(
       if (adapter && handle) cancel(adapter, handle);
     };
   });
+}
+
+/** What an adapter passed to `ended`, as the stream's error (rule 10). Never throws. */
+function endedError(adapter: IpInterfaceAdapter | undefined, error: unknown): IpInterfaceError {
+  let typed = false;
+  try {
+    typed = error instanceof IpInterfaceError;
+  } catch {
+    // a Proxy whose traps throw: not one of ours
+  }
+  if (typed) return error as IpInterfaceError;
+  const name = adapter === undefined ? 'unnamed' : adapterName(adapter);
+  let what = describe(error);
+  try {
+    if (error instanceof Error) what = `${String(error.name)}: ${String(error.message).slice(0, 200)}`;
+  } catch {
+    // hostile getters: the short description stays
+  }
+  return new IpInterfaceError('OS_ERROR', `${name} adapter ended the registration with ${what}, not an IpInterfaceError`, { adapter: name, cause: error });
 }
 
 const ADAPTER_METHODS = ['notifyIpInterfaceChange', 'cancelMibChangeNotify2', 'getIpInterfaceTable'] as const;

@@ -83,7 +83,8 @@ export interface LinuxAdapterStats extends ReaderStats {
   readonly routeDumpRetries: number;
   /**
    * The last failure the reader healed from (see `errors`), if any; `OS_ERROR` with `osCode` 2
-   * (ENOENT) when the namespace was deleted under live registrations (they then receive nothing more).
+   * (ENOENT) when the namespace was deleted under live registrations (each of them was ended with
+   * that error: contract rule 10).
    */
   readonly lastError: IpInterfaceError | undefined;
 }
@@ -230,10 +231,21 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       return registrations.size;
     },
 
-    async notifyIpInterfaceChange(family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Promise<NotificationHandle> {
+    async notifyIpInterfaceChange(
+      family: AddressFamily,
+      callback: IpInterfaceChangeCallback,
+      initial: boolean,
+      ended?: RegistrationEndedCallback,
+    ): Promise<NotificationHandle> {
       const invalid = registrationError(name, family, callback, EINVAL);
       if (invalid) throw invalid;
       const reader = await acquire();
+      // Deleted between the open and its watch (NetlinkReader.watchNamespace): the registration fails
+      // with the reader's error instead of subscribing to a closed reader.
+      if (reader.namespaceDeleted) {
+        release(reader);
+        throw reader.lastError!;
+      }
       // The socket is bound and the groups joined: the registration is live. Nothing can be
       // delivered between the marker and subscribing (both run synchronously here).
       if (initial) {
@@ -250,7 +262,9 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
           markerReader = undefined;
         }
       }
-      return registrations.issue({ reader, unsubscribe: reader.subscribe(family, callback) });
+      const handle = registrations.reserve();
+      registrations.add(handle, { reader, unsubscribe: reader.subscribe(family, callback, endedBy(handle, ended)) });
+      return handle;
     },
 
     async notifyRouteChange2(
@@ -265,6 +279,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
         throw new IpInterfaceError('INVALID_PARAMETER', `the callback must be a function, got ${typeof callback}`, { adapter: name, osCode: EINVAL });
       }
       const reader = await acquire();
+      if (reader.namespaceDeleted) {
+        release(reader);
+        throw reader.lastError!;
+      }
       let unsubscribe: () => void;
       try {
         // Joins the family's route groups and dumps its routes (the first route registration there).
@@ -283,7 +301,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
           throw error;
         }
       }
-      return registrations.issue({ reader, unsubscribe, ended });
+      return issueLosable(reader, unsubscribe, ended);
     },
 
     async getIpForwardTable2(family: AddressFamily): Promise<IpForwardRow[]> {
@@ -325,6 +343,10 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       const invalid = registrationError(name, family, callback as IpInterfaceChangeCallback, EINVAL);
       if (invalid) throw invalid;
       const reader = await acquire();
+      if (reader.namespaceDeleted) {
+        release(reader);
+        throw reader.lastError!;
+      }
       let unsubscribe: () => void;
       try {
         // Joins the IPv4 address group and dumps on the first address registration of the reader.
@@ -343,7 +365,7 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
           throw error;
         }
       }
-      return registrations.issue({ reader, unsubscribe, ended, addresses: true });
+      return issueLosable(reader, unsubscribe, ended, true);
     },
 
     async getUnicastIpAddressTable(family: AddressFamily): Promise<UnicastIpAddressRow[]> {
@@ -407,6 +429,36 @@ export function linuxAdapter(options: LinuxAdapterOptions = {}): LinuxIpInterfac
       openReader()?.resync();
     },
   };
+
+  /**
+   * Rule 10: the hook a reader calls when it lost its namespace (NetlinkReader.namespaceGone): the
+   * registration of `handle` is taken (cancelling it rejects INVALID_HANDLE), its reader reference
+   * released, and `ended` told in a microtask. Every kind of registration on a reader passes one.
+   * The error is the reader's `lastError`: `OS_ERROR` with `osCode` ENOENT (2), the errno of the
+   * namespace file that is gone, also when the name now names another namespace (the registration's
+   * namespace is gone either way: a subscriber re-subscribes to watch the new one).
+   */
+  function endedBy(handle: NotificationHandle, ended: RegistrationEndedCallback | undefined): (error: IpInterfaceError) => void {
+    return (error) => {
+      const registration = registrations.end(handle, error, ended);
+      if (registration) release(registration.reader);
+    };
+  }
+
+  /**
+   * Issues an address or route registration that rule 10 can end: the reader's namespace-loss hook
+   * ends it as {@link endedBy} does for interface registrations (their subscriber set carries it).
+   */
+  function issueLosable(reader: NetlinkReader, unsubscribe: () => void, ended: RegistrationEndedCallback | undefined, addresses?: true): NotificationHandle {
+    const handle = registrations.reserve();
+    const stopWatching = reader.onNamespaceLost(endedBy(handle, ended));
+    const both = (): void => {
+      stopWatching();
+      unsubscribe();
+    };
+    registrations.add(handle, addresses ? { reader, unsubscribe: both, ended, addresses } : { reader, unsubscribe: both, ended });
+    return handle;
+  }
 
   /** The reader of the namespace the path names; looked up again when it changed during the open (ESTALE). */
   async function acquire(): Promise<NetlinkReader> {

@@ -10,8 +10,6 @@
  *
  * @module
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceChangeCallback, UnicastIpAddressChangeCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
@@ -20,6 +18,8 @@ import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 import { asOsError } from '../shared/os-error.js';
 import { AddressReaderTable } from './address-reader-table.js';
 import { AddressSubscriberSet } from './address-subscriber-set.js';
+import { rethrowLater } from '../shared/safe-callback.js';
+import { registrationEnded } from '../shared/registration-ended.js';
 import { BatchTimer } from './batch-timer.js';
 import { InterfaceTable } from './interface-table.js';
 import { loadLibc, osError, type Libc, type PollHandle } from './libc.js';
@@ -28,6 +28,7 @@ import {
   RTNLGRP_IPV6_NETCONF,
 } from './netlink-constants.js';
 import { NetlinkParseError, parseNetlinkMessages } from './netlink-parser.js';
+import { watchNamespaceFile } from './namespace-watch.js';
 import { NetlinkRequester } from './netlink-requester.js';
 import type { ReaderTable } from './reader-table.js';
 import { forgetReader, namespaceKey, type RegisteredReader } from './reader-registry.js';
@@ -193,14 +194,16 @@ export class NetlinkReader implements RegisteredReader {
   private poll: PollHandle | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** inotify on the namespace file's directory (see {@link watchNamespace}). */
-  private watcher: FSWatcher | undefined;
+  /** Stops the watch of the namespace file (see {@link watchNamespace}). */
+  private unwatch: (() => void) | undefined;
   /** True once the namespace file no longer names this reader's namespace. */
   private gone = false;
   /** The route table, in `tables` while route registrations are live (see {@link subscribeRoutes}). */
   private routes: RouteReaderTable | undefined;
   /** Route registrations per family: a family's groups are joined while its count is above 0. */
   private readonly routeFamilyRefs = new Map<RouteFamily, number>();
+  /** Namespace-loss hooks of address and route registrations (see onNamespaceLost). */
+  private readonly lostHooks = new Set<(error: IpInterfaceError) => void>();
   /** Joins of each dynamically joined multicast group (see setMembership). */
   private readonly groupRefs = new Map<number, number>();
 
@@ -274,46 +277,54 @@ export class NetlinkReader implements RegisteredReader {
    * namespace lives as long as anything holds it, and the process's exit is not its deletion.
    */
   private watchNamespace(path: string): void {
-    try {
-      this.watcher = watch(dirname(path), { persistent: false }, NetlinkReader.namespaceHandler(this, path));
-      this.watcher.on('error', NetlinkReader.watchErrorHandler(this));
-    } catch {
-      this.watcher = undefined;
-    }
+    // One watcher per directory for the whole process (namespace-watch.ts: a watcher per reader grew churn RSS).
+    this.unwatch = watchNamespaceFile(path, NetlinkReader.namespaceHandler(this, path));
     // Deleted between the open and the watch: nothing would fire for it.
     if (namespaceKey(path) !== this.key) this.namespaceGone(path);
   }
 
-  private static namespaceHandler(reader: NetlinkReader, path: string): (event: string, filename: string | Buffer | null) => void {
-    const name = basename(path);
-    return (_event, filename) => {
-      if (filename !== null && String(filename) !== name) return;
-      if (!reader.closed && namespaceKey(path) !== reader.key) reader.namespaceGone(path);
-    };
-  }
-
-  private static watchErrorHandler(reader: NetlinkReader): () => void {
+  private static namespaceHandler(reader: NetlinkReader, path: string): () => void {
     return () => {
-      reader.watcher?.close();
-      reader.watcher = undefined;
+      if (!reader.closed && namespaceKey(path) !== reader.key) reader.namespaceGone(path);
     };
   }
 
   /**
    * The namespace was deleted: the sockets are closed at once (releasing it), the reader leaves the
    * registry (its key, an nsfs inode number, may be reused by a later namespace) and records
-   * `OS_ERROR` `ENOENT` as its `lastError`; live registrations receive nothing more.
+   * `OS_ERROR` `ENOENT` as its `lastError`. Every live subscriber is ended with that error (contract
+   * rule 10, through its `ended` hook: the adapter takes the registration and tells its owner); a
+   * subscriber set added to the reader (addresses, routes) is ended here too, with one line each.
    */
   private namespaceGone(path: string): void {
     if (this.gone) return;
     this.gone = true;
     this.stats.errors++;
-    this.lastError = new IpInterfaceError('OS_ERROR', `network namespace ${path} was deleted (or now names another namespace): the watch ended`, {
-      adapter: 'linux',
-      osCode: ENOENT,
-    });
+    this.lastError = registrationEnded('linux', `network namespace ${path} was deleted (or now names another namespace)`, { osCode: ENOENT });
     forgetReader(this);
+    this.subscribers.end(this.lastError);
+    // Address and route registrations (their subscriber sets carry no hook): told the same way.
+    const lost = [...this.lostHooks];
+    this.lostHooks.clear();
+    for (const hook of lost) {
+      try {
+        hook(this.lastError);
+      } catch (thrown) {
+        rethrowLater(thrown);
+      }
+    }
     this.close();
+  }
+
+  /**
+   * Rule 10 for registrations that are not interface subscribers (addresses, routes): `hook` is
+   * called once if the namespace is deleted under it; the returned function withdraws it.
+   */
+  onNamespaceLost(hook: (error: IpInterfaceError) => void): () => void {
+    this.lostHooks.add(hook);
+    return () => {
+      this.lostHooks.delete(hook);
+    };
   }
 
   /** True once the namespace was deleted under the reader ({@link namespaceGone}). */
@@ -336,9 +347,9 @@ export class NetlinkReader implements RegisteredReader {
     return !this.closed;
   }
 
-  /** Adds a subscriber; the returned function removes it. */
-  subscribe(family: AddressFamily, callback: IpInterfaceChangeCallback): () => void {
-    return this.subscribers.subscribe(family, callback);
+  /** Adds a subscriber; the returned function removes it. `ended`: see {@link namespaceGone}. */
+  subscribe(family: AddressFamily, callback: IpInterfaceChangeCallback, ended?: (error: IpInterfaceError) => void): () => void {
+    return this.subscribers.subscribe(family, callback, ended);
   }
 
   /**
@@ -552,8 +563,8 @@ export class NetlinkReader implements RegisteredReader {
     this.subscribers.clear();
     this.addressSubscribers.clear();
     this.addresses.deactivate();
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
     this.closeSockets();
   }
 

@@ -6,7 +6,8 @@
  */
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
 import type { IpInterfaceChangeCallback } from '../../src/adapter.js';
-import { callSafely } from '../shared/safe-callback.js';
+import type { IpInterfaceError } from '../../src/ip-interface-error.js';
+import { callSafely, rethrowLater } from '../shared/safe-callback.js';
 import type { ChangeSink, TableChange } from './table-change.js';
 
 /** Counters the fan-out keeps (part of the reader's statistics). */
@@ -20,6 +21,7 @@ export interface FanOutCounters {
 interface Subscriber {
   readonly family: AddressFamily;
   readonly callback: IpInterfaceChangeCallback;
+  readonly ended: ((error: IpInterfaceError) => void) | undefined;
   live: boolean;
 }
 
@@ -49,9 +51,11 @@ export class SubscriberSet implements ChangeSink {
   /**
    * Adds a subscriber for rows of `family`; the returned function removes it (idempotent). From the
    * moment it returns, no change reaches the callback, even one being fanned out right now.
+   * `ended` is called by {@link end} (rule 10), synchronously: the adapter's own hook, which takes
+   * the registration out of its live set and tells the subscriber (see Registrations.end).
    */
-  subscribe(family: AddressFamily, callback: IpInterfaceChangeCallback): () => void {
-    const subscriber: Subscriber = { family, callback, live: true };
+  subscribe(family: AddressFamily, callback: IpInterfaceChangeCallback, ended?: (error: IpInterfaceError) => void): () => void {
+    const subscriber: Subscriber = { family, callback, ended, live: true };
     this.subscribers.add(subscriber);
     return () => {
       subscriber.live = false;
@@ -64,6 +68,25 @@ export class SubscriberSet implements ChangeSink {
     for (const s of this.subscribers) s.live = false;
     this.subscribers.clear();
     this.queue.length = 0;
+  }
+
+  /**
+   * Rule 10: the reader lost its namespace. Drops every subscriber and anything queued (as
+   * {@link clear}), then calls each one's `ended(error)`, in subscription order; a throwing hook
+   * cannot stop the others (it is rethrown later). The reader calls this for each of its
+   * subscriber sets (interfaces, addresses, routes) before it closes.
+   */
+  end(error: IpInterfaceError): void {
+    const ending = [...this.subscribers];
+    this.clear();
+    for (const s of ending) {
+      if (s.ended === undefined) continue;
+      try {
+        s.ended(error);
+      } catch (thrown) {
+        rethrowLater(thrown);
+      }
+    }
   }
 
   /** Fans notifications out in order; during a fan-out they wait in the queue. */

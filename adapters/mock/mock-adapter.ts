@@ -3,6 +3,7 @@ import type {
   IpInterfaceChangeCallback,
   MibNotificationType,
   NotificationHandle,
+  RegistrationEndedCallback,
   UnicastIpAddressAdapter,
   UnicastIpAddressChangeCallback,
 } from '../../src/adapter.js';
@@ -162,15 +163,38 @@ export interface MockIpInterfaceAdapter extends UnicastIpAddressAdapter {
   emitAddress(change: MockAddressChange): void;
   /** Replaces the table returned by `getUnicastIpAddressTable` (delivers nothing). */
   setAddressTable(rows: readonly UnicastIpAddressRow[]): void;
+  /**
+   * Contract rule 10: the mock loses every registration, as a deleted namespace or a disposed adapter
+   * would. Each live registration (both kinds, and any still settling under `registrationDelayMs`)
+   * gets `ended(error)` once, synchronously (after the callback in progress returns, when called from
+   * inside one: the mock serializes this with its deliveries), and is not live from then on: its
+   * callback is never called again, cancelling its handle rejects `INVALID_HANDLE`. A registration
+   * made without an `ended` argument just stops. Default error: `OS_ERROR` "mock registration ended".
+   * Registrations made afterwards work as usual.
+   *
+   * @example
+   * ```ts
+   * import { ipInterfaceChanges$, AF_INET } from 'rxjs-ip-interface';
+   * import { createMockAdapter } from 'rxjs-ip-interface/adapters/mock';
+   *
+   * const adapter = createMockAdapter();
+   * ipInterfaceChanges$(AF_INET, true, { adapter }).subscribe({ error: (e) => console.log(e.code) });
+   * adapter.endRegistrations(); // logs OS_ERROR
+   * ```
+   */
+  endRegistrations(error?: IpInterfaceError): void;
 }
 
 const TYPE: Record<MockChange['kind'], MibNotificationType> = { added: 'add', changed: 'parameter', removed: 'delete' };
 
 type Registration =
-  | { readonly kind: 'interface'; readonly family: AddressFamily; readonly callback: IpInterfaceChangeCallback }
-  | { readonly kind: 'address'; readonly family: AddressFamily; readonly callback: UnicastIpAddressChangeCallback };
+  | { readonly kind: 'interface'; readonly family: AddressFamily; readonly callback: IpInterfaceChangeCallback; readonly ended: RegistrationEndedCallback | undefined }
+  | { readonly kind: 'address'; readonly family: AddressFamily; readonly callback: UnicastIpAddressChangeCallback; readonly ended: RegistrationEndedCallback | undefined };
 
-type Queued = { readonly kind: 'interface'; readonly change: MockChange } | { readonly kind: 'address'; readonly change: MockAddressChange; readonly lifetimeOnly: boolean };
+type Queued =
+  | { readonly kind: 'interface'; readonly change: MockChange }
+  | { readonly kind: 'address'; readonly change: MockAddressChange; readonly lifetimeOnly: boolean }
+  | { readonly kind: 'end'; readonly error: IpInterfaceError };
 
 /** Rows equal but for their lifetimes (rule A3). */
 function lifetimeOnly(before: UnicastIpAddressRow | undefined, after: UnicastIpAddressRow): boolean {
@@ -229,6 +253,7 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
   setAddressTable(options.addressTable ?? []);
 
   const deliver = (queued: Queued): void => {
+    if (queued.kind === 'end') return endAll(queued.error);
     for (const [handle, registration] of live.entries()) {
       // A registration cancelled by an earlier callback of this same change gets nothing more. A
       // throwing callback throws out of `emit` at once (no microtask guard): tests see it where they
@@ -265,6 +290,30 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       delivering = false;
       queue.length = 0;
     }
+  };
+
+  // Registrations still settling (registrationDelayMs): endRegistrations ends them too.
+  const settling = new Map<NotificationHandle, Registration>();
+
+  const endAll = (error: IpInterfaceError): void => {
+    const ending: Registration[] = [...settling.values()];
+    settling.clear();
+    for (const [handle, registration] of live.entries()) {
+      live.take(handle);
+      ending.push(registration);
+    }
+    updateSource();
+    // A throwing `ended` throws out of endRegistrations (like a throwing callback out of emit), after
+    // every registration was taken out, so none is left half-ended.
+    let thrown: { error: unknown } | undefined;
+    for (const registration of ending) {
+      try {
+        registration.ended?.(error);
+      } catch (e) {
+        thrown ??= { error: e };
+      }
+    }
+    if (thrown) throw thrown.error;
   };
 
   const liveOf = (kind: Registration['kind']): number => {
@@ -316,9 +365,11 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       activate(handle, registration, initial);
       return Object.assign(Promise.resolve(handle), { settledHandle: handle });
     }
+    settling.set(handle, registration);
     return new Promise((resolve) => {
       setTimeout(() => {
-        activate(handle, registration, initial);
+        // Ended while settling: resolves with a handle that is not live (rule 10), activates nothing.
+        if (settling.delete(handle)) activate(handle, registration, initial);
         resolve(handle);
       }, options.registrationDelayMs);
     });
@@ -326,11 +377,11 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
 
   const adapter: MockIpInterfaceAdapter = {
     name,
-    notifyIpInterfaceChange(family, callback, initial) {
-      return register({ kind: 'interface', family, callback }, initial);
+    notifyIpInterfaceChange(family, callback, initial, ended) {
+      return register({ kind: 'interface', family, callback, ended: typeof ended === 'function' ? ended : undefined }, initial);
     },
-    notifyUnicastIpAddressChange(family, callback, initial) {
-      return register({ kind: 'address', family, callback }, initial);
+    notifyUnicastIpAddressChange(family, callback, initial, ended) {
+      return register({ kind: 'address', family, callback, ended: typeof ended === 'function' ? ended : undefined }, initial);
     },
     cancelMibChangeNotify2(handle) {
       calls.push({ fn: 'CancelMibChangeNotify2', handle });
@@ -365,6 +416,9 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       failure = new IpInterfaceError(code, `mock registration failure (${code})`, { adapter: name, osCode });
     },
     setTable,
+    endRegistrations(error) {
+      enqueue({ kind: 'end', error: error ?? new IpInterfaceError('OS_ERROR', 'mock registration ended', { adapter: name }) });
+    },
   };
   return adapter;
 }

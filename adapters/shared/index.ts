@@ -13,4 +13,5 @@ export { onceLoader } from './once-loader.js';
 export { asOsError, nativeLoadFailed } from './os-error.js';
 export { processWide } from './process-state.js';
 export { ERROR_INVALID_HANDLE, Registrations } from './registrations.js';
+export { endRegistration, ERROR_OPERATION_ABORTED, registrationEnded } from './registration-ended.js';
 export { callSafely, rethrowLater } from './safe-callback.js';

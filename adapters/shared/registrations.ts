@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { NotificationHandle } from '../../src/adapter.js';
+import type { NotificationHandle, RegistrationEndedCallback } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
+import { endRegistration } from './registration-ended.js';
 
 /** ERROR_INVALID_HANDLE: the `osCode` every adapter reports for a handle that is not live. */
 export const ERROR_INVALID_HANDLE = 6;
@@ -66,6 +67,25 @@ export class Registrations<T> {
   take(handle: NotificationHandle): T {
     const entry = this.live.get(handle);
     if (entry === undefined || !this.live.delete(handle)) throw this.invalidHandle();
+    return entry;
+  }
+
+  /**
+   * Rule 10: the adapter lost the registration of `handle`. Takes it (cancelling it rejects
+   * `INVALID_HANDLE` from now on), then calls `ended(error)` as {@link endRegistration} does (in a
+   * microtask). Returns the entry, or undefined when the handle was not live (cancelled meanwhile:
+   * nobody is left to tell, and `ended` is not called).
+   *
+   * @example
+   * ```ts
+   * const entry = registrations.end(handle, registrationEnded('linux', 'network namespace deleted', { osCode: 2 }), ended);
+   * if (entry) releaseReader(entry.reader);
+   * ```
+   */
+  end(handle: NotificationHandle, error: IpInterfaceError, ended: RegistrationEndedCallback | undefined): T | undefined {
+    const entry = this.live.get(handle);
+    if (entry === undefined || !this.live.delete(handle)) return undefined;
+    endRegistration(ended, error);
     return entry;
   }
 

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { ERROR_OPERATION_ABORTED, registrationEnded } from '../shared/registration-ended.js';
 import { familyMatches, type AddressFamily } from '../../src/address-family.js';
 import type { MibNotificationType, NotificationHandle, RegistrationEndedCallback, SettledRegistration } from '../../src/adapter.js';
 import { IpInterfaceError } from '../../src/ip-interface-error.js';
@@ -111,15 +112,16 @@ interface OsRegistration<Row> {
 
 /**
  * The error rule 10's `ended` gets when `dispose()` ends a live registration: the same for every
- * kind of registration of the windows adapter (one place to align the code at merge).
+ * kind of registration of the windows adapter (interfaces build it in windows-adapter.ts with the
+ * same helper): `OS_ERROR`, osCode ERROR_OPERATION_ABORTED (adapters/shared/registration-ended.ts says why).
  *
  * @example
  * ```ts
- * disposedError('windows').message; // 'the adapter was disposed'
+ * disposedError('windows').osCode; // 995
  * ```
  */
 export function disposedError(adapter: string): IpInterfaceError {
-  return new IpInterfaceError('INVALID_HANDLE', 'the adapter was disposed', { adapter });
+  return registrationEnded(adapter, 'the adapter was disposed (dispose())', { osCode: ERROR_OPERATION_ABORTED });
 }
 
 /** Calls a subscriber's function; its exceptions are its own and must not break delivery. */

@@ -4,6 +4,7 @@ import type {
   IpInterfaceChangeCallback,
   MibNotificationType,
   NotificationHandle,
+  RegistrationEndedCallback,
   SettledRegistration,
 } from '../../src/adapter.js';
 import type { IpForwardRow } from '../../src/ip-forward-row.js';
@@ -18,6 +19,7 @@ import { describeError } from '../shared/native-module.js';
 import { onceLoader } from '../shared/once-loader.js';
 import { Registrations } from '../shared/registrations.js';
 import { callSafely } from '../shared/safe-callback.js';
+import { endRegistration, ERROR_OPERATION_ABORTED, registrationEnded } from '../shared/registration-ended.js';
 import { loadIphlpapi, type IphlpapiLibrary } from './iphlpapi-library.js';
 import { NativeCallNotMade, type KoffiAsyncBudgetState } from './native-call-budget.js';
 import { identityRowFromNative, ipInterfaceRowFromNative, toUint64, type NativeIpInterfaceRow } from './mib-ipinterface-row.js';
@@ -112,8 +114,13 @@ export interface WindowsIpInterfaceAdapter extends Omit<IpInterfaceAdapter, Addr
    * Cancels every registration of this adapter, including those still waiting for the library to
    * load or for the OS registration (they complete, then are cancelled at once), and resolves once
    * the OS registration is cancelled and its koffi callback released. For shutdown: a process
-   * should not exit while the OS may call back. The adapter stays usable. Live address and route
-   * registrations are told through their `ended` argument (rule 10), with `INVALID_HANDLE`.
+   * should not exit while the OS may call back. The adapter stays usable.
+   *
+   * Contract rule 10: every registration it cancels (interfaces, addresses, routes) is ended, through the `ended` it was made with,
+   * with `IpInterfaceError('OS_ERROR')` and `osCode` `ERROR_OPERATION_ABORTED` (995, Win32's "aborted
+   * by an application request"): a live `ipInterfaceChanges$` or `ipInterfaceTable$` errors with it
+   * instead of staying open and silent. `OS_ERROR`, not `INVALID_HANDLE`: the subscriber passed no
+   * bad handle; the code says "lost on the adapter's side", the osCode says why.
    */
   dispose(): Promise<void>;
 }
@@ -136,6 +143,8 @@ interface Subscription {
   readonly family: AddressFamily;
   readonly callback: IpInterfaceChangeCallback;
   readonly initial: boolean;
+  /** Rule 10: told when `dispose()` ends this subscription. */
+  readonly ended: RegistrationEndedCallback | undefined;
   /** waiting (for the OS registration) -> live -> closed; rows go to live subscriptions only. */
   state: 'waiting' | 'live' | 'closed';
 }
@@ -546,11 +555,12 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     reg.releaseSlot?.();
   };
 
-  const newSubscription = (family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean): Subscription => ({
+  const newSubscription = (family: AddressFamily, callback: IpInterfaceChangeCallback, initial: boolean, ended: RegistrationEndedCallback | undefined): Subscription => ({
     handle: live.reserve(),
     family,
     callback,
     initial,
+    ended,
     state: 'waiting',
   });
 
@@ -577,13 +587,13 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
   const adapter: WindowsIpInterfaceAdapter = {
     name,
 
-    notifyIpInterfaceChange(family, callback, initial): SettledRegistration {
+    notifyIpInterfaceChange(family, callback, initial, ended): SettledRegistration {
       const invalid = registrationError(name, family, callback, ERROR_INVALID_PARAMETER);
       if (invalid) return Promise.reject(invalid);
       const lib = library;
       if (lib && current?.state === 'live') {
         // The shared OS registration is live: this one is live at once, and says so synchronously.
-        const sub = newSubscription(family, callback, Boolean(initial));
+        const sub = newSubscription(family, callback, Boolean(initial), ended);
         goLive(sub);
         return Object.assign(Promise.resolve(sub.handle), { settledHandle: sub.handle });
       }
@@ -595,7 +605,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
         } finally {
           waitingForLoad--;
         }
-        const sub = newSubscription(family, callback, Boolean(initial));
+        const sub = newSubscription(family, callback, Boolean(initial), ended);
         if (current?.state === 'live') {
           goLive(sub);
           return sub.handle;
@@ -688,6 +698,7 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
     },
 
     async dispose() {
+      const disposed = registrationEnded(name, 'the adapter was disposed (dispose())', { osCode: ERROR_OPERATION_ABORTED });
       // Until nothing is left: registrations waiting for the load or the OS join and are cancelled
       // in a later round.
       while (live.size > 0 || waiters.length > 0 || waitingForLoad > 0 || current !== undefined || retiring.size > 0 || channels.some((c) => c.busy)) {
@@ -696,7 +707,12 @@ export function windowsAdapter(options: WindowsAdapterOptions = {}): WindowsIpIn
         // A registration still waiting for a budget slot may wait for as long as other adapters'
         // registrations live: it gives up instead (its waiters get NOT_ENOUGH_MEMORY).
         if (current?.state === 'registering' && current.releaseSlot === undefined) current.slotWait.abort();
-        await Promise.allSettled(live.entries().map(([h]) => adapter.cancelMibChangeNotify2(h)));
+        // Rule 10: each live subscription is taken (synchronously, by the cancel) and then told.
+        await Promise.allSettled(live.entries().map(([h, sub]) => {
+          const cancelled = adapter.cancelMibChangeNotify2(h);
+          endRegistration(sub.ended, disposed);
+          return cancelled;
+        }));
         await Promise.allSettled([...work]);
         // A registration whose load or native call just settled goes on in its own continuation: let it run.
         await new Promise((resolve) => setImmediate(resolve));

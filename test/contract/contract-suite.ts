@@ -52,6 +52,13 @@ export interface ContractHarness {
    * asserts the adapter answers `NOT_SUPPORTED` through `unicastIpAddressChanges$`.
    */
   readonly addresses?: AddressHarness;
+  /**
+   * Optional rule 10 (feature opt-in, like `addresses`): makes the adapter lose every registration
+   * it has live (Linux: delete its namespace; Windows: `dispose()`; mock: `endRegistrations()`).
+   * Resolves once that was done (the `ended` calls may still be on their way). Present: the rule 10
+   * cases run; absent: they are not added (the Wine run counts the cases).
+   */
+  endRegistrations?(adapter: IpInterfaceAdapter): Promise<void> | void;
 }
 
 /** One case of the suite. */
@@ -356,10 +363,103 @@ export function contractCases(h: ContractHarness): ContractCase[] {
     });
   }
 
+  if (h.endRegistrations) registrationEndedCases(h, test, eventTimeoutMs, quietMs);
+
   // The address half (a harness that declares it): its own cases, after the interface half.
   if (h.addresses) addressCases(h, h.addresses, test);
 
   return cases;
+}
+
+/** One registration made with an `ended` hook, and what it was told. */
+interface Endable {
+  readonly calls: Call[];
+  readonly ended: unknown[];
+  /** `ended` calls that came while one of this suite's callbacks was running (rule 10 forbids it). */
+  insideCallback: number;
+  handle?: NotificationHandle;
+}
+
+/** Rule 10 cases, for a harness with `endRegistrations`. */
+function registrationEndedCases(
+  h: ContractHarness,
+  test: (name: string, body: (adapter: IpInterfaceAdapter) => Promise<void>) => void,
+  eventTimeoutMs: number,
+  quietMs: number,
+): void {
+  let depth = 0;
+  const endable = (): Endable & { callback: IpInterfaceChangeCallback; onEnded: (error: IpInterfaceError) => void } => {
+    const e: Endable = { calls: [], ended: [], insideCallback: 0 };
+    return Object.assign(e, {
+      callback: ((row, type) => {
+        depth++;
+        try {
+          e.calls.push({ row, type, at: Date.now() });
+        } finally {
+          depth--;
+        }
+      }) as IpInterfaceChangeCallback,
+      onEnded: (error: IpInterfaceError) => {
+        if (depth > 0) e.insideCallback++;
+        e.ended.push(error);
+      },
+    });
+  };
+  // A trigger after the loss may be impossible (a deleted namespace cannot change): then nothing can arrive either.
+  const triggerIfPossible = async (adapter: IpInterfaceAdapter): Promise<void> => {
+    try {
+      await h.triggerChange(adapter);
+    } catch {
+      // nothing to trigger in
+    }
+  };
+
+  test('rule 10: a lost registration is ended once with an IpInterfaceError, outside any callback; no callback afterwards; cancelling it rejects INVALID_HANDLE', async (adapter) => {
+    const regs = [endable(), endable()];
+    regs[0]!.handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, regs[0]!.callback, true, regs[0]!.onEnded);
+    regs[1]!.handle = await adapter.notifyIpInterfaceChange(AF_INET, regs[1]!.callback, false, regs[1]!.onEnded);
+    if (h.addresses) {
+      // The address half follows rule 10 too (with notifyUnicastIpAddressChange in place of notifyIpInterfaceChange).
+      const a = endable();
+      a.handle = await adapter.notifyUnicastIpAddressChange!(AF_UNSPEC, a.callback as unknown as Parameters<NonNullable<IpInterfaceAdapter['notifyUnicastIpAddressChange']>>[1], false, a.onEnded);
+      regs.push(a);
+    }
+    await h.triggerChange(adapter);
+    await waitFor(() => regs[0]!.calls.some((c) => c.row !== null), 'a row before the loss', eventTimeoutMs);
+    await h.endRegistrations!(adapter);
+    await waitFor(() => regs.every((r) => r.ended.length > 0), 'every registration to be ended', eventTimeoutMs);
+    const seen = regs.map((r) => r.calls.length);
+    await triggerIfPossible(adapter);
+    await sleep(quietMs);
+    for (const [i, r] of regs.entries()) {
+      assert.equal(r.ended.length, 1, `registration ${i}: ended once`);
+      const error = r.ended[0];
+      assert.ok(error instanceof IpInterfaceError, `registration ${i}: ended with an IpInterfaceError, got ${String(error)}`);
+      assert.ok(error.message.length > 0, 'a message that says why');
+      assert.equal(r.insideCallback, 0, `registration ${i}: ended inside a callback invocation`);
+      assert.equal(r.calls.length, seen[i], `registration ${i}: callbacks after ended`);
+      await rejectsWith(adapter.cancelMibChangeNotify2(r.handle!), 'INVALID_HANDLE', `registration ${i}: cancel after ended`);
+    }
+  });
+
+  test('rule 10: registrations of another adapter are unaffected when one adapter loses its own', async (adapter) => {
+    const other = await h.createAdapter();
+    try {
+      const mine = endable();
+      const theirs = endable();
+      mine.handle = await adapter.notifyIpInterfaceChange(AF_UNSPEC, mine.callback, false, mine.onEnded);
+      theirs.handle = await other.notifyIpInterfaceChange(AF_UNSPEC, theirs.callback, false, theirs.onEnded);
+      await h.endRegistrations!(adapter);
+      await waitFor(() => mine.ended.length > 0, 'the registration to be ended', eventTimeoutMs);
+      await h.triggerChange(other);
+      await waitFor(() => theirs.calls.some((c) => c.row !== null), "the other adapter's registration to receive", eventTimeoutMs);
+      await sleep(quietMs);
+      assert.deepEqual(theirs.ended, [], "the other adapter's registration was ended");
+      await other.cancelMibChangeNotify2(theirs.handle);
+    } finally {
+      await h.dispose?.(other);
+    }
+  });
 }
 
 /** Runs the suite without a test framework; prints one line per case and `N passed, N failed`. */

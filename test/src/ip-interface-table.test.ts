@@ -61,9 +61,9 @@ function slowReader(mock: MockIpInterfaceAdapter): {
   let family: AddressFamily = AF_UNSPEC;
   const adapter: IpInterfaceAdapter = {
     name: 'slow',
-    notifyIpInterfaceChange: (f, callback, initial) => {
+    notifyIpInterfaceChange: (f, callback, initial, ended) => {
       log.push('notify');
-      return mock.notifyIpInterfaceChange(f, callback, initial);
+      return mock.notifyIpInterfaceChange(f, callback, initial, ended);
     },
     cancelMibChangeNotify2: (handle) => {
       log.push('cancel');
@@ -555,5 +555,49 @@ describe('ipInterfaceTable$ against a misbehaving adapter (in a child process: n
     ];
     expect(out.results).toEqual(Object.fromEntries(names.map((n) => [n, 'OS_ERROR'])));
     expect(out.active.every((n) => n === 0)).toBe(true);
+  });
+});
+
+describe('ipInterfaceTable$: a shared registration the adapter lost (rule 10)', () => {
+  const t = (...rows: IpInterfaceRow[]): Map<string, IpInterfaceRow> => tableOf(...rows);
+  const plain = map((table: ReadonlyMap<string, IpInterfaceRow>) => new Map(table));
+  const lost = new IpInterfaceError('OS_ERROR', 'network namespace deleted', { adapter: 'mock', osCode: 2 });
+
+  it('errors every table subscriber with that error at that frame, cancels nothing, and a later subscriber starts afresh', marbles((m) => {
+    const source = m.hot<MockChange>('--a-----b---', { a: { kind: 'added', row: eth2 }, b: { kind: 'added', row: eth3 } });
+    let rows = [eth1];
+    const mock = withRegisteredTable(createMockAdapter({ source }), () => rows);
+    m.scheduler.schedule(() => mock.endRegistrations(lost), 4);
+    m.scheduler.schedule(() => (rows = [eth1, eth2]), 5);
+    const table$ = ipInterfaceTable$(AF_INET, { adapter: mock }).pipe(plain);
+    const values = { T: t(eth1), A: t(eth1, eth2), B: t(eth1, eth2, eth3) };
+    m.expect(table$).toBeObservable('T-A-#', values, lost);
+    m.expect(table$, '   -^---------').toBeObservable('-TA-#', values, lost);
+    m.expect(table$, '   ------^---!').toBeObservable('------A-B--', values);
+    m.expect(source).toHaveSubscriptions(['^---!', '------^---!']);
+    m.flush();
+    // Two shares: the first ended by the adapter (never cancelled: its handle is dead), the second cancelled once.
+    expect(mock.calls.map((c) => c.fn)).toEqual(['NotifyIpInterfaceChange', 'NotifyIpInterfaceChange', 'CancelMibChangeNotify2']);
+    expect([mock.tableReads, mock.active]).toEqual([2, 0]);
+  }));
+
+  it('ended while the table read is in flight: every subscriber errors, the late read is dropped, nothing is left', async () => {
+    const mock = createMockAdapter({ table: [eth1] });
+    const slow = slowReader(mock);
+    const first = collect(ipInterfaceTable$(AF_INET, { adapter: slow.adapter }));
+    const second = collect(ipInterfaceTable$(AF_INET, { adapter: slow.adapter }));
+    await settle();
+    expect(slow.log).toEqual(['notify', 'read']);
+    mock.endRegistrations(lost);
+    await slow.finishRead();
+    expect([first.errors, second.errors, first.snapshots, second.snapshots]).toEqual([[lost], [lost], [], []]);
+    expect([mock.active, slow.log]).toEqual([0, ['notify', 'read']]);
+    const third = collect(ipInterfaceTable$(AF_INET, { adapter: slow.adapter }));
+    await settle();
+    await slow.finishRead();
+    expect(third.snapshots).toEqual([tableOf(eth1)]);
+    third.sub.unsubscribe();
+    await settle();
+    expect([mock.active, slow.log]).toEqual([0, ['notify', 'read', 'notify', 'read', 'cancel']]);
   });
 });

@@ -1,6 +1,7 @@
 import type { IpInterfaceAdapter } from '../../../src/adapter';
 import { linuxAdapter, type LinuxIpInterfaceAdapter } from '../../../adapters/linux';
 import { describeContract } from '../../contract/describe-contract';
+import { contractCases } from '../../contract/contract-suite';
 import { describeWithNetns, TestNetns } from '../../helpers/netns';
 
 describeWithNetns('linux adapter in a test namespace', () => {
@@ -36,4 +37,39 @@ describeWithNetns('linux adapter in a test namespace', () => {
       },
     },
   });
+});
+
+// Rule 10 over the real kernel: each adapter watches a namespace of its own, and losing its
+// registrations is deleting that namespace (only the rule 10 cases: the rest run above).
+describeWithNetns('linux adapter: contract rule 10 (ip netns del)', () => {
+  const namespaces = new Map<IpInterfaceAdapter, { ns: TestNetns; mtu: number }>();
+  beforeAll(() => TestNetns.cleanupStale('lxend'));
+  afterAll(() => {
+    for (const { ns } of namespaces.values()) ns.delete();
+  });
+  const cases = contractCases({
+    name: 'linux',
+    createAdapter: () => {
+      const ns = TestNetns.create('lxend');
+      ns.addVeth('ce0');
+      ns.ip('link', 'set', 'ce0', 'up');
+      const adapter = linuxAdapter({ netns: ns.name });
+      namespaces.set(adapter, { ns, mtu: 1500 });
+      return adapter;
+    },
+    triggerChange: async (adapter: IpInterfaceAdapter) => {
+      const entry = namespaces.get(adapter)!;
+      entry.mtu = entry.mtu === 1500 ? 1400 : 1500;
+      entry.ns.ip('link', 'set', 'ce0', 'mtu', String(entry.mtu));
+    },
+    liveRegistrations: (adapter) => (adapter as LinuxIpInterfaceAdapter).liveRegistrations,
+    optionalRules: { currentIpInterfaceTable: true },
+    endRegistrations: (adapter) => namespaces.get(adapter)!.ns.delete(),
+    dispose: (adapter) => {
+      namespaces.get(adapter)?.ns.delete();
+      namespaces.delete(adapter);
+    },
+  }).filter((c) => c.name.startsWith('rule 10'));
+  it('has the rule 10 cases', () => expect(cases).toHaveLength(2));
+  for (const c of cases) it(c.name, () => c.run(), 30000);
 });

@@ -4,6 +4,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { linuxAdapter } from '../../../adapters/linux';
 import { ipInterfaceChanges$ } from '../../../src/ip-interface-changes';
+import { ipInterfaceTable$ } from '../../../src/ip-interface-table';
+import type { IpInterfaceError } from '../../../src/ip-interface-error';
+import type { IpInterfaceRow } from '../../../src/ip-interface-row';
 import { loadLibc } from '../../../adapters/linux/libc';
 import { NetlinkReader } from '../../../adapters/linux/netlink-reader';
 import { namespaceKey, peekReader } from '../../../adapters/linux/reader-registry';
@@ -22,7 +25,8 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
     try {
       first.addVeth('old0');
       const before = linuxAdapter({ netns: first.name });
-      const handle = await before.notifyIpInterfaceChange('unspec', () => undefined, false);
+      const ended: IpInterfaceError[] = [];
+      const handle = await before.notifyIpInterfaceChange('unspec', () => undefined, false, (e) => void ended.push(e));
       const oldKey = namespaceKey(first.path);
       expect(peekReader(oldKey)).toBeDefined();
       // The live reader's socket keeps the deleted namespace alive; its name is free again.
@@ -37,7 +41,9 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       expect(after.stats().readerRegistrations).toBe(1); // its own reader, not the old one (which has one too)
       expect(peekReader<NetlinkReader>(namespaceKey(second.path))).not.toBe(peekReader(oldKey));
       await after.cancelMibChangeNotify2(handle2);
-      await before.cancelMibChangeNotify2(handle);
+      // Rule 10: the old registration was ended by the deletion; its handle is dead.
+      await waitFor(() => ended.length === 1, 'the old registration to be ended', 1000);
+      await expect(before.cancelMibChangeNotify2(handle)).rejects.toMatchObject({ code: 'INVALID_HANDLE' });
       expect(peekReader(oldKey)).toBeUndefined();
     } finally {
       second?.delete();
@@ -97,11 +103,15 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       first.ip('link', 'set', 'del0p', 'netns', witness.name);
       const adapter = linuxAdapter({ netns: first.name });
       const calls: string[] = [];
-      const handle = await adapter.notifyIpInterfaceChange('unspec', (row, type) => void calls.push(`${type} ${row?.interfaceName}`), false);
+      const ended: IpInterfaceError[] = [];
+      const handle = await adapter.notifyIpInterfaceChange('unspec', (row, type) => void calls.push(`${type} ${row?.interfaceName}`), false, (e) => void ended.push(e));
       const oldKey = namespaceKey(first.path);
       const t0 = performance.now();
       first.delete();
       await waitFor(() => adapter.stats().lastError?.osCode === 2, 'the reader to see the namespace deleted', 1000);
+      await waitFor(() => ended.length > 0, 'the registration to be ended (rule 10)', 1000);
+      expect(ended).toEqual([adapter.stats().lastError]);
+      expect(adapter.liveRegistrations).toBe(0);
       const detectedMs = performance.now() - t0;
       expect(adapter.stats()).toMatchObject({ open: false, lastError: { code: 'OS_ERROR', osCode: 2 } });
       expect(peekReader(oldKey)).toBeUndefined(); // out of the registry: its inode number may be reused
@@ -118,7 +128,8 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       expect((await after.getIpInterfaceTable('inet')).map((r) => r.interfaceName).sort()).toEqual(['lo', 'new1', 'new1p']);
       sub.unsubscribe();
       expect(calls).toEqual([]); // the deleted namespace's registration heard nothing of the new one
-      await adapter.cancelMibChangeNotify2(handle);
+      await expect(adapter.cancelMibChangeNotify2(handle)).rejects.toMatchObject({ code: 'INVALID_HANDLE' });
+      expect(ended).toHaveLength(1);
       expect(adapter.stats().lastError?.osCode).toBe(2);
       process.stdout.write(`namespace deletion seen after ${detectedMs.toFixed(1)} ms\n`);
     } finally {
@@ -127,6 +138,60 @@ describeWithNetns('linux adapter: namespace identity and reader lifetime (issue 
       witness.delete();
     }
   });
+  it('rule 10: ipInterfaceChanges$ and ipInterfaceTable$ under `ip netns del` error with OS_ERROR ENOENT within 1 s; the namespace is released; the same adapter then watches the re-created name', async () => {
+    const first = TestNetns.create('lxident');
+    const witness = TestNetns.create('lxident');
+    let second: TestNetns | undefined;
+    try {
+      first.addVeth('end0', 'end0p');
+      first.ip('link', 'set', 'end0p', 'netns', witness.name);
+      const adapter = linuxAdapter({ netns: first.name });
+      const other = TestNetns.create('lxident'); // another namespace's subscription: unaffected
+      const otherAdapter = linuxAdapter({ netns: other.name });
+      try {
+        const errors: { what: string; error: unknown; at: number }[] = [];
+        const tables: ReadonlyMap<string, unknown>[] = [];
+        const changes = ipInterfaceChanges$('unspec', true, { adapter }).subscribe({ error: (error) => void errors.push({ what: 'changes', error, at: performance.now() }) });
+        const table = ipInterfaceTable$('inet', { adapter }).subscribe({ next: (t) => void tables.push(t), error: (error) => void errors.push({ what: 'table', error, at: performance.now() }) });
+        const otherSeen: string[] = [];
+        const otherSub = ipInterfaceChanges$('inet', true, { adapter: otherAdapter }).subscribe((c) => void otherSeen.push(c.kind === 'initial' ? 'initial' : `${c.kind} ${c.row.interfaceName}`));
+        await waitFor(() => tables.length > 0 && otherSeen.includes('initial'), 'the first table and the other subscription');
+        expect(adapter.liveRegistrations).toBe(2);
+        const oldKey = namespaceKey(first.path);
+        const t0 = performance.now();
+        first.delete();
+        await waitFor(() => errors.length === 2, 'both subscriptions to error', 1000);
+        const latest = Math.max(...errors.map((e) => e.at)) - t0;
+        for (const { error } of errors) expect(error).toMatchObject({ code: 'OS_ERROR', osCode: 2, adapter: 'linux' });
+        expect((errors[0]!.error as IpInterfaceError).message).toContain('linux adapter ended the registration: network namespace');
+        expect([changes.closed, table.closed, adapter.liveRegistrations, adapter.stats().open]).toEqual([true, true, 0, false]);
+        expect(peekReader(oldKey)).toBeUndefined();
+        await waitFor(() => !witness.ip('-o', 'link').includes('end0p'), 'the peer in the witness namespace to vanish (namespace destroyed)', 5000);
+        // The other namespace's subscription goes on.
+        other.addVeth('oth0');
+        await waitFor(() => otherSeen.includes('added oth0'), 'the other namespace to go on');
+        // The same adapter, subscribed anew after the name was re-created: the new namespace.
+        second = TestNetns.createNamed(first.name);
+        second.addVeth('re0');
+        const again: ReadonlyMap<string, IpInterfaceRow>[] = [];
+        const sub = ipInterfaceTable$('inet', { adapter }).subscribe((t) => void again.push(t));
+        await waitFor(() => again.length > 0, 'the table of the re-created namespace');
+        expect([...again[0]!.values()].map((r) => r.interfaceName).sort()).toEqual(['lo', 're0', 're0p']);
+        sub.unsubscribe();
+        otherSub.unsubscribe();
+        expect(adapter.liveRegistrations + otherAdapter.liveRegistrations).toBe(0);
+        process.stdout.write(`namespace deletion -> both subscribers' error after ${latest.toFixed(1)} ms\n`);
+        expect(latest).toBeLessThan(1000);
+      } finally {
+        other.delete();
+      }
+    } finally {
+      second?.delete();
+      try { first.delete(); } catch { /* deleted above */ }
+      witness.delete();
+    }
+  });
+
   it('a reader is never filed under another namespace: the key the path named at lookup must be the namespace the worker opened (ESTALE, nothing left open)', async () => {
     const ns = TestNetns.create('lxident');
     try {

@@ -1,6 +1,7 @@
 import { SubscriberSet } from '../../../adapters/linux/subscriber-set';
 import type { TableChange } from '../../../adapters/linux/table-change';
 import type { IpInterfaceRow } from '../../../src/ip-interface-row';
+import { IpInterfaceError } from '../../../src/ip-interface-error';
 
 const row = (family: 'inet' | 'inet6', interfaceIndex: number): IpInterfaceRow => ({ family, interfaceIndex, interfaceLuid: BigInt(interfaceIndex) << 24n });
 const change = (family: 'inet' | 'inet6', index: number): TableChange => ({ type: 'parameter', row: row(family, index) });
@@ -85,5 +86,32 @@ describe('SubscriberSet', () => {
     set.deliverOne(change('inet', 1));
     expect(seen).toEqual([1]);
     expect(set.size).toBe(0);
+  });
+
+  it('end(error) (rule 10): drops every subscriber and the queue, then calls each ended hook once, in order; a throwing hook stops none', () => {
+    const set = new SubscriberSet({ rowsEmitted: 0, callbacks: 0 });
+    const seen: string[] = [];
+    const error = new IpInterfaceError('OS_ERROR', 'gone', { osCode: 2 });
+    set.subscribe('inet', () => seen.push('a row'), (e) => {
+      seen.push(`a ended ${e.message}`);
+      throw new Error('hook threw');
+    });
+    set.subscribe('unspec', () => seen.push('b row')); // no hook: just dropped
+    set.subscribe('unspec', () => seen.push('c row'), (e) => seen.push(`c ended ${e.message}`));
+    const thrown: unknown[] = [];
+    const original = queueMicrotask;
+    globalThis.queueMicrotask = (task) => original(() => { try { task(); } catch (e) { thrown.push(e); } });
+    try {
+      set.end(error);
+      set.deliver([change('inet', 1)]);
+      set.end(error); // nothing left to end
+    } finally {
+      globalThis.queueMicrotask = original;
+    }
+    return Promise.resolve().then(() => {
+      expect(seen).toEqual(['a ended gone', 'c ended gone']);
+      expect(set.size).toBe(0);
+      expect(thrown.map((e) => (e as Error).message)).toEqual(['hook threw']);
+    });
   });
 });

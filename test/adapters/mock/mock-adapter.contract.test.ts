@@ -29,5 +29,6 @@ describeContract({
     },
   },
   liveRegistrations: (adapter) => (adapter as MockIpInterfaceAdapter).active,
+  endRegistrations: (adapter) => (adapter as MockIpInterfaceAdapter).endRegistrations(),
   quietMs: 30,
 });

@@ -1,5 +1,6 @@
 import { ERROR_INVALID_HANDLE, Registrations } from '../../../adapters/shared/registrations';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
+import { registrationEnded } from '../../../adapters/shared/registration-ended';
 
 describe('Registrations', () => {
   it('issues frozen handles, unique per instance, carrying the adapter name', () => {
@@ -53,5 +54,21 @@ describe('Registrations', () => {
     }
     expect(seen).toEqual([1, 2, 3]);
     expect(r.values()).toEqual([1, 3]);
+  });
+
+  it('end (rule 10): takes a live handle (then INVALID_HANDLE), calls ended once in a microtask; a handle not live is left alone', async () => {
+    const r = new Registrations<string>('linux');
+    const h = r.issue('a');
+    const error = registrationEnded('linux', 'network namespace x was deleted', { osCode: 2 });
+    const told: unknown[] = [];
+    expect(r.end(h, error, (e) => told.push(e))).toBe('a');
+    expect(told).toEqual([]); // not yet: never inside the caller's delivery
+    expect(r.has(h)).toBe(false);
+    expect(() => r.take(h)).toThrow(expect.objectContaining({ code: 'INVALID_HANDLE' }));
+    expect(r.end(h, error, (e) => told.push(e))).toBeUndefined();
+    await Promise.resolve();
+    expect(told).toEqual([error]);
+    expect(error).toMatchObject({ code: 'OS_ERROR', osCode: 2, adapter: 'linux', message: 'linux adapter ended the registration: network namespace x was deleted' });
+    expect(r.end(r.issue('b'), error, undefined)).toBe('b'); // no hook: just taken
   });
 });

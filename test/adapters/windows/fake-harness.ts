@@ -42,6 +42,8 @@ export function fakeHarness(name: string, controls: FakeControls, options: FakeH
     },
     // Both sides must return to their count: the adapter's bookkeeping and the fake's native registrations.
     liveRegistrations: (adapter: IpInterfaceAdapter) => (adapter as WindowsIpInterfaceAdapter).diagnostics().liveRegistrations + controls.liveRegistrations(),
+    // Rule 10: dispose() ends every live registration (OS_ERROR, osCode 995).
+    endRegistrations: (adapter: IpInterfaceAdapter) => (adapter as WindowsIpInterfaceAdapter).dispose(),
     dispose: (adapter: IpInterfaceAdapter) => {
       const d = (adapter as WindowsIpInterfaceAdapter).diagnostics();
       if (d.registeredCallbacks !== 0) throw new Error(`${d.registeredCallbacks} koffi callbacks still registered after the case`);

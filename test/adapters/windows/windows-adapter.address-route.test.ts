@@ -248,7 +248,7 @@ describe('windowsAdapter: notifyUnicastIpAddressChange', () => {
     await a.cancelMibChangeNotify2(handle);
   });
 
-  it('rule 10: dispose() ends each live address and route registration once with INVALID_HANDLE "the adapter was disposed", outside any callback; the handle is dead', async () => {
+  it('rule 10: dispose() ends each live address and route registration once with OS_ERROR 995 (ERROR_OPERATION_ABORTED, as for interfaces), outside any callback; the handle is dead', async () => {
     const a = adapterOver(full);
     const ended: { kind: string; error: IpInterfaceError }[] = [];
     const calls: MibNotificationType[] = [];
@@ -262,7 +262,7 @@ describe('windowsAdapter: notifyUnicastIpAddressChange', () => {
     expect(ended.map((e) => e.kind).sort()).toEqual(['address', 'route']);
     for (const { error } of ended) {
       expect(error).toBeInstanceOf(IpInterfaceError);
-      expect(error).toMatchObject({ code: 'INVALID_HANDLE', message: 'the adapter was disposed' });
+      expect(error).toMatchObject({ code: 'OS_ERROR', osCode: 995, message: 'windows adapter ended the registration: the adapter was disposed (dispose())' });
     }
     expect(full.liveRegistrations()).toBe(0);
     expect((await rejection(a.cancelMibChangeNotify2(addr))).code).toBe('INVALID_HANDLE');

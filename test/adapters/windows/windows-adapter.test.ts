@@ -377,6 +377,46 @@ describe('windowsAdapter: errors', () => {
     expect(full.liveRegistrations()).toBe(0);
   });
 
+  it('rule 10: dispose ends every live registration (also one still registering) with OS_ERROR 995, outside callbacks; ipInterfaceChanges$ errors; no cancel of the dead handles', async () => {
+    const adapter = adapterOver(full);
+    const ended: { error: IpInterfaceError; inside: boolean }[] = [];
+    let inCallback = false;
+    const callback: IpInterfaceChangeCallback = () => {
+      inCallback = true;
+      inCallback = false;
+    };
+    const onEnded = (error: IpInterfaceError): void => void ended.push({ error, inside: inCallback });
+    const h1 = await adapter.notifyIpInterfaceChange('inet', callback, true, onEnded);
+    const errors: unknown[] = [];
+    const sub = ipInterfaceChanges$('unspec', true, { adapter }).subscribe({ error: (e) => errors.push(e) });
+    full.setOption(FAKE_OPTION.registerDelayMs, 100);
+    const other = adapterOver(full); // its OS registration waits 100 ms: dispose waits for it, then ends it
+    const late = other.notifyIpInterfaceChange('inet6', callback, true, onEnded);
+    await sleep(10);
+    await Promise.all([adapter.dispose(), other.dispose()]);
+    await Promise.resolve();
+    expect(ended).toHaveLength(2);
+    for (const { error, inside } of ended) {
+      expect(error).toMatchObject({ code: 'OS_ERROR', osCode: 995, adapter: 'windows', message: 'windows adapter ended the registration: the adapter was disposed (dispose())' });
+      expect(inside).toBe(false);
+    }
+    expect(errors).toEqual([ended[0]!.error]); // the same error object for every registration of one dispose
+    expect(sub.closed).toBe(true);
+    expect(await rejection(adapter.cancelMibChangeNotify2(h1))).toMatchObject({ code: 'INVALID_HANDLE' });
+    expect(await rejection(other.cancelMibChangeNotify2(await late))).toMatchObject({ code: 'INVALID_HANDLE' });
+    expect(adapter.diagnostics()).toMatchObject({ liveRegistrations: 0, registeredCallbacks: 0 });
+    expect(full.liveRegistrations()).toBe(0);
+    // Still usable: a new subscription registers again, and is not ended by the earlier dispose.
+    full.setOption(FAKE_OPTION.registerDelayMs, 0);
+    const again: unknown[] = [];
+    const sub2 = ipInterfaceChanges$('inet', true, { adapter }).subscribe({ next: (c) => again.push(c), error: (e) => again.push(e) });
+    await waitFor(() => again.length > 0, 'the marker of a new subscription');
+    sub2.unsubscribe();
+    await waitFor(() => adapter.diagnostics().liveRegistrations === 0, 'the cancel');
+    expect(again).toEqual([{ kind: 'initial', family: 'inet' }]);
+    expect(ended).toHaveLength(2);
+  });
+
   it('a forged handle or one of another adapter rejects INVALID_HANDLE without a native call', async () => {
     const a = adapterOver(full);
     const b = adapterOver(full);
