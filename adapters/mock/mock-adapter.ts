@@ -15,7 +15,7 @@ import { unicastAddressKey } from '../../src/unicast-address-key.js';
 import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
 import type { IpForwardRow } from '../../src/ip-forward-row.js';
 import { routeKey } from '../../src/route-key.js';
-import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
+import { bestRouteError, ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
 import { Registrations } from '../shared/registrations.js';
 
 /**
@@ -486,9 +486,8 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       return Promise.resolve([...routes.values()].filter((row) => familyMatches(family, row.family)));
     },
     getBestRoute2(family, destination) {
-      if ((family !== 'inet' && family !== 'inet6') || typeof destination !== 'string' || destination.length === 0) {
-        return Promise.reject(new IpInterfaceError('INVALID_PARAMETER', `mock getBestRoute2: bad family ${String(family)} or destination ${String(destination)}`, { adapter: name, osCode: ERROR_INVALID_PARAMETER }));
-      }
+      const invalid = bestRouteError(name, family, destination, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
       lookups.push({ family, destination });
       let answer: IpForwardRow | null;
       try {
