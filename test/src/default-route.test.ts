@@ -131,9 +131,9 @@ describe('defaultRoute$', () => {
 
   it('a registration error reaches the subscriber (the route core decides it)', async () => {
     const adapter = createMockAdapter();
-    adapter.failNextRegistration('ACCESS_DENIED', 5);
+    adapter.failNextRegistration('NOT_ENOUGH_MEMORY', 8);
     const error = await new Promise((resolve) => defaultRoute$(AF_INET, { adapter }).subscribe({ error: resolve }));
-    expect(error).toMatchObject({ code: 'ACCESS_DENIED' });
+    expect(error).toMatchObject({ code: 'NOT_ENOUGH_MEMORY', osCode: 8 });
     expect(adapter.lookups).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import { AF_INET, AF_INET6, AF_UNSPEC } from '../../../src/address-family';
 import { defaultRoute$ } from '../../../src/default-route';
 import { IpInterfaceError } from '../../../src/ip-interface-error';
@@ -25,8 +26,8 @@ describe('pollingAdapter: no route half (Node exposes no routes)', () => {
     ['routeTable$(AF_INET)', () => routeTable$(AF_INET, { adapter: pollingAdapter() })],
     ['defaultRoute$(AF_INET)', () => defaultRoute$(AF_INET, { adapter: pollingAdapter() })],
     ['defaultRoute$(AF_INET6)', () => defaultRoute$(AF_INET6, { adapter: pollingAdapter() })],
-  ])('%s errors NOT_SUPPORTED (adapter polling), emits nothing and starts no timer', async (_name, stream) => {
-    const { error, emitted } = await errorOf((o) => stream().subscribe(o as never));
+  ] as [string, () => Observable<unknown>][])('%s errors NOT_SUPPORTED (adapter polling), emits nothing and starts no timer', async (_name, stream) => {
+    const { error, emitted } = await errorOf((o) => stream().subscribe(o));
     expect(error).toBeInstanceOf(IpInterfaceError);
     expect(error).toMatchObject({ code: 'NOT_SUPPORTED', adapter: 'polling' });
     expect((error as Error).message).toMatch(/polling adapter does not support (notifyRouteChange2|getBestRoute2)/);
