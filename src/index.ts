@@ -56,3 +56,5 @@ export { routeTable$ } from './route-table.js';
 export type { RouteTableOptions } from './route-table.js';
 export { DEFAULT_ROUTE_DESTINATIONS, defaultRoute$ } from './default-route.js';
 export type { DefaultRouteOptions } from './default-route.js';
+export { groupByRoute } from './operators/group-by-interface.js';
+export { debounceRouteChanges } from './operators/debounce-interface-changes.js';
