@@ -15,6 +15,7 @@ import { readPackageVersion } from './read-package-version.js';
 import { resolveCliAdapter } from './resolve-cli-adapter.js';
 import { runTable } from './run-table.js';
 import { runWatch } from './run-watch.js';
+import { runRouteCommand } from './run-route-command.js';
 
 function colorWanted(): boolean {
   const force = process.env.FORCE_COLOR;
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     return exitAfterFlush(1);
   }
   if (invocation.command === 'table') return exitAfterFlush(await runTable(invocation.options, resolved.adapter, io));
+  if (invocation.command !== 'watch') return exitAfterFlush(await runRouteCommand(invocation, resolved.adapter, io));
   if (resolved.polledByDefault) {
     io.writeError(
       `rxjs-ip-interface: note: no native adapter on ${process.platform}: interfaces are polled every second ` +

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AF_UNSPEC, type AddressFamily } from '../address-family.js';
 import { defaultAdapterName, type DefaultAdapterName } from '../default-adapter.js';
+import { addRouteCommands, type RouteCliInvocation } from './route-commands.js';
 
 /** The adapters the CLI can be told to use. */
 export type CliAdapterName = DefaultAdapterName;
@@ -26,7 +27,8 @@ export interface WatchOptions extends CliCommonOptions {
 export type CliInvocation =
   | { readonly command: 'watch'; readonly options: WatchOptions }
   | { readonly command: 'table'; readonly options: CliCommonOptions }
-  | { readonly command: 'exit'; readonly code: number; readonly stdout: string; readonly stderr: string };
+  | { readonly command: 'exit'; readonly code: number; readonly stdout: string; readonly stderr: string }
+  | RouteCliInvocation;
 
 /** Where the parser is running (injected for tests). */
 export interface CliParseContext {
@@ -121,7 +123,7 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     });
   watch.addHelpText('after', '\nOutput: time, kind (added, changed, removed), family, name, index; for changed, field old -> new.');
 
-  program
+  const table = program
     .command('table')
     .description('print the current IP interface table')
     .addOption(familyOption())
@@ -134,6 +136,14 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     .action((opts: Record<string, unknown>, command: Command) => {
       invocation = { command: 'table', options: common(command, opts) };
     });
+
+  // The route subcommands (watch routes, watch default-route, table routes): route-commands.ts.
+  program.enablePositionalOptions();
+  addRouteCommands({
+    watch, table, familyOption, adapterOption, netnsOption, common,
+    configure: (command, usage) => command.configureOutput(output).showHelpAfterError(usageHint(usage)).exitOverride(),
+    set: (routeInvocation) => (invocation = routeInvocation),
+  });
 
   try {
     program.parse([...args], { from: 'user' });
