@@ -7,6 +7,11 @@ import type { IpInterfaceRow } from '../ip-interface-row.js';
 import { ipInterfaceTable$ } from '../ip-interface-table.js';
 import { debounceInterfaceChanges } from '../operators/debounce-interface-changes.js';
 import { IP_INTERFACE_MODULE_OPTIONS } from './ip-interface-module-definition.js';
+import type { IpForwardRow } from '../ip-forward-row.js';
+import type { RouteChange } from '../route-change.js';
+import { routeChanges$ } from '../route-changes.js';
+import { routeTable$ } from '../route-table.js';
+import { defaultRoute$ } from '../default-route.js';
 import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js';
 
 /**
@@ -48,6 +53,21 @@ export class IpInterfaceService implements OnModuleDestroy {
    */
   readonly table$: Observable<ReadonlyMap<string, IpInterfaceRow>>;
 
+  /**
+   * Route changes of the configured family (`routeChanges$`, with the `initial` option), shared like
+   * `changes$`. An adapter without the route half errors consumers with `NOT_SUPPORTED`.
+   */
+  readonly routeChanges$: Observable<RouteChange>;
+
+  /** The live route table of the configured family, keyed by `routeKey(row)`; shared like `table$`. */
+  readonly routeTable$: Observable<ReadonlyMap<string, IpForwardRow>>;
+
+  /**
+   * The route the OS would use for a global destination (`defaultRoute$`): IPv6 when the configured
+   * family is `AF_INET6`, else IPv4. Shared; a late consumer gets the current answer at once.
+   */
+  readonly defaultRoute$: Observable<IpForwardRow | null>;
+
   // A ReplaySubject, so that a subscription made after destroy completes at once instead of registering.
   private readonly destroyed = new ReplaySubject<void>(1);
 
@@ -64,6 +84,16 @@ export class IpInterfaceService implements OnModuleDestroy {
     this.table$ = ipInterfaceTable$(family, { adapter }).pipe(
       takeUntil(this.destroyed),
       share({ connector: () => new ReplaySubject<ReadonlyMap<string, IpInterfaceRow>>(1) }),
+    );
+    // Routes (issue 14): the same sharing and release as the interface streams.
+    this.routeChanges$ = routeChanges$(family, options.initial ?? false, { adapter }).pipe(takeUntil(this.destroyed), share());
+    this.routeTable$ = routeTable$(family, { adapter }).pipe(
+      takeUntil(this.destroyed),
+      share({ connector: () => new ReplaySubject<ReadonlyMap<string, IpForwardRow>>(1) }),
+    );
+    this.defaultRoute$ = defaultRoute$(family === 'inet6' ? 'inet6' : 'inet', { adapter }).pipe(
+      takeUntil(this.destroyed),
+      share({ connector: () => new ReplaySubject<IpForwardRow | null>(1) }),
     );
   }
 
