@@ -5,6 +5,7 @@
  */
 import 'reflect-metadata';
 import { Test, type TestingModule } from '@nestjs/testing';
+import type { Observable } from 'rxjs';
 import { AF_INET, AF_INET6, type RouteChange } from '../../../src/index';
 import { IpInterfaceModule, IpInterfaceService, type IpInterfaceModuleOptions } from '../../../src/nestjs/index';
 import { createMockAdapter, mockRouteRow } from '../../../adapters/mock/index';
@@ -78,7 +79,8 @@ export const scenarios: Record<string, () => Promise<unknown>> = {
     return withModule({ adapter: pollingAdapter() }, async (ref) => {
       const service = ref.get(IpInterfaceService);
       const codes: string[] = [];
-      for (const stream of [service.routeChanges$, service.routeTable$, service.defaultRoute$]) {
+      const streams: Observable<unknown>[] = [service.routeChanges$, service.routeTable$, service.defaultRoute$];
+      for (const stream of streams) {
         await new Promise<void>((resolve) => stream.subscribe({ error: (e: { code: string }) => (codes.push(e.code), resolve()), complete: resolve }));
       }
       return { codes };
