@@ -8,3 +8,6 @@
 export { IP_INTERFACE_CHANGES } from './ip-interface-changes-token.js';
 export { provideIpInterfaceChanges } from './provide-ip-interface-changes.js';
 export type { IpInterfaceChangesProviderOptions } from './provide-ip-interface-changes.js';
+export { DEFAULT_ROUTE, ROUTE_CHANGES, ROUTE_TABLE } from './route-tokens.js';
+export { provideRoutes } from './provide-routes.js';
+export type { RoutesProviderOptions } from './provide-routes.js';
