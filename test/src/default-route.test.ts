@@ -148,3 +148,12 @@ describe('defaultRoute$', () => {
     await expect(adapter.getBestRoute2('unspec' as never, '8.8.8.8')).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
   });
 });
+
+describe('defaultRoute$ (docs/testing.md example)', () => {
+  it('follows the default route', marbles((m) => {
+    const gw = mockRouteRow({ nextHop: '10.0.0.1' });
+    const routeSource = m.hot<MockRouteChange>('--a--r--', { a: { kind: 'added', row: gw }, r: { kind: 'removed', row: gw } });
+    const adapter = createMockAdapter({ routeSource });
+    m.expect(defaultRoute$(AF_INET, { adapter, scheduler: m.scheduler })).toBeObservable('n-g--n--', { n: null, g: gw });
+  }));
+});
