@@ -30,6 +30,9 @@ export const DEFAULT_ROUTE_DESTINATIONS: Readonly<Record<'inet' | 'inet6', strin
   inet6: '2001:4860:4860::8888',
 });
 
+/** What every adapter has (checked before anything is registered, as the change streams do). */
+const ADAPTER_METHODS = ['notifyIpInterfaceChange', 'cancelMibChangeNotify2', 'getIpInterfaceTable'] as const;
+
 /** The longest wait a timer can hold (2^31-1 ms). */
 const MAX_DEBOUNCE = 2_147_483_647;
 
@@ -80,7 +83,13 @@ function invalidOptions(family: unknown, options: unknown): string | undefined {
   if (scheduler !== undefined && (typeof scheduler !== 'object' || scheduler === null || typeof (scheduler as SchedulerLike).schedule !== 'function')) {
     return `options.scheduler must be a SchedulerLike, got ${describe(scheduler)}`;
   }
-  if (adapter !== undefined && (typeof adapter !== 'object' || adapter === null)) return `options.adapter must be an IpInterfaceAdapter, got ${describe(adapter)}`;
+  if (adapter !== undefined) {
+    if (typeof adapter !== 'object' || adapter === null) return `options.adapter must be an IpInterfaceAdapter, got ${describe(adapter)}`;
+    const missing = ADAPTER_METHODS.filter((m) => typeof (adapter as Record<string, unknown>)[m] !== 'function');
+    if (missing.length > 0) return `options.adapter is not an IpInterfaceAdapter: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not a function`;
+  }
+  const { onCancelError } = options as Record<string, unknown>;
+  if (onCancelError !== undefined && typeof onCancelError !== 'function') return `options.onCancelError must be a function, got ${describe(onCancelError)}`;
   return undefined;
 }
 
@@ -89,6 +98,14 @@ function looksLikeAddress(family: 'inet' | 'inet6', value: unknown): boolean {
   if (typeof value !== 'string') return false;
   if (family === AF_INET) return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(value);
   return value.length >= 2 && value.length <= 45 && value.includes(':') && /^[0-9a-f:.]+$/.test(value);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  } catch {
+    return false; // a throwing `then` getter
+  }
 }
 
 function adapterName(adapter: IpInterfaceAdapter): string {
@@ -137,8 +154,14 @@ function adapterName(adapter: IpInterfaceAdapter): string {
 export function defaultRoute$(family: 'inet' | 'inet6', options: DefaultRouteOptions = {}): Observable<IpForwardRow | null> {
   return new Observable<IpForwardRow | null>((subscriber) => {
     let invalid: string | undefined;
+    // Read once, here: a hostile getter can neither throw later nor answer differently.
+    let read: Pick<DefaultRouteOptions, 'adapter' | 'destination' | 'debounceMs' | 'scheduler' | 'onCancelError'> = {};
     try {
       invalid = invalidOptions(family, options);
+      if (invalid === undefined) {
+        const { adapter, destination, debounceMs, scheduler, onCancelError } = options;
+        read = { adapter, destination, debounceMs, scheduler, onCancelError };
+      }
     } catch {
       invalid = 'options could not be read';
     }
@@ -146,9 +169,9 @@ export function defaultRoute$(family: 'inet' | 'inet6', options: DefaultRouteOpt
       subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `defaultRoute$: ${invalid}`));
       return;
     }
-    const destination = options.destination ?? DEFAULT_ROUTE_DESTINATIONS[family];
-    const debounceMs = options.debounceMs ?? 0;
-    const scheduler = options.scheduler ?? asyncScheduler;
+    const destination = read.destination ?? DEFAULT_ROUTE_DESTINATIONS[family];
+    const debounceMs = read.debounceMs ?? 0;
+    const scheduler = read.scheduler ?? asyncScheduler;
     let closed = false;
     let changes: Subscription | undefined;
     let timer: Subscription | undefined;
@@ -204,14 +227,19 @@ export function defaultRoute$(family: 'inet' | 'inet6', options: DefaultRouteOpt
         fail(toIpInterfaceError(error, adapterName(a)));
         return;
       }
-      let settled = false;
+      if (!isThenable(pending)) {
+        inFlight = false;
+        fail(new IpInterfaceError('OS_ERROR', `${adapterName(a)} adapter: getBestRoute2 returned ${describe(pending)}, not a promise`, { adapter: adapterName(a) }));
+        return;
+      }
+      let settled: { answer: unknown } | undefined;
       try {
-        settled = pending !== null && typeof pending === 'object' && 'settledRoute' in pending;
+        if ('settledRoute' in pending) settled = { answer: pending.settledRoute };
       } catch {
         // a hostile getter: treated as a plain promise
       }
-      if (settled) {
-        answered(a, pending.settledRoute);
+      if (settled !== undefined) {
+        answered(a, settled.answer);
         return;
       }
       Promise.resolve(pending).then(
@@ -244,7 +272,7 @@ export function defaultRoute$(family: 'inet' | 'inet6', options: DefaultRouteOpt
       }
       // The route registration first (NOT_SUPPORTED, rule 10 and typed errors come from its core);
       // its marker says it is live, and the first lookup runs then.
-      const subscription = routeChanges$(family, true, { adapter: a, onCancelError: options.onCancelError }).subscribe({
+      const subscription = routeChanges$(family, true, { adapter: a, onCancelError: read.onCancelError }).subscribe({
         next: (change) => {
           if (change.kind === 'initial') lookup(a);
           else schedule(a);
@@ -258,7 +286,7 @@ export function defaultRoute$(family: 'inet' | 'inet6', options: DefaultRouteOpt
       else changes = subscription;
     };
 
-    if (options.adapter) start(options.adapter);
+    if (read.adapter) start(read.adapter);
     else
       loadAdapter().then(
         (a) => {

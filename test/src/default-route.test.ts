@@ -101,6 +101,8 @@ describe('defaultRoute$', () => {
     ['a rejected lookup', () => Promise.reject(new Error('netlink says no')), 'OS_ERROR'],
     ['a throwing lookup', () => { throw new RangeError('boom'); }, 'OS_ERROR'],
     ['a row of the other family', () => Promise.resolve(gw6), 'OS_ERROR'],
+    ['a non-promise', () => gwA, 'OS_ERROR'],
+    ['a settledRoute getter that throws, then a rejection', () => Object.defineProperty(Promise.reject(new Error('late')), 'settledRoute', { get() { throw new Error('hostile'); } }), 'OS_ERROR'],
     ['garbage', () => Promise.resolve({ nextHop: 1 }), 'OS_ERROR'],
   ])('%s errors the stream with a typed error and cancels the registration', async (_name, getBestRoute2, code) => {
     const mock = createMockAdapter();
@@ -120,6 +122,8 @@ describe('defaultRoute$', () => {
     ['a debounce above 2^31-1', AF_INET, { debounceMs: 3e9 }],
     ['scheduler {}', AF_INET, { scheduler: {} }],
     ['options null', AF_INET, null],
+    ['adapter {}', AF_INET, { adapter: {} }],
+    ['onCancelError 1', AF_INET, { onCancelError: 1 }],
   ])('errors INVALID_PARAMETER for %s and registers nothing', async (_name, family, options) => {
     const adapter = createMockAdapter();
     const error = await new Promise((resolve) =>
@@ -127,6 +131,12 @@ describe('defaultRoute$', () => {
     );
     expect(error).toMatchObject({ code: 'INVALID_PARAMETER' });
     expect(adapter.calls).toEqual([]);
+  });
+
+  it('options whose getters throw: INVALID_PARAMETER, nothing registered, nothing thrown', async () => {
+    const hostile = Object.defineProperty({}, 'destination', { get() { throw new Error('boom'); } });
+    const error = await new Promise((resolve) => defaultRoute$(AF_INET, hostile).subscribe({ error: resolve }));
+    expect(error).toMatchObject({ code: 'INVALID_PARAMETER' });
   });
 
   it('a registration error reaches the subscriber (the route core decides it)', async () => {
