@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import { AF_INET, AF_INET6 } from './address-family.js';
 import type { IpInterfaceAdapter } from './adapter.js';
 import type { IpForwardRow } from './ip-forward-row.js';
@@ -251,9 +251,18 @@ export function defaultRoute$(family: 'inet' | 'inet6', options: DefaultRouteOpt
       );
     };
 
+    // One scheduled action per burst, not one per change (a 5000-route burst would otherwise set and
+    // clear 5000 timers): a change moves the deadline, the action re-arms itself until it is reached.
+    let deadline = 0;
     const schedule = (a: IpInterfaceAdapter): void => {
-      timer?.unsubscribe();
-      timer = scheduler.schedule(() => {
+      deadline = scheduler.now() + debounceMs;
+      if (timer !== undefined) return;
+      timer = scheduler.schedule(function fire(this: SchedulerAction<undefined>) {
+        const now = scheduler.now();
+        if (now < deadline) {
+          timer = this.schedule(undefined, deadline - now);
+          return;
+        }
         timer = undefined;
         lookup(a);
       }, debounceMs);

@@ -37,6 +37,18 @@ describe('defaultRoute$', () => {
     expect(adapter.active).toBe(0);
   }));
 
+  it('marbles: a burst spread over frames is one lookup, debounceMs after its last change (one action re-armed, not one per change)', marbles((m) => {
+    const routeSource = m.hot<MockRouteChange>('--abc-------', {
+      a: { kind: 'added', row: lan },
+      b: { kind: 'added', row: gwA },
+      c: { kind: 'removed', row: lan },
+    });
+    const adapter = createMockAdapter({ routeSource });
+    m.expect(defaultRoute$(AF_INET, { adapter, debounceMs: 3, scheduler: m.scheduler })).toBeObservable('n------A----', { n: null, A: gwA });
+    m.flush();
+    expect(adapter.lookups).toHaveLength(2); // subscribe, and frame 7 (c at 4 + 3)
+  }));
+
   it('a lookup per burst: 1000 changes in one tick cost one lookup', async () => {
     const adapter = createMockAdapter({ routeTable: [gwA] });
     const seen: (IpForwardRow | null)[] = [];
