@@ -78,6 +78,14 @@
  *     answers (Linux `RTM_GETROUTE` with `RTM_F_FIB_MATCH`, Windows `GetBestRoute2`), or `null` when
  *     it has none (unreachable). It sends no packet. A bad family or destination is `INVALID_PARAMETER`.
  *
+ * How `src` uses the route half: `routeChanges$` registers through the shared core (NotificationKind
+ * `notifyRouteChange2`; rows checked per R1, a bad one is an `OS_ERROR` of the stream); `routeTable$`
+ * reads `getIpForwardTable2` once the registration is live, or, duck-typed like rule 9, an adapter's
+ * `currentIpForwardTable2(family)`; `defaultRoute$` calls `getBestRoute2` after the registration's
+ * marker and after each burst of changes, one lookup at a time. A `getBestRoute2` promise may carry
+ * the answer as `settledRoute` (like `settledHandle` of {@link SettledRegistration}) when the adapter
+ * had it synchronously: the mock does, which keeps `defaultRoute$` marble-testable.
+ *
  * @module
  */
 import type { AddressFamily } from './address-family.js';

@@ -32,7 +32,7 @@ type RawCallback = (row: unknown, type: MibNotificationType, detail?: unknown) =
  */
 export interface NotificationKind {
   /** The adapter method that registers (called as `adapter[notify](family, callback, initial, ended)`). */
-  readonly notify: 'notifyIpInterfaceChange' | 'notifyUnicastIpAddressChange';
+  readonly notify: 'notifyIpInterfaceChange' | 'notifyUnicastIpAddressChange' | 'notifyRouteChange2';
   /** Optional adapter methods this kind needs: an adapter without them gets `NOT_SUPPORTED`. */
   readonly optionalMethods: readonly string[];
   /** What makes `row` unusable, or undefined (must never throw). */

@@ -8,9 +8,12 @@ export type {
   MockAdapterOptions,
   MockAddressChange,
   MockAddressSource,
+  MockBestRoute,
   MockCall,
   MockChange,
   MockIpInterfaceAdapter,
+  MockRouteChange,
+  MockRouteSource,
   MockSource,
 } from './mock-adapter.js';
-export { mockAddressRow, mockLuid, mockRow } from './mock-row.js';
+export { mockAddressRow, mockLuid, mockRouteRow, mockRow } from './mock-row.js';

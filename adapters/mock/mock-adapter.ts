@@ -4,6 +4,8 @@ import type {
   MibNotificationType,
   NotificationHandle,
   RegistrationEndedCallback,
+  RouteAdapter,
+  RouteChangeCallback,
   UnicastIpAddressAdapter,
   UnicastIpAddressChangeCallback,
 } from '../../src/adapter.js';
@@ -12,7 +14,9 @@ import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { interfaceKey } from '../../src/interface-key.js';
 import { unicastAddressKey } from '../../src/unicast-address-key.js';
 import type { UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
-import { ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
+import type { IpForwardRow } from '../../src/ip-forward-row.js';
+import { routeKey } from '../../src/route-key.js';
+import { bestRouteError, ERROR_INVALID_PARAMETER, familyError, registrationError } from '../shared/adapter-arguments.js';
 import { Registrations } from '../shared/registrations.js';
 
 /**
@@ -66,6 +70,55 @@ export interface MockAddressSource {
 }
 
 /**
+ * A route change the mock delivers, as `routeChanges$` emits it.
+ *
+ * @example
+ * ```ts
+ * import { createMockAdapter, mockRouteRow, type MockRouteChange } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const newDefault: MockRouteChange = { kind: 'added', row: mockRouteRow({ nextHop: '10.0.0.254' }) };
+ * createMockAdapter().emitRoute(newDefault);
+ * ```
+ */
+export interface MockRouteChange {
+  readonly kind: 'added' | 'changed' | 'removed';
+  readonly row: IpForwardRow;
+}
+
+/**
+ * Like {@link MockSource}, for route changes (`routeSource`).
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import { createMockAdapter, mockRouteRow, type MockRouteChange, type MockRouteSource } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const changes = new Subject<MockRouteChange>();
+ * const routeSource: MockRouteSource = changes;
+ * createMockAdapter({ routeSource });
+ * changes.next({ kind: 'removed', row: mockRouteRow() }); // reaches live route registrations
+ * ```
+ */
+export interface MockRouteSource {
+  subscribe(observer: { next: (change: MockRouteChange) => void }): { unsubscribe(): void };
+}
+
+/**
+ * What {@link MockIpInterfaceAdapter.setBestRoute} takes: the answer of `getBestRoute2` for a
+ * family, fixed or as a function of the destination.
+ *
+ * @example
+ * ```ts
+ * import { createMockAdapter, mockRouteRow, type MockBestRoute } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const splitTunnel: MockBestRoute = (destination) =>
+ *   destination.startsWith('10.') ? mockRouteRow({ interfaceIndex: 9, nextHop: '0.0.0.0' }) : mockRouteRow();
+ * createMockAdapter().setBestRoute('inet', splitTunnel);
+ * ```
+ */
+export type MockBestRoute = IpForwardRow | null | ((destination: string) => IpForwardRow | null);
+
+/**
  * Anything with `subscribe` (an RxJS Observable, a marble `m.hot(...)`): the mock does not import rxjs.
  *
  * @example
@@ -99,6 +152,7 @@ export interface MockSource {
 export type MockCall =
   | { readonly fn: 'NotifyIpInterfaceChange'; readonly family: AddressFamily; readonly initial: boolean; readonly handle: NotificationHandle }
   | { readonly fn: 'NotifyUnicastIpAddressChange'; readonly family: AddressFamily; readonly initial: boolean; readonly handle: NotificationHandle }
+  | { readonly fn: 'NotifyRouteChange2'; readonly family: AddressFamily; readonly initial: boolean; readonly handle: NotificationHandle }
   | { readonly fn: 'CancelMibChangeNotify2'; readonly handle: NotificationHandle };
 
 /**
@@ -121,6 +175,10 @@ export interface MockAdapterOptions {
   addressSource?: MockAddressSource | undefined;
   /** The initial table returned by `getUnicastIpAddressTable`. */
   addressTable?: readonly UnicastIpAddressRow[] | undefined;
+  /** Route changes to deliver while at least one route registration is live. */
+  routeSource?: MockRouteSource | undefined;
+  /** The initial table returned by `getIpForwardTable2`. */
+  routeTable?: readonly IpForwardRow[] | undefined;
   /** Adapter name in errors and handles. Default `'mock'`. */
   name?: string | undefined;
   /**
@@ -131,7 +189,8 @@ export interface MockAdapterOptions {
 }
 
 /**
- * The mock adapter: an `IpInterfaceAdapter` with the address half (`UnicastIpAddressAdapter`) and test controls.
+ * The mock adapter: an `IpInterfaceAdapter` with the address half (`UnicastIpAddressAdapter`), the
+ * route half (`RouteAdapter`, `getBestRoute2` included) and test controls.
  *
  * @example
  * ```ts
@@ -145,6 +204,11 @@ export interface MockAdapterOptions {
  * ```
  */
 export interface MockIpInterfaceAdapter extends UnicastIpAddressAdapter {
+  notifyRouteChange2: RouteAdapter['notifyRouteChange2'];
+  getIpForwardTable2: RouteAdapter['getIpForwardTable2'];
+  getBestRoute2: RouteAdapter['getBestRoute2'];
+  /** Every `getBestRoute2` call (family, destination), in order: how many lookups `defaultRoute$` made. */
+  readonly lookups: readonly { readonly family: 'inet' | 'inet6'; readonly destination: string }[];
   /** Delivers a change synchronously to every live registration whose family matches, and updates the table. */
   emit(change: MockChange): void;
   /** Number of live registrations. */
@@ -183,18 +247,38 @@ export interface MockIpInterfaceAdapter extends UnicastIpAddressAdapter {
    * ```
    */
   endRegistrations(error?: IpInterfaceError): void;
+  /** Delivers a route change synchronously to every live route registration whose family matches, and updates the route table. */
+  emitRoute(change: MockRouteChange): void;
+  /** Replaces the table returned by `getIpForwardTable2` (delivers nothing). */
+  setRouteTable(rows: readonly IpForwardRow[]): void;
+  /**
+   * Fixes what `getBestRoute2(family, destination)` answers (delivers nothing: emit a route change
+   * to make `defaultRoute$` look again). Until set, and after `setBestRoute(family, undefined)`, it
+   * answers the route table's default route of that family (prefix length 0, lowest metric), or
+   * null. The answer is settled at once (`settledRoute` on the promise), so `defaultRoute$` can be
+   * marble-tested.
+   */
+  setBestRoute(family: 'inet' | 'inet6', answer: MockBestRoute | undefined): void;
 }
 
 const TYPE: Record<MockChange['kind'], MibNotificationType> = { added: 'add', changed: 'parameter', removed: 'delete' };
 
 type Registration =
   | { readonly kind: 'interface'; readonly family: AddressFamily; readonly callback: IpInterfaceChangeCallback; readonly ended: RegistrationEndedCallback | undefined }
-  | { readonly kind: 'address'; readonly family: AddressFamily; readonly callback: UnicastIpAddressChangeCallback; readonly ended: RegistrationEndedCallback | undefined };
+  | { readonly kind: 'address'; readonly family: AddressFamily; readonly callback: UnicastIpAddressChangeCallback; readonly ended: RegistrationEndedCallback | undefined }
+  | { readonly kind: 'route'; readonly family: AddressFamily; readonly callback: RouteChangeCallback; readonly ended: RegistrationEndedCallback | undefined };
 
 type Queued =
   | { readonly kind: 'interface'; readonly change: MockChange }
   | { readonly kind: 'address'; readonly change: MockAddressChange; readonly lifetimeOnly: boolean }
-  | { readonly kind: 'end'; readonly error: IpInterfaceError };
+  | { readonly kind: 'end'; readonly error: IpInterfaceError }
+  | { readonly kind: 'route'; readonly change: MockRouteChange };
+
+const CALL_NAME: Record<Registration['kind'], 'NotifyIpInterfaceChange' | 'NotifyUnicastIpAddressChange' | 'NotifyRouteChange2'> = {
+  interface: 'NotifyIpInterfaceChange',
+  address: 'NotifyUnicastIpAddressChange',
+  route: 'NotifyRouteChange2',
+};
 
 /** Rows equal but for their lifetimes (rule A3). */
 function lifetimeOnly(before: UnicastIpAddressRow | undefined, after: UnicastIpAddressRow): boolean {
@@ -237,6 +321,10 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
   let failure: IpInterfaceError | undefined;
   let sourceSubscription: { unsubscribe(): void } | undefined;
   let addressSourceSubscription: { unsubscribe(): void } | undefined;
+  let routeSourceSubscription: { unsubscribe(): void } | undefined;
+  const routes = new Map<string, IpForwardRow>();
+  const bestRoutes = new Map<'inet' | 'inet6', MockBestRoute>();
+  const lookups: { family: 'inet' | 'inet6'; destination: string }[] = [];
   let delivering = false;
   // One queue for both kinds: the mock serializes all its callbacks, like the OS.
   const queue: Queued[] = [];
@@ -251,6 +339,24 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
     for (const row of rows) addresses.set(unicastAddressKey(row), row);
   };
   setAddressTable(options.addressTable ?? []);
+  const setRouteTable = (rows: readonly IpForwardRow[]): void => {
+    routes.clear();
+    for (const row of rows) routes.set(routeKey(row), row);
+  };
+  setRouteTable(options.routeTable ?? []);
+
+  /** The answer of getBestRoute2: the one set, else the table's default route of the family with the lowest metric. */
+  const bestRoute = (family: 'inet' | 'inet6', destination: string): IpForwardRow | null => {
+    const set = bestRoutes.get(family);
+    if (typeof set === 'function') return set(destination);
+    if (set !== undefined) return set;
+    let best: IpForwardRow | null = null;
+    for (const row of routes.values()) {
+      if (row.family !== family || row.destinationPrefix.prefixLength !== 0) continue;
+      if (best === null || (row.metric ?? 0) < (best.metric ?? 0)) best = row;
+    }
+    return best;
+  };
 
   const deliver = (queued: Queued): void => {
     if (queued.kind === 'end') return endAll(queued.error);
@@ -260,6 +366,7 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       // emitted, and marble tests stay synchronous.
       if (!live.has(handle) || registration.kind !== queued.kind || !familyMatches(registration.family, queued.change.row.family)) continue;
       if (registration.kind === 'interface') registration.callback(queued.change.row as IpInterfaceRow, TYPE[queued.change.kind]);
+      else if (registration.kind === 'route') registration.callback(queued.change.row as IpForwardRow, TYPE[queued.change.kind]);
       else if (queued.kind === 'address' && queued.lifetimeOnly) registration.callback(queued.change.row, 'parameter', { lifetimeOnly: true });
       else registration.callback(queued.change.row as UnicastIpAddressRow, TYPE[queued.change.kind]);
     }
@@ -277,6 +384,13 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
     if (change.kind === 'removed') addresses.delete(key);
     else addresses.set(key, change.row);
     enqueue({ kind: 'address', change, lifetimeOnly: marked });
+  };
+
+  const emitRoute = (change: MockRouteChange): void => {
+    const key = routeKey(change.row);
+    if (change.kind === 'removed') routes.delete(key);
+    else routes.set(key, change.row);
+    enqueue({ kind: 'route', change });
   };
 
   const enqueue = (queued: Queued): void => {
@@ -342,6 +456,15 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
         s.unsubscribe();
       }
     }
+    if (options.routeSource) {
+      const wanted = liveOf('route') > 0;
+      if (wanted && !routeSourceSubscription) routeSourceSubscription = options.routeSource.subscribe({ next: emitRoute });
+      else if (!wanted && routeSourceSubscription) {
+        const s = routeSourceSubscription;
+        routeSourceSubscription = undefined;
+        s.unsubscribe();
+      }
+    }
   };
 
   const activate = (handle: NotificationHandle, registration: Registration, initial: boolean): void => {
@@ -359,7 +482,7 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       return Promise.reject(error);
     }
     const handle = live.reserve();
-    const fn = registration.kind === 'interface' ? 'NotifyIpInterfaceChange' : 'NotifyUnicastIpAddressChange';
+    const fn = CALL_NAME[registration.kind];
     calls.push({ fn, family: registration.family, initial, handle });
     if (options.registrationDelayMs === undefined) {
       activate(handle, registration, initial);
@@ -383,6 +506,9 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
     notifyUnicastIpAddressChange(family, callback, initial, ended) {
       return register({ kind: 'address', family, callback, ended: typeof ended === 'function' ? ended : undefined }, initial);
     },
+    notifyRouteChange2(family, callback, initial, ended) {
+      return register({ kind: 'route', family, callback, ended: typeof ended === 'function' ? ended : undefined }, initial);
+    },
     cancelMibChangeNotify2(handle) {
       calls.push({ fn: 'CancelMibChangeNotify2', handle });
       try {
@@ -403,14 +529,41 @@ export function createMockAdapter(options: MockAdapterOptions = {}): MockIpInter
       if (invalid) return Promise.reject(invalid);
       return Promise.resolve([...addresses.values()].filter((row) => familyMatches(family, row.family)));
     },
+    getIpForwardTable2(family) {
+      const invalid = familyError(name, family, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
+      return Promise.resolve([...routes.values()].filter((row) => familyMatches(family, row.family)));
+    },
+    getBestRoute2(family, destination) {
+      const invalid = bestRouteError(name, family, destination, ERROR_INVALID_PARAMETER);
+      if (invalid) return Promise.reject(invalid);
+      lookups.push({ family, destination });
+      let answer: IpForwardRow | null;
+      try {
+        answer = bestRoute(family, destination);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // Settled at once, like a synchronous registration: defaultRoute$ reads it in the same tick.
+      return Object.assign(Promise.resolve(answer), { settledRoute: answer });
+    },
     emit,
     emitAddress,
     setAddressTable,
+    emitRoute,
+    setRouteTable,
+    setBestRoute(family, answer) {
+      if (answer === undefined) bestRoutes.delete(family);
+      else bestRoutes.set(family, answer);
+    },
     get active() {
       return live.size;
     },
     get calls() {
       return calls;
+    },
+    get lookups() {
+      return lookups;
     },
     failNextRegistration(code, osCode) {
       failure = new IpInterfaceError(code, `mock registration failure (${code})`, { adapter: name, osCode });

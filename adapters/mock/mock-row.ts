@@ -2,6 +2,7 @@ import { AF_INET } from '../../src/address-family.js';
 import type { IpInterfaceRow } from '../../src/ip-interface-row.js';
 import { offloadFlagsFromByte, ZONE_INDEX_COUNT } from '../../src/ip-interface-row.js';
 import { INFINITE_LIFETIME, type UnicastIpAddressRow } from '../../src/unicast-ip-address-row.js';
+import { RT_TABLE_MAIN, type IpForwardRow } from '../../src/ip-forward-row.js';
 
 /** IF_TYPE_ETHERNET_CSMACD, used for mock LUIDs. */
 const IF_TYPE_ETHERNET = 6n;
@@ -102,6 +103,45 @@ export function mockAddressRow(partial: Partial<UnicastIpAddressRow> = {}): Unic
     dadState: 'preferred',
     scopeId: family === AF_INET ? 0 : interfaceIndex,
     creationTimeStamp: undefined,
+    ...partial,
+  };
+}
+
+/**
+ * A complete route row with sensible defaults (the IPv4 default route via `10.0.0.1` on
+ * `eth<interfaceIndex>`, main table, metric 0, manual, forever; for `family: 'inet6'` the IPv6 default
+ * via `fe80::1`), overridden by `partial`. The LUID derives from `interfaceIndex` unless given, as in
+ * {@link mockRow}, so the route goes out of that mock interface.
+ *
+ * @example
+ * ```ts
+ * import { mockRouteRow } from 'rxjs-ip-interface/adapters/mock';
+ *
+ * const lan = mockRouteRow({ destinationPrefix: { prefix: '10.77.0.0', prefixLength: 16 }, nextHop: '10.9.0.2', interfaceIndex: 3 });
+ * ```
+ */
+export function mockRouteRow(partial: Partial<IpForwardRow> = {}): IpForwardRow {
+  const interfaceIndex = partial.interfaceIndex ?? 2;
+  const family = partial.family ?? AF_INET;
+  return {
+    family,
+    destinationPrefix: family === AF_INET ? { prefix: '0.0.0.0', prefixLength: 0 } : { prefix: '::', prefixLength: 0 },
+    nextHop: family === AF_INET ? '10.0.0.1' : 'fe80::1',
+    interfaceLuid: mockLuid(interfaceIndex),
+    interfaceIndex,
+    interfaceName: `eth${interfaceIndex}`,
+    sitePrefixLength: 0,
+    validLifetime: INFINITE_LIFETIME,
+    preferredLifetime: INFINITE_LIFETIME,
+    metric: 0,
+    protocol: 'netmgmt',
+    loopback: false,
+    autoconfigureAddress: false,
+    publish: false,
+    immortal: true,
+    age: 0,
+    origin: 'manual',
+    table: RT_TABLE_MAIN,
     ...partial,
   };
 }

@@ -225,6 +225,12 @@ export function createPollingAdapter(
  * per interface, diffed per poll on the same timer; origins, lifetimes, DAD state and creation time
  * are `undefined` (Node does not expose them).
  *
+ * No routes: Node exposes no route table or route lookup, and reading one portably would need a
+ * subprocess (`ip route`, `netstat -rn`, `route print`), so the adapter has no route half and
+ * `routeChanges$`, `routeTable$` and `defaultRoute$` on it error with `NOT_SUPPORTED`
+ * (`docs/polling.md`). (Linux's `/proc/net/route` is readable without one, but Linux has the
+ * netlink adapter, and that file lists IPv4 of the main table only: no policy routing, no lookup.)
+ *
  * What it can know is limited (see `docs/polling.md`): rows carry `family`, `interfaceName`,
  * `interfaceIndex` and a derived `interfaceLuid`; every other field, `connected` included, is
  * `undefined`. Node lists only interfaces that are up and have an address, so an interface

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { EINVAL, ERROR_INVALID_PARAMETER, familyError, invalidFamily, registrationError } from './adapter-arguments.js';
+export { bestRouteError, EINVAL, ERROR_INVALID_PARAMETER, familyError, invalidFamily, parseAddressText, registrationError } from './adapter-arguments.js';
 export { ifTypeOfArphrd } from './if-type.js';
 export { describeError, importKoffi, koffiEntryPath, moduleFile, type Koffi } from './native-module.js';
 export { netLuid } from './net-luid.js';

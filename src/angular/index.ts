@@ -12,3 +12,6 @@ export type { IpInterfaceChangesProviderOptions } from './provide-ip-interface-c
 export { UNICAST_IP_ADDRESS_CHANGES } from './unicast-ip-address-changes-token.js';
 export { provideUnicastIpAddressChanges } from './provide-unicast-ip-address-changes.js';
 export type { UnicastIpAddressChangesProviderOptions } from './provide-unicast-ip-address-changes.js';
+export { DEFAULT_ROUTE, ROUTE_CHANGES, ROUTE_TABLE } from './route-tokens.js';
+export { provideRoutes } from './provide-routes.js';
+export type { RoutesProviderOptions } from './provide-routes.js';

@@ -17,6 +17,7 @@ import { runAddressTable } from './run-address-table.js';
 import { runAddressWatch } from './run-address-watch.js';
 import { runTable } from './run-table.js';
 import { runWatch } from './run-watch.js';
+import { runRouteCommand } from './run-route-command.js';
 
 function colorWanted(): boolean {
   const force = process.env.FORCE_COLOR;
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
     const run = invocation.subject === 'addresses' ? runAddressTable : runTable;
     return exitAfterFlush(await run(invocation.options, resolved.adapter, io));
   }
+  if (invocation.command !== 'watch') return exitAfterFlush(await runRouteCommand(invocation, resolved.adapter, io));
   if (resolved.polledByDefault) {
     io.writeError(
       invocation.subject === 'addresses'

@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AF_UNSPEC, type AddressFamily } from '../address-family.js';
 import { defaultAdapterName, type DefaultAdapterName } from '../default-adapter.js';
+import { addRouteCommands, type RouteCliInvocation } from './route-commands.js';
 
 /** The adapters the CLI can be told to use. */
 export type CliAdapterName = DefaultAdapterName;
@@ -36,7 +37,8 @@ export type CliInvocation =
   | { readonly command: 'watch'; readonly subject: 'interfaces'; readonly options: WatchOptions }
   | { readonly command: 'watch'; readonly subject: 'addresses'; readonly options: AddressWatchOptions }
   | { readonly command: 'table'; readonly subject: CliSubject; readonly options: CliCommonOptions }
-  | { readonly command: 'exit'; readonly code: number; readonly stdout: string; readonly stderr: string };
+  | { readonly command: 'exit'; readonly code: number; readonly stdout: string; readonly stderr: string }
+  | RouteCliInvocation;
 
 /** Where the parser is running (injected for tests). */
 export interface CliParseContext {
@@ -149,7 +151,7 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
       '\nExample: rxjs-ip-interface watch addresses --family inet6 --initial',
   );
 
-  program
+  const table = program
     .command('table')
     .usage(SUBJECT_USAGE)
     .description('print the current IP interface (or unicast address) table')
@@ -164,6 +166,14 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
     .action((subject: CliSubject, opts: Record<string, unknown>, command: Command) => {
       invocation = { command: 'table', subject, options: common(command, opts) };
     });
+
+  // The route subcommands (watch routes, watch default-route, table routes): route-commands.ts.
+  program.enablePositionalOptions();
+  addRouteCommands({
+    watch, table, familyOption, adapterOption, netnsOption, common,
+    configure: (command, usage) => command.configureOutput(output).showHelpAfterError(usageHint(usage)).exitOverride(),
+    set: (routeInvocation) => (invocation = routeInvocation),
+  });
 
   try {
     program.parse([...args], { from: 'user' });

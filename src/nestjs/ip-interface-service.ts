@@ -11,6 +11,11 @@ import { unicastIpAddressChanges$ } from '../unicast-ip-address-changes.js';
 import type { UnicastIpAddressRow } from '../unicast-ip-address-row.js';
 import { unicastIpAddressTable$ } from '../unicast-ip-address-table.js';
 import { IP_INTERFACE_MODULE_OPTIONS } from './ip-interface-module-definition.js';
+import type { IpForwardRow } from '../ip-forward-row.js';
+import type { RouteChange } from '../route-change.js';
+import { routeChanges$ } from '../route-changes.js';
+import { routeTable$ } from '../route-table.js';
+import { defaultRoute$ } from '../default-route.js';
 import type { IpInterfaceModuleOptions } from './ip-interface-module-options.js';
 
 /**
@@ -74,6 +79,21 @@ export class IpInterfaceService implements OnModuleDestroy {
    */
   readonly addressTable$: Observable<ReadonlyMap<string, UnicastIpAddressRow>>;
 
+  /**
+   * Route changes of the configured family (`routeChanges$`, with the `initial` option), shared like
+   * `changes$`. An adapter without the route half errors consumers with `NOT_SUPPORTED`.
+   */
+  readonly routeChanges$: Observable<RouteChange>;
+
+  /** The live route table of the configured family, keyed by `routeKey(row)`; shared like `table$`. */
+  readonly routeTable$: Observable<ReadonlyMap<string, IpForwardRow>>;
+
+  /**
+   * The route the OS would use for a global destination (`defaultRoute$`): IPv6 when the configured
+   * family is `AF_INET6`, else IPv4. Shared; a late consumer gets the current answer at once.
+   */
+  readonly defaultRoute$: Observable<IpForwardRow | null>;
+
   // A ReplaySubject, so that a subscription made after destroy completes at once instead of registering.
   private readonly destroyed = new ReplaySubject<void>(1);
 
@@ -101,6 +121,16 @@ export class IpInterfaceService implements OnModuleDestroy {
     this.addressTable$ = unicastIpAddressTable$(family, { adapter }).pipe(
       takeUntil(this.destroyed),
       share({ connector: () => new ReplaySubject<ReadonlyMap<string, UnicastIpAddressRow>>(1) }),
+    );
+    // Routes (issue 14): the same sharing and release as the interface streams.
+    this.routeChanges$ = routeChanges$(family, options.initial ?? false, { adapter }).pipe(takeUntil(this.destroyed), share());
+    this.routeTable$ = routeTable$(family, { adapter }).pipe(
+      takeUntil(this.destroyed),
+      share({ connector: () => new ReplaySubject<ReadonlyMap<string, IpForwardRow>>(1) }),
+    );
+    this.defaultRoute$ = defaultRoute$(family === 'inet6' ? 'inet6' : 'inet', { adapter }).pipe(
+      takeUntil(this.destroyed),
+      share({ connector: () => new ReplaySubject<IpForwardRow | null>(1) }),
     );
   }
 

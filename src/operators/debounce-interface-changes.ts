@@ -2,7 +2,8 @@ import { Observable, asyncScheduler, type OperatorFunction, type SchedulerAction
 import { hasRow, type IpInterfaceChange, type IpInterfaceRowChange } from '../ip-interface-change.js';
 import { IpInterfaceError } from '../ip-interface-error.js';
 import type { UnicastIpAddressChange, UnicastIpAddressRowChange } from '../unicast-ip-address-change.js';
-import { AddressMap, InterfaceMap, type InterfaceIdentity, type RowMap } from './interface-map.js';
+import type { RouteChange, RouteRowChange } from '../route-change.js';
+import { AddressMap, InterfaceMap, RouteMap, type InterfaceIdentity, type RowMap } from './interface-map.js';
 import { netEffect, presentBefore } from './net-effect.js';
 
 /**
@@ -99,6 +100,37 @@ export function debounceAddressChanges<T extends UnicastIpAddressChange>(
   scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<T, T | UnicastIpAddressRowChange> {
   return debounceByRow<T, UnicastIpAddressRowChange>('debounceAddressChanges', dueTime, scheduler, () => new AddressMap());
+}
+
+/**
+ * {@link debounceInterfaceChanges} for route changes: per route next hop (`routeKey`), the net effect
+ * of each burst after `dueTime` of quiet, with the same rules, costs and teardown. A route whose
+ * next hop or metric changed has a new key (the kernel removes and adds it): that is two keys, a
+ * `removed` and an `added`, not one `changed`.
+ *
+ * ```text
+ * dueTime = 3 frames
+ * source:  i-a-c--b---r--|     a: added 10.77.0.0/16, c: changed it, b: added default, r: removed 10.77.0.0/16
+ * result:  i------A--B---(R|)  A: added 10.77.0.0/16 (row of c), B: added default, R: removed 10.77.0.0/16
+ * ```
+ *
+ * @param dueTime Quiet time per route, in the scheduler's unit (milliseconds by default); >= 0.
+ * @param scheduler Default `asyncScheduler`.
+ * @example
+ * ```ts
+ * import { routeChanges$, debounceRouteChanges, AF_INET6 } from 'rxjs-ip-interface';
+ *
+ * // Router-advertisement refreshes of one route within a second become one event.
+ * routeChanges$(AF_INET6)
+ *   .pipe(debounceRouteChanges(1000))
+ *   .subscribe((c) => c.kind !== 'initial' && console.log(c.kind, c.row.destinationPrefix.prefix, c.row.nextHop));
+ * ```
+ */
+export function debounceRouteChanges<T extends RouteChange>(
+  dueTime: number,
+  scheduler: SchedulerLike = asyncScheduler,
+): OperatorFunction<T, T | RouteRowChange> {
+  return debounceByRow<T, RouteRowChange>('debounceRouteChanges', dueTime, scheduler, () => new RouteMap());
 }
 
 /** The debounce itself, over a row map (the key's lookup structure). */

@@ -1,5 +1,5 @@
 import { hasRow, type IpInterfaceChange, type IpInterfaceRowChange } from '../ip-interface-change.js';
-import { AddressMap, InterfaceMap, type AddressIdentity, type InterfaceIdentity, type RowMap } from './interface-map.js';
+import { AddressMap, InterfaceMap, RouteMap, type AddressIdentity, type InterfaceIdentity, type RouteIdentity, type RowMap } from './interface-map.js';
 import { netEffect, presentBefore } from './net-effect.js';
 
 /**
@@ -113,13 +113,14 @@ export class CoalescingQueue<T extends IpInterfaceChange> implements DeliveryQue
 
   constructor(
     private readonly max: number,
-    private readonly by: 'interface' | 'address' = 'interface',
+    private readonly by: 'interface' | 'address' | 'route' = 'interface',
   ) {
     this.latest = this.newMap();
   }
 
-  /** Address rows carry `address` (unicastIpAddressChanges$ checked it): the address map keys on it too. */
+  /** Address rows carry `address`, route rows the routeKey fields (their streams checked them): those maps key on them too. */
   private newMap(): RowMap<InterfaceIdentity, Waiting<T>> {
+    if (this.by === 'route') return new RouteMap<Waiting<T>>() as RowMap<RouteIdentity, Waiting<T>> as unknown as RowMap<InterfaceIdentity, Waiting<T>>;
     return this.by === 'address' ? (new AddressMap<Waiting<T>>() as RowMap<AddressIdentity, Waiting<T>> as RowMap<InterfaceIdentity, Waiting<T>>) : new InterfaceMap<Waiting<T>>();
   }
 

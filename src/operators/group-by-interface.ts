@@ -3,7 +3,9 @@ import type { IpInterfaceChange, IpInterfaceRowChange } from '../ip-interface-ch
 import { interfaceKey } from '../interface-key.js';
 import { unicastAddressKey } from '../unicast-address-key.js';
 import type { UnicastIpAddressChange, UnicastIpAddressRowChange } from '../unicast-ip-address-change.js';
-import { AddressMap, InterfaceMap, type RowMap } from './interface-map.js';
+import type { RouteChange, RouteRowChange } from '../route-change.js';
+import { routeKey } from '../route-key.js';
+import { AddressMap, InterfaceMap, RouteMap, type RowMap } from './interface-map.js';
 
 /**
  * Splits IP interface changes into one `GroupedObservable` per interface, keyed by
@@ -78,6 +80,32 @@ export function groupByAddress<T extends UnicastIpAddressChange>(): OperatorFunc
   GroupedObservable<string, T & UnicastIpAddressRowChange>
 > {
   return groupByRow<T, UnicastIpAddressRowChange>(() => new AddressMap(), unicastAddressKey);
+}
+
+/**
+ * {@link groupByInterface} for route changes: one `GroupedObservable` per route next hop, keyed by
+ * `routeKey` (family, table, prefix, metric, next hop, LUID), completing right after its `removed`.
+ * Use this on `routeChanges$`: the interface form would put every route of an interface into one group.
+ *
+ * ```text
+ * source:   i-a-b-c-r---|   a: added 10.77.0.0/16 via 10.9.0.2, b: added default via 10.9.0.1 (same interface),
+ * result:   --1-2-------|   c: changed 10.77.0.0/16, r: removed 10.77.0.0/16
+ * group 1:  --a---c-(r|)
+ * group 2:  ----b-------|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { mergeMap } from 'rxjs';
+ * import { routeChanges$, groupByRoute, AF_INET } from 'rxjs-ip-interface';
+ *
+ * routeChanges$(AF_INET)
+ *   .pipe(groupByRoute(), mergeMap((group) => group))
+ *   .subscribe((change) => console.log(change.kind, `${change.row.destinationPrefix.prefix}/${change.row.destinationPrefix.prefixLength}`));
+ * ```
+ */
+export function groupByRoute<T extends RouteChange>(): OperatorFunction<T, GroupedObservable<string, T & RouteRowChange>> {
+  return groupByRow<T, RouteRowChange>(() => new RouteMap(), routeKey);
 }
 
 /** The grouping itself, over a row map (the key's lookup structure) and the key's text. */

@@ -1,4 +1,6 @@
+import type { IpForwardRow } from '../ip-forward-row.js';
 import type { IpInterfaceRow } from '../ip-interface-row.js';
+import { routeKey } from '../route-key.js';
 
 /** What identifies an IP interface: the fields {@link interfaceKey} is made of. */
 export type InterfaceIdentity = Pick<IpInterfaceRow, 'family' | 'interfaceLuid'>;
@@ -88,11 +90,51 @@ export class AddressMap<V> {
   }
 }
 
-/** The map operations the keyed operators use: {@link InterfaceMap} or {@link AddressMap}. @internal */
+/** The map operations the keyed operators use: {@link InterfaceMap}, {@link AddressMap} or {@link RouteMap}. @internal */
 export interface RowMap<R, V> {
   get(row: R): V | undefined;
   set(row: R, value: V): void;
   delete(row: R): boolean;
   clear(): void;
   values(): IterableIterator<V>;
+}
+
+/** What identifies a route row: the fields `routeKey` is made of. */
+export type RouteIdentity = Pick<IpForwardRow, 'family' | 'table' | 'destinationPrefix' | 'metric' | 'nextHop' | 'interfaceLuid'>;
+
+/**
+ * A map keyed by route (one next hop: `routeKey`, six fields), for the route forms of the
+ * operators. Unlike {@link AddressMap} it builds the key text per change: nesting six levels of maps
+ * would cost more lookups than the one string it saves.
+ *
+ * @example
+ * ```ts
+ * const seen = new RouteMap<number>();
+ * seen.set(row, 1);
+ * seen.get({ ...row, age: 30 }); // 1: same route
+ * ```
+ * @internal
+ */
+export class RouteMap<V> {
+  private readonly routes = new Map<string, V>();
+
+  get(row: RouteIdentity): V | undefined {
+    return this.routes.get(routeKey(row));
+  }
+
+  set(row: RouteIdentity, value: V): void {
+    this.routes.set(routeKey(row), value);
+  }
+
+  delete(row: RouteIdentity): boolean {
+    return this.routes.delete(routeKey(row));
+  }
+
+  clear(): void {
+    this.routes.clear();
+  }
+
+  values(): IterableIterator<V> {
+    return this.routes.values();
+  }
 }

@@ -40,9 +40,10 @@ export interface SerialDeliveryOptions {
   /**
    * What `'coalesce'` merges by: `'interface'` (default: family + LUID, for `ipInterfaceChanges$`)
    * or `'address'` (family + LUID + address text, for `unicastIpAddressChanges$`: per interface,
-   * the changes of different addresses of one interface would merge into one).
+   * the changes of different addresses of one interface would merge into one) or `'route'`
+   * (`routeKey`: one next hop of one route, for `routeChanges$`).
    */
-  coalesceBy?: 'interface' | 'address' | undefined;
+  coalesceBy?: 'interface' | 'address' | 'route' | undefined;
 }
 
 /**
@@ -130,8 +131,8 @@ export function serialDelivery<T extends IpInterfaceChange, R = never>(
         return;
       }
       const coalesceBy = options.coalesceBy ?? 'interface';
-      if (coalesceBy !== 'interface' && coalesceBy !== 'address') {
-        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: coalesceBy must be 'interface' or 'address', got ${String(coalesceBy)}`));
+      if (coalesceBy !== 'interface' && coalesceBy !== 'address' && coalesceBy !== 'route') {
+        subscriber.error(new IpInterfaceError('INVALID_PARAMETER', `serialDelivery: coalesceBy must be 'interface', 'address' or 'route', got ${String(coalesceBy)}`));
         return;
       }
       const queue: DeliveryQueue<T> = overflow === 'coalesce' ? new CoalescingQueue<T>(maxQueue, coalesceBy) : new BoundedQueue<T>(maxQueue);

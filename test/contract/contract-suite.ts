@@ -15,6 +15,7 @@ import { interfaceKey } from '../../src/interface-key.js';
 import { ipInterfaceChanges$ } from '../../src/ip-interface-changes.js';
 import type { IpInterfaceChange } from '../../src/ip-interface-change.js';
 import { addressCases, assertNotSupported, type AddressHarness } from './address-cases.js';
+import { assertRoutesNotSupported, routeCases, type RouteHarness } from './route-cases.js';
 import { recorder, type Call } from '../helpers/recorder.js';
 import { sleep, waitFor } from '../helpers/wait-for.js';
 
@@ -59,6 +60,12 @@ export interface ContractHarness {
    * cases run; absent: they are not added (the Wine run counts the cases).
    */
   endRegistrations?(adapter: IpInterfaceAdapter): Promise<void> | void;
+  /**
+   * The optional route half (rules R1-R4; see the top of route-cases.ts): present when the adapter
+   * has `notifyRouteChange2` / `getIpForwardTable2`. Absent: the first case asserts that
+   * `routeChanges$`, `routeTable$` and `defaultRoute$` answer `NOT_SUPPORTED`.
+   */
+  readonly routes?: RouteHarness;
 }
 
 /** One case of the suite. */
@@ -169,6 +176,13 @@ export function contractCases(h: ContractHarness): ContractCase[] {
       assert.equal(typeof adapter.getUnicastIpAddressTable, 'function', 'getUnicastIpAddressTable');
     } else {
       await assertNotSupported(adapter, eventTimeoutMs);
+    }
+    // The route half, here too (no extra case for adapters without it).
+    if (h.routes) {
+      assert.equal(typeof adapter.notifyRouteChange2, 'function', 'notifyRouteChange2');
+      assert.equal(typeof adapter.getIpForwardTable2, 'function', 'getIpForwardTable2');
+    } else {
+      await assertRoutesNotSupported(adapter, eventTimeoutMs);
     }
   });
 
@@ -367,6 +381,8 @@ export function contractCases(h: ContractHarness): ContractCase[] {
 
   // The address half (a harness that declares it): its own cases, after the interface half.
   if (h.addresses) addressCases(h, h.addresses, test);
+  // The route half (a harness that declares it), after the address half.
+  if (h.routes) routeCases(h, h.routes, test);
 
   return cases;
 }

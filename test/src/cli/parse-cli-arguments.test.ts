@@ -87,7 +87,7 @@ describe('parseCliArguments', () => {
     [['watch', '--bogus'], "unknown option '--bogus'"],
     [['watch', 'extra'], "command-argument value 'extra' is invalid for argument 'subject'. Allowed choices are interfaces, addresses."],
     [['watch', 'addresses', 'extra'], "too many arguments for 'watch'"],
-    [['table', 'routes'], "command-argument value 'routes' is invalid for argument 'subject'"],
+    [['table', 'neighbours'], "command-argument value 'neighbours' is invalid for argument 'subject'"],
     [['watch', '--lifetime-updates'], "--lifetime-updates works with 'watch addresses' only"],
     [['table', 'addresses', '--lifetime-updates'], "unknown option '--lifetime-updates'"],
     [['watch', 'addresses', '--netns', 'blue', '--adapter', 'polling'], '--netns works with the linux adapter only (not --adapter polling)'],

@@ -15,7 +15,7 @@ export function preparePollingChild(): { script: string; cleanup: () => void } {
   const built = join(root, 'dist/cjs/adapters/polling/polling-adapter.js');
   if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does)`);
   const dir = mkdtempSync(join(tmpdir(), 'rxipi-polling-child-'));
-  for (const file of ['test/adapters/polling/child/polling-child.ts', 'test/contract/contract-suite.ts', 'test/contract/address-cases.ts', 'test/helpers/recorder.ts', 'test/helpers/wait-for.ts']) {
+  for (const file of ['test/adapters/polling/child/polling-child.ts', 'test/contract/contract-suite.ts', 'test/contract/address-cases.ts', 'test/contract/route-cases.ts', 'test/helpers/recorder.ts', 'test/helpers/wait-for.ts']) {
     const output = ts.transpileModule(readFileSync(join(root, file), 'utf8'), {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
