@@ -121,7 +121,7 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
   const watch = program
     .command('watch')
     .usage(SUBJECT_USAGE)
-    .description('stream IP interface (or unicast address) changes as they happen (Ctrl-C to stop)')
+    .description('stream IP interface (or unicast address) changes as they happen (Ctrl-C to stop); also: watch routes, watch default-route')
     .addArgument(subjectArgument('what to watch'))
     .addOption(familyOption())
     .option('--initial', 'first print a line once the registration is live')
@@ -154,7 +154,7 @@ export function parseCliArguments(args: readonly string[], context: CliParseCont
   const table = program
     .command('table')
     .usage(SUBJECT_USAGE)
-    .description('print the current IP interface (or unicast address) table')
+    .description('print the current IP interface (or unicast address) table; also: table routes')
     .addArgument(subjectArgument('what to print'))
     .addOption(familyOption())
     .option('--json', 'write the rows as a JSON array, bigints as strings')
