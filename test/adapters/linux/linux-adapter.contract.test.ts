@@ -8,12 +8,18 @@ describeWithNetns('linux adapter in a test namespace', () => {
   let ns: TestNetns | undefined;
   let mtu = 1500;
   let addressed = false;
+  let routed = false;
+  let defaulted = false;
 
   beforeAll(() => {
     TestNetns.cleanupStale('lxcontract');
     ns = TestNetns.create('lxcontract');
     ns.addVeth('ct0');
     ns.ip('link', 'set', 'ct0', 'up');
+    // Gateways for the route half (the veth's peer is up too, so the routes are live).
+    ns.ip('link', 'set', 'ct0p', 'up');
+    ns.ip('addr', 'add', '10.66.0.1/24', 'dev', 'ct0');
+    ns.ip('addr', 'add', '2001:db8:66::1/64', 'dev', 'ct0', 'nodad');
   });
   afterAll(() => ns?.delete());
 
@@ -34,6 +40,19 @@ describeWithNetns('linux adapter in a test namespace', () => {
         const verb = addressed ? 'add' : 'del';
         ns!.ip('addr', verb, '10.77.0.1/24', 'dev', 'ct0');
         ns!.ip('addr', verb, '2001:db8:77::1/64', 'dev', 'ct0', ...(addressed ? ['nodad'] : []));
+      },
+    },
+    // A gateway route per family added, then removed at the next trigger; the IPv4 default likewise.
+    routes: {
+      triggerChange: async () => {
+        routed = !routed;
+        const verb = routed ? 'add' : 'del';
+        ns!.ip('route', verb, '10.78.0.0/16', 'via', '10.66.0.2');
+        ns!.ip('-6', 'route', verb, '2001:db8:78::/64', 'via', '2001:db8:66::2');
+      },
+      toggleDefaultRoute: async () => {
+        defaulted = !defaulted;
+        ns!.ip('route', defaulted ? 'add' : 'del', 'default', 'via', '10.66.0.2');
       },
     },
   });
