@@ -40,6 +40,8 @@ export function fakeHarness(name: string, controls: FakeControls, options: FakeH
         for (const family of [NATIVE.inet, NATIVE.inet6]) controls.addressChange(family, addressAdded ? MIB.add : MIB.delete, 2, 9);
       },
     },
+    // The fake's own NotifyRouteChange2 delivers (Wine's is a stub, but this is the fake DLL there too).
+    routes: { triggerChange: fakeRouteTrigger(controls) },
     // Both sides must return to their count: the adapter's bookkeeping and the fake's native registrations.
     liveRegistrations: (adapter: IpInterfaceAdapter) => (adapter as WindowsIpInterfaceAdapter).diagnostics().liveRegistrations + controls.liveRegistrations(),
     // Rule 10: dispose() ends every live registration (OS_ERROR, osCode 995).
