@@ -249,6 +249,23 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
     return new PersistentMap(root, leaves.length - dropped.count);
   }
 
+  /**
+   * A map of `values` under `keyOf(value)` (a later value of the same key wins): {@link from}
+   * without an entry pair per value (a live table's first read is 10,000 rows at 5000 devices).
+   */
+  static fromValues<V>(values: readonly V[], keyOf: (value: V) => string): PersistentMap<V> {
+    if (values.length === 0) return PersistentMap.empty();
+    const leaves = new Array<Leaf<V>>(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      const key = keyOf(value);
+      leaves[i] = new Leaf(hashOf(key), key, value);
+    }
+    const dropped = { count: 0 };
+    const root = build(leaves, 0, dropped);
+    return new PersistentMap(root, leaves.length - dropped.count);
+  }
+
   get(key: string): V | undefined {
     return lookup(this.root, hashOf(key), key)?.value;
   }

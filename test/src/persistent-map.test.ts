@@ -105,6 +105,9 @@ describe('PersistentMap', () => {
       let stepwise = PersistentMap.empty<number>();
       for (const [key, value] of model) stepwise = stepwise.set(key, value);
       expect([...map]).toEqual([...stepwise]);
+      // fromValues: the same map, keyed by a function of the value.
+      const byValue = PersistentMap.fromValues(entries, ([key]) => key);
+      expect([byValue.size, [...byValue].map(([key, [, value]]) => [key, value])]).toEqual([map.size, [...map]]);
     }
     const [a, b] = COLLIDING[0]!;
     const twice = PersistentMap.from([[a!, 1], [b!, 2], [a!, 3]] as const);
@@ -112,6 +115,7 @@ describe('PersistentMap', () => {
     const one = PersistentMap.from([[a!, 1], [a!, 2]] as const);
     expect([one.size, one.get(a!)]).toEqual([1, 2]);
     expect(one.delete(a!)).toBe(PersistentMap.empty());
+    expect(PersistentMap.fromValues([], String)).toBe(PersistentMap.empty());
   });
 
   it('is a ReadonlyMap: entries, keys, values, forEach, iteration and new Map() agree', () => {
