@@ -36,6 +36,12 @@ interface BatchResolution {
   readonly neighRead: Set<RowFamily>;
 }
 
+/** The IP interfaces a snapshot says exist: their keys in load order, and membership. */
+interface ExistingKeys {
+  readonly keys: readonly number[];
+  has(key: number): boolean;
+}
+
 /** RTM_GETLINK per ifindex at most once per batch; a fetched link is stored. */
 type LinkFetch = (ifindex: number) => LinkMessage | undefined;
 
@@ -418,15 +424,18 @@ export class InterfaceTable implements ReaderTable {
    * only filled (the first load, before anyone subscribed).
    */
   loadSnapshot(snapshot: TableSnapshot, announce: boolean): void {
-    const changes: TableChange[] = [];
+    // Without announce nothing is delivered: no change objects either (10,000 at 5000 devices).
+    const changes: TableChange[] | undefined = announce ? [] : undefined;
     this.clearBatch();
     this.links.clear();
+    // Versions only tell whether a link message came since a pending add was recorded (equality
+    // within a batch; a load clears the batch): a loaded device starts at 0, as if never seen.
     this.linkVersion.clear();
     this.forwarding.clear();
     this.neigh.clear();
     this.neighDefaults.clear();
     this.linkLocal.clear();
-    for (const link of snapshot.links) if (link.family === LINUX_AF_UNSPEC && !link.deleted) this.storeLink(link);
+    for (const link of snapshot.links) if (link.family === LINUX_AF_UNSPEC && !link.deleted) this.storeLink(link, false);
     // One pass over both families' tables (in dump order per family, as loading them one by one).
     for (const m of snapshot.neigh) {
       const family = familyOfLinux(m.family);
@@ -435,24 +444,27 @@ export class InterfaceTable implements ReaderTable {
     for (const m of snapshot.addresses) this.recordAddress(m);
     const exists = snapshot.netconf === undefined ? this.existingFromLinks() : this.existingFromNetconf(snapshot.netconf);
     this.dirty.clear();
-    for (const [key, row] of this.rows) {
-      if (!exists.has(key)) {
-        this.rows.delete(key);
-        this.present.delete(key);
-        changes.push({ type: 'delete', row });
+    if (this.rows.size !== 0) {
+      for (const [key, row] of this.rows) {
+        if (!exists.has(key)) {
+          this.rows.delete(key);
+          this.present.delete(key);
+          changes?.push({ type: 'delete', row });
+        }
       }
     }
-    for (const key of exists) {
+    for (const key of exists.keys) {
       const row = this.rowFor(key % 2 === 1 ? 'inet6' : 'inet', (key - (key % 2)) / 2);
       if (!row) continue;
       this.present.add(key);
       const previous = this.rows.get(key);
       this.rows.set(key, row);
+      if (!changes) continue;
       if (!previous) changes.push({ type: 'add', row });
       else if (!rowsEqual(previous, row)) changes.push({ type: 'parameter', row });
     }
-    if (this.present.size !== exists.size) for (const key of [...this.present]) if (!exists.has(key)) this.present.delete(key);
-    if (announce) this.sink.deliver(changes);
+    if (this.present.size !== exists.keys.length) for (const key of [...this.present]) if (!exists.has(key)) this.present.delete(key);
+    if (changes) this.sink.deliver(changes);
   }
 
   /**
@@ -460,17 +472,24 @@ export class InterfaceTable implements ReaderTable {
    * when its link message carries the IFLA_AF_SPEC AF_INET (AF_INET6) block (the kernel fills it
    * from the same in_device / inet6_dev the netconf dump walks, and leaves it out without one), and
    * the block's devconf carries the same forwarding value. IPv4 keys first, then IPv6, each in
-   * link-dump order: the order the two netconf dumps gave.
+   * link-dump order: the order the two netconf dumps gave. No set: the links answer `has`.
    */
-  private existingFromLinks(): Set<number> {
-    const exists = new Set<number>();
-    for (const link of this.links.values()) if (link.inetConf) exists.add(keyOf('inet', link.ifindex));
-    for (const link of this.links.values()) if (link.inet6) exists.add(keyOf('inet6', link.ifindex));
-    return exists;
+  private existingFromLinks(): ExistingKeys {
+    const keys: number[] = [];
+    for (const link of this.links.values()) if (link.inetConf) keys.push(keyOf('inet', link.ifindex));
+    for (const link of this.links.values()) if (link.inet6) keys.push(keyOf('inet6', link.ifindex));
+    const links = this.links;
+    return {
+      keys,
+      has: (key) => {
+        const link = links.get((key - (key % 2)) / 2);
+        return link !== undefined && (key % 2 === 1 ? link.inet6 !== undefined : link.inetConf !== undefined);
+      },
+    };
   }
 
   /** The IP interfaces of a snapshot with netconf dumps: both dumps must agree. */
-  private existingFromNetconf(netconf: readonly NetconfMessage[]): Set<number> {
+  private existingFromNetconf(netconf: readonly NetconfMessage[]): ExistingKeys {
     const exists = new Set<number>();
     for (const m of netconf) {
       const family = familyOfLinux(m.family);
@@ -481,7 +500,7 @@ export class InterfaceTable implements ReaderTable {
       const link = this.links.get(m.ifindex);
       if (link && (family === 'inet' ? link.inetConf : link.inet6)) exists.add(key);
     }
-    return exists;
+    return { keys: [...exists], has: (key) => exists.has(key) };
   }
 
   private rowFor(family: RowFamily, ifindex: number): IpInterfaceRow | undefined {
@@ -495,7 +514,8 @@ export class InterfaceTable implements ReaderTable {
     });
   }
 
-  private storeLink(m: LinkMessage): void {
+  /** Stores a device's link state; `versioned` (every event) bumps its {@link linkVersion}. */
+  private storeLink(m: LinkMessage, versioned = true): void {
     const previous = this.links.get(m.ifindex);
     let inet6 = m.inet6;
     const conf = inet6?.conf;
@@ -509,7 +529,7 @@ export class InterfaceTable implements ReaderTable {
       inet6 = { ...inet6, conf: patched };
     }
     this.links.set(m.ifindex, linkState(m, inet6));
-    this.linkVersion.set(m.ifindex, (this.linkVersion.get(m.ifindex) ?? 0) + 1);
+    if (versioned) this.linkVersion.set(m.ifindex, (this.linkVersion.get(m.ifindex) ?? 0) + 1);
     const v4 = m.inetConf?.[IPV4_DEVCONF_FORWARDING_INDEX];
     if (v4 !== undefined) this.forwarding.set(keyOf('inet', m.ifindex), v4);
     const v6 = m.inet6?.conf?.[DEVCONF_FORWARDING];
