@@ -157,7 +157,7 @@ class SharedTable<Row> {
     if (this.ended) return;
     let table: PersistentMap<Row>;
     try {
-      table = PersistentMap.from(rowEntries(this.kind, list, this.adapter));
+      table = PersistentMap.fromValues(checkedRows(this.kind, list, this.adapter), this.kind.key);
       for (const change of this.raced ?? []) table = apply(this.kind, table, change);
     } catch (error) {
       this.fail(adapterError(error, this.adapter));
@@ -267,13 +267,15 @@ function apply<Row>(kind: TableKind<Row>, table: PersistentMap<Row>, change: Row
   return change.kind === 'removed' ? table.delete(kind.key(change.row)) : table.set(kind.key(change.row), change.row);
 }
 
-/** The entries of a table read, checked: an adapter that resolves anything but rows is an error. */
-function* rowEntries<Row>(kind: TableKind<Row>, list: unknown, adapter: IpInterfaceAdapter): Generator<[string, Row]> {
+/** The rows of a table read, checked: an adapter that resolves anything but rows is an error. */
+function checkedRows<Row>(kind: TableKind<Row>, list: unknown, adapter: IpInterfaceAdapter): readonly Row[] {
   if (!Array.isArray(list)) {
     throw new IpInterfaceError('OS_ERROR', `${adapterName(adapter)} adapter's table read resolved ${describe(list)}, not an array of rows`, {
       adapter: adapterName(adapter),
     });
   }
+  // Copied as checked: each element is read once (a hostile array could answer differently twice).
+  const rows = new Array<Row>(list.length);
   for (let i = 0; i < list.length; i++) {
     const row: unknown = list[i];
     if (!kind.isRow(row)) {
@@ -281,8 +283,9 @@ function* rowEntries<Row>(kind: TableKind<Row>, list: unknown, adapter: IpInterf
         adapter: adapterName(adapter),
       });
     }
-    yield [kind.key(row), row];
+    rows[i] = row;
   }
+  return rows;
 }
 
 function adapterName(adapter: IpInterfaceAdapter | string): string {

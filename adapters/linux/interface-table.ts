@@ -13,7 +13,7 @@ import { dumpInterfaceSnapshot, type TableSnapshot } from './interface-table-sna
 import {
   DEVCONF_FORWARDING, DEVCONF_MTU6, IPV4_DEVCONF_FORWARDING_INDEX, LINUX_AF_INET, LINUX_AF_INET6, LINUX_AF_UNSPEC, RT_SCOPE_LINK,
 } from './netlink-constants.js';
-import { emptyLinkSummary, summarizeLink, type AddressMessage, type Inet6Info, type LinkMessage, type LinkSummary, type NeighTableMessage, type NetlinkMessage } from './netlink-parser.js';
+import { emptyLinkSummary, summarizeLink, type AddressMessage, type Inet6Info, type LinkMessage, type LinkSummary, type NeighTableMessage, type NetconfMessage, type NetlinkMessage } from './netlink-parser.js';
 import type { NetlinkRequester } from './netlink-requester.js';
 import type { FinishOptions, ReaderTable, TableResolver } from './reader-table.js';
 import { mapRow, rowsEqual, type LinkState, type NeighParms } from './row-mapping.js';
@@ -34,6 +34,12 @@ interface BatchResolution {
   readonly added: Set<number>;
   /** Families whose neighbour tables were re-read in this batch. */
   readonly neighRead: Set<RowFamily>;
+}
+
+/** The IP interfaces a snapshot says exist: their keys in load order, and membership. */
+interface ExistingKeys {
+  readonly keys: readonly number[];
+  has(key: number): boolean;
 }
 
 /** RTM_GETLINK per ifindex at most once per batch; a fetched link is stored. */
@@ -423,50 +429,83 @@ export class InterfaceTable implements ReaderTable {
    * only filled (the first load, before anyone subscribed).
    */
   loadSnapshot(snapshot: TableSnapshot, announce: boolean): void {
-    const changes: TableChange[] = [];
+    // Without announce nothing is delivered: no change objects either (10,000 at 5000 devices).
+    const changes: TableChange[] | undefined = announce ? [] : undefined;
     this.clearBatch();
     this.links.clear();
+    // Versions only tell whether a link message came since a pending add was recorded (equality
+    // within a batch; a load clears the batch): a loaded device starts at 0, as if never seen.
     this.linkVersion.clear();
     this.forwarding.clear();
     this.neigh.clear();
     this.neighDefaults.clear();
     this.linkLocal.clear();
-    for (const link of snapshot.links) if (link.family === LINUX_AF_UNSPEC && !link.deleted) this.storeLink(link);
-    for (const family of ['inet', 'inet6'] as const) {
-      this.loadNeigh(family, snapshot.neigh.filter((m) => m.family === LINUX_FAMILY[family]));
+    for (const link of snapshot.links) if (link.family === LINUX_AF_UNSPEC && !link.deleted) this.storeLink(link, false);
+    // One pass over both families' tables (in dump order per family, as loading them one by one).
+    for (const m of snapshot.neigh) {
+      const family = familyOfLinux(m.family);
+      if (family) this.loadNeighOne(family, m);
     }
     for (const m of snapshot.addresses) this.recordAddress(m);
-    const exists = new Set<number>();
-    for (const m of snapshot.netconf) {
-      const family = familyOfLinux(m.family);
-      if (!family || m.ifindex === undefined || m.ifindex <= 0 || m.deleted) continue;
-      const key = keyOf(family, m.ifindex);
-      if (m.forwarding !== undefined) this.forwarding.set(key, m.forwarding);
-      // Both dumps must agree; a device in only one of them is mid-creation or mid-deletion and its
-      // events are still on their way.
-      const link = this.links.get(m.ifindex);
-      if (link && (family === 'inet' ? link.inetConf : link.inet6)) exists.add(key);
-    }
+    const exists = snapshot.netconf === undefined ? this.existingFromLinks() : this.existingFromNetconf(snapshot.netconf);
     this.dirty.clear();
-    for (const [key, row] of this.rows) {
-      if (!exists.has(key)) {
-        this.rows.delete(key);
-        this.present.delete(key);
-        changes.push({ type: 'delete', row });
+    if (this.rows.size !== 0) {
+      for (const [key, row] of this.rows) {
+        if (!exists.has(key)) {
+          this.rows.delete(key);
+          this.present.delete(key);
+          changes?.push({ type: 'delete', row });
+        }
       }
     }
-    for (const key of exists) {
-      const [family, ifindex] = parseKey(key);
-      const row = this.rowFor(family, ifindex);
+    for (const key of exists.keys) {
+      const row = this.rowFor(key % 2 === 1 ? 'inet6' : 'inet', (key - (key % 2)) / 2);
       if (!row) continue;
       this.present.add(key);
       const previous = this.rows.get(key);
       this.rows.set(key, row);
+      if (!changes) continue;
       if (!previous) changes.push({ type: 'add', row });
       else if (!rowsEqual(previous, row)) changes.push({ type: 'parameter', row });
     }
-    for (const key of [...this.present]) if (!exists.has(key)) this.present.delete(key);
-    if (announce) this.sink.deliver(changes);
+    if (this.present.size !== exists.keys.length) for (const key of [...this.present]) if (!exists.has(key)) this.present.delete(key);
+    if (changes) this.sink.deliver(changes);
+  }
+
+  /**
+   * The IP interfaces of a snapshot without netconf dumps: a device's IPv4 (IPv6) part exists exactly
+   * when its link message carries the IFLA_AF_SPEC AF_INET (AF_INET6) block (the kernel fills it
+   * from the same in_device / inet6_dev the netconf dump walks, and leaves it out without one), and
+   * the block's devconf carries the same forwarding value. IPv4 keys first, then IPv6, each in
+   * link-dump order: the order the two netconf dumps gave. No set: the links answer `has`.
+   */
+  private existingFromLinks(): ExistingKeys {
+    const keys: number[] = [];
+    for (const link of this.links.values()) if (link.inetConf) keys.push(keyOf('inet', link.ifindex));
+    for (const link of this.links.values()) if (link.inet6) keys.push(keyOf('inet6', link.ifindex));
+    const links = this.links;
+    return {
+      keys,
+      has: (key) => {
+        const link = links.get((key - (key % 2)) / 2);
+        return link !== undefined && (key % 2 === 1 ? link.inet6 !== undefined : link.inetConf !== undefined);
+      },
+    };
+  }
+
+  /** The IP interfaces of a snapshot with netconf dumps: both dumps must agree. */
+  private existingFromNetconf(netconf: readonly NetconfMessage[]): ExistingKeys {
+    const exists = new Set<number>();
+    for (const m of netconf) {
+      const family = familyOfLinux(m.family);
+      if (!family || m.ifindex === undefined || m.ifindex <= 0 || m.deleted) continue;
+      const key = keyOf(family, m.ifindex);
+      if (m.forwarding !== undefined) this.forwarding.set(key, m.forwarding);
+      // A device in only one of them is mid-creation or mid-deletion and its events are still on their way.
+      const link = this.links.get(m.ifindex);
+      if (link && (family === 'inet' ? link.inetConf : link.inet6)) exists.add(key);
+    }
+    return { keys: [...exists], has: (key) => exists.has(key) };
   }
 
   private rowFor(family: RowFamily, ifindex: number): IpInterfaceRow | undefined {
@@ -480,7 +519,8 @@ export class InterfaceTable implements ReaderTable {
     });
   }
 
-  private storeLink(m: LinkMessage): void {
+  /** Stores a device's link state; `versioned` (every event) bumps its {@link linkVersion}. */
+  private storeLink(m: LinkMessage, versioned = true): void {
     const previous = this.links.get(m.ifindex);
     let inet6 = m.inet6;
     const conf = inet6?.conf;
@@ -494,7 +534,7 @@ export class InterfaceTable implements ReaderTable {
       inet6 = { ...inet6, conf: patched };
     }
     this.links.set(m.ifindex, linkState(m, inet6));
-    this.linkVersion.set(m.ifindex, (this.linkVersion.get(m.ifindex) ?? 0) + 1);
+    if (versioned) this.linkVersion.set(m.ifindex, (this.linkVersion.get(m.ifindex) ?? 0) + 1);
     const v4 = m.inetConf?.[IPV4_DEVCONF_FORWARDING_INDEX];
     if (v4 !== undefined) this.forwarding.set(keyOf('inet', m.ifindex), v4);
     const v6 = m.inet6?.conf?.[DEVCONF_FORWARDING];
@@ -534,18 +574,20 @@ export class InterfaceTable implements ReaderTable {
   }
 
   private loadNeigh(family: RowFamily, messages: readonly NeighTableMessage[]): void {
-    for (const m of messages) {
-      if (m.tableName !== undefined && m.tableName !== NEIGH_TABLE[family]) continue;
-      if (m.ifindex === undefined) continue;
-      const parms: NeighParms = { baseReachableTime: m.baseReachableTime, reachableTime: m.reachableTime, retransTime: m.retransTime };
-      if (m.ifindex === 0) this.neighDefaults.set(family, parms);
-      else {
-        const key = keyOf(family, m.ifindex);
-        const previous = this.neigh.get(key);
-        this.neigh.set(key, parms);
-        if (this.present.has(key) && (!previous || previous.baseReachableTime !== parms.baseReachableTime ||
-          previous.reachableTime !== parms.reachableTime || previous.retransTime !== parms.retransTime)) this.dirty.add(key);
-      }
+    for (const m of messages) this.loadNeighOne(family, m);
+  }
+
+  private loadNeighOne(family: RowFamily, m: NeighTableMessage): void {
+    if (m.tableName !== undefined && m.tableName !== NEIGH_TABLE[family]) return;
+    if (m.ifindex === undefined) return;
+    const parms: NeighParms = { baseReachableTime: m.baseReachableTime, reachableTime: m.reachableTime, retransTime: m.retransTime };
+    if (m.ifindex === 0) this.neighDefaults.set(family, parms);
+    else {
+      const key = keyOf(family, m.ifindex);
+      const previous = this.neigh.get(key);
+      this.neigh.set(key, parms);
+      if (this.present.has(key) && (!previous || previous.baseReachableTime !== parms.baseReachableTime ||
+        previous.reachableTime !== parms.reachableTime || previous.retransTime !== parms.retransTime)) this.dirty.add(key);
     }
   }
 

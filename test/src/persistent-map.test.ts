@@ -92,6 +92,32 @@ describe('PersistentMap', () => {
     expect([...PersistentMap.from(withCollisions.map((k) => [k, 2] as const))]).toEqual([...both]);
   });
 
+  it('from(): a later entry of a repeated key wins in the first one\'s place, also between colliding keys (seed f20b)', () => {
+    const random = prng(0xf20b);
+    const pool = [...Array.from({ length: 300 }, (_, i) => `inet:${i}`), ...COLLIDING.flat()];
+    for (let round = 0; round < 50; round++) {
+      const entries: [string, number][] = [];
+      for (let i = 0; i < 400; i++) entries.push([pool[Math.floor(random() * pool.length)]!, i]);
+      const model = new Map(entries);
+      const map = PersistentMap.from(entries);
+      expect(map.size).toBe(model.size);
+      // The same trie, iteration order included, as one set() per distinct key in first-seen order.
+      let stepwise = PersistentMap.empty<number>();
+      for (const [key, value] of model) stepwise = stepwise.set(key, value);
+      expect([...map]).toEqual([...stepwise]);
+      // fromValues: the same map, keyed by a function of the value.
+      const byValue = PersistentMap.fromValues(entries, ([key]) => key);
+      expect([byValue.size, [...byValue].map(([key, [, value]]) => [key, value])]).toEqual([map.size, [...map]]);
+    }
+    const [a, b] = COLLIDING[0]!;
+    const twice = PersistentMap.from([[a!, 1], [b!, 2], [a!, 3]] as const);
+    expect([twice.size, twice.get(a!), twice.get(b!), [...twice.keys()]]).toEqual([2, 3, 2, [a, b]]);
+    const one = PersistentMap.from([[a!, 1], [a!, 2]] as const);
+    expect([one.size, one.get(a!)]).toEqual([1, 2]);
+    expect(one.delete(a!)).toBe(PersistentMap.empty());
+    expect(PersistentMap.fromValues([], String)).toBe(PersistentMap.empty());
+  });
+
   it('is a ReadonlyMap: entries, keys, values, forEach, iteration and new Map() agree', () => {
     const map = PersistentMap.from([['a', 1], ['b', 2], ['c', 3]] as const);
     const seen: [string, number][] = [];
