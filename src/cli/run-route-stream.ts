@@ -1,8 +1,8 @@
-import { Subject, takeUntil, type Observable, type Subscription } from 'rxjs';
+import { takeUntil, type Observable } from 'rxjs';
 import type { IpInterfaceAdapter, NotificationHandle } from '../adapter.js';
 import type { IpInterfaceError } from '../ip-interface-error.js';
 import type { CliIo } from './cli-io.js';
-import { formatCliError } from './format-cli-error.js';
+import { superviseStream } from './supervise-stream.js';
 
 /**
  * Wraps an adapter's route half to know when its registrations and cancellations have settled (and
@@ -70,44 +70,13 @@ export function runRouteStream<T>(
   adapter: IpInterfaceAdapter,
   io: CliIo,
 ): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const tracked = observedRoutes(adapter, io);
-    let finished = false;
-    let cancelError: unknown;
-    const stop$ = new Subject<void>();
-    const values$ = make(tracked.adapter, (error) => (cancelError = error)).pipe(takeUntil(stop$));
-    let stopListening: () => void = () => undefined;
-    let subscription: Subscription | undefined;
-    const finish = (code: number): void => {
-      if (finished) return;
-      finished = true;
-      stopListening();
-      subscription?.unsubscribe();
-      tracked.settled().then(
-        () => {
-          if (cancelError === undefined) return resolve(code);
-          io.writeError(`${formatCliError(cancelError)}\n`);
-          resolve(1);
-        },
-        (error: unknown) => {
-          io.writeError(`${formatCliError(error)}\n`);
-          resolve(1);
-        },
-      );
-    };
-    // Listen before subscribing: the first line may be written during subscribe.
-    stopListening = io.onStopRequest(() => {
-      stop$.next();
-      finish(0);
-    });
-    subscription = values$.subscribe({
-      next: print,
-      error: (error: unknown) => {
-        io.writeError(`${formatCliError(error)}\n`);
-        finish(1);
-      },
-      complete: () => finish(0),
-    });
-    if (finished) subscription.unsubscribe();
-  });
+  const tracked = observedRoutes(adapter, io);
+  let cancelError: unknown;
+  return superviseStream(
+    (stop$) => make(tracked.adapter, (error) => (cancelError = error)).pipe(takeUntil(stop$)),
+    print,
+    tracked.settled,
+    () => cancelError,
+    io,
+  );
 }

@@ -1,8 +1,8 @@
-import { Subject, takeUntil, type MonoTypeOperatorFunction, type Observable, type Subscription } from 'rxjs';
+import { takeUntil, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import type { AddressFamily } from '../address-family.js';
 import type { IpInterfaceAdapter, NotificationHandle } from '../adapter.js';
 import type { CliIo } from './cli-io.js';
-import { formatCliError } from './format-cli-error.js';
+import { superviseStream } from './supervise-stream.js';
 import type { WatchOptions } from './parse-cli-arguments.js';
 import { toJsonLine } from './to-json-line.js';
 
@@ -88,82 +88,49 @@ export function runWatchStream<Row, Change extends WatchedChange<Row>>(
   adapter: IpInterfaceAdapter,
   io: CliIo,
 ): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const rows = new Map<string, Row>();
-    const tracked = observed(adapter, io);
-    let finished = false;
-    let cancelError: unknown;
+  const rows = new Map<string, Row>();
+  const tracked = observed(adapter, io);
+  let cancelError: unknown;
+  const print = (change: Change, previous: Row | undefined): void => {
+    const time = io.now();
+    io.write(`${options.json ? toJsonLine(change, time) : subject.format(change, { time, previous, color: io.color })}\n`);
+  };
 
-    // A stop completes the source instead of just unsubscribing, so that --debounce first prints the
-    // bursts it still holds (the operator flushes on completion).
-    const stop$ = new Subject<void>();
-    let changes$: Observable<Change> = subject.changes$(options.family, tracked.adapter, (error) => (cancelError = error)).pipe(takeUntil(stop$));
-    if (options.debounceMs !== undefined) changes$ = changes$.pipe(subject.debounce(options.debounceMs));
-
-    const print = (change: Change, previous: Row | undefined): void => {
-      const time = io.now();
-      io.write(`${options.json ? toJsonLine(change, time) : subject.format(change, { time, previous, color: io.color })}\n`);
-    };
-
-    const seed = (): void => {
-      const table = subject.table(adapter, options.family);
-      table?.then(
-        (current) => {
-          // Rows from events are newer than (or as new as) the table: never overwrite them.
-          for (const row of current) if (!rows.has(subject.key(row))) rows.set(subject.key(row), row);
-        },
-        // Without the table the first `changed` of a row just cannot show what changed.
-        () => undefined,
-      );
-    };
-
-    let stopListening: () => void = () => undefined;
-    let subscription: Subscription | undefined;
-    const finish = (code: number): void => {
-      if (finished) return;
-      finished = true;
-      stopListening();
-      subscription?.unsubscribe();
-      tracked.settled().then(
-        () => {
-          if (cancelError === undefined) return resolve(code);
-          io.writeError(`${formatCliError(cancelError)}\n`);
-          resolve(1);
-        },
-        (error: unknown) => {
-          io.writeError(`${formatCliError(error)}\n`);
-          resolve(1);
-        },
-      );
-    };
-
-    // Listen before subscribing: the marker may be written during subscribe, and whoever reads it may
-    // signal at once.
-    stopListening = io.onStopRequest(() => {
-      stop$.next();
-      // Normally the completion above has finished already; not when the stop came during subscribe.
-      finish(0);
-    });
-    subscription = changes$.subscribe({
-      next: (change) => {
-        if (change.kind === 'initial') {
-          if (options.initial) print(change, undefined);
-          seed();
-          return;
-        }
-        const row = (change as Extract<WatchedChange<Row>, { row: Row }>).row;
-        const key = subject.key(row);
-        print(change, rows.get(key));
-        if (change.kind === 'removed') rows.delete(key);
-        else rows.set(key, row);
+  const seed = (): void => {
+    const table = subject.table(adapter, options.family);
+    table?.then(
+      (current) => {
+        // Rows from events are newer than (or as new as) the table: never overwrite them.
+        for (const row of current) if (!rows.has(subject.key(row))) rows.set(subject.key(row), row);
       },
-      error: (error: unknown) => {
-        io.writeError(`${formatCliError(error)}\n`);
-        finish(1);
-      },
-      complete: () => finish(0),
-    });
-    // An error or a stop during subscribe finished before `subscription` was assigned.
-    if (finished) subscription.unsubscribe();
-  });
+      // Without the table the first `changed` of a row just cannot show what changed.
+      () => undefined,
+    );
+  };
+
+  const next = (change: Change): void => {
+    if (change.kind === 'initial') {
+      if (options.initial) print(change, undefined);
+      seed();
+      return;
+    }
+    const row = (change as Extract<WatchedChange<Row>, { row: Row }>).row;
+    const key = subject.key(row);
+    print(change, rows.get(key));
+    if (change.kind === 'removed') rows.delete(key);
+    else rows.set(key, row);
+  };
+
+  // A stop completes the source instead of just unsubscribing, so that --debounce first prints the
+  // bursts it still holds (the operator flushes on completion).
+  return superviseStream(
+    (stop$) => {
+      const changes$ = subject.changes$(options.family, tracked.adapter, (error) => (cancelError = error)).pipe(takeUntil(stop$));
+      return options.debounceMs === undefined ? changes$ : changes$.pipe(subject.debounce(options.debounceMs));
+    },
+    next,
+    tracked.settled,
+    () => cancelError,
+    io,
+  );
 }
